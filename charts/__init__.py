@@ -1,0 +1,1 @@
+"""Charts: compose the constructs into the per-environment applications of dist/<env>/."""

@@ -1,0 +1,119 @@
+"""ArgoCdApps: the AppProject, one Application per folder of dist/<env>/, and the root app.
+
+Bootstrapping an environment is one `kubectl apply -f dist/<env>/argocd/`: the root
+Application then manages this folder itself, and the Applications sync platform -> backend ->
+frontend in that order (app-of-apps sync waves). The AppProject allows the configured repository
+only, exactly the namespaces and kinds that dist/<env> contains, and warns about orphans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cdk8s import ApiObjectMetadata, App, Chart
+
+from charts import names
+from config.model import Environment
+from imports.io.argoproj import (
+    Application,
+    ApplicationSpec,
+    ApplicationSpecDestination,
+    ApplicationSpecSource,
+    ApplicationSpecSyncPolicy,
+    ApplicationSpecSyncPolicyAutomated,
+    ApplicationSpecSyncPolicyRetry,
+    ApplicationSpecSyncPolicyRetryBackoff,
+    AppProject,
+    AppProjectSpec,
+    AppProjectSpecClusterResourceWhitelist,
+    AppProjectSpecDestinations,
+    AppProjectSpecNamespaceResourceWhitelist,
+    AppProjectSpecOrphanedResources,
+)
+
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
+ROOT_APP = "root"
+
+# Application -> (destination namespace, app-of-apps wave). The platform app owns cluster-scoped
+# objects and the namespaces; its namespaced objects all name their namespace explicitly.
+# nginx resolves its upstream at start, so the backend syncs before the frontend.
+APPLICATIONS = {
+    names.PLATFORM_APP: (names.BACKEND_NAMESPACE, 0),
+    names.BACKEND_APP: (names.BACKEND_NAMESPACE, 1),
+    names.FRONTEND_APP: (names.FRONTEND_NAMESPACE, 2),
+}
+CLUSTER_KINDS = (("", "Namespace"), ("external-secrets.io", "ClusterSecretStore"))
+ARGOCD_KINDS = (("argoproj.io", "Application"), ("argoproj.io", "AppProject"))
+
+
+def project_name(env: Environment) -> str:
+    return f"flask-platform-{env.name}"
+
+
+def application_name(env: Environment, app: str) -> str:
+    return f"{env.name}-{app}"
+
+
+def dist_path(env: Environment, app: str) -> str:
+    return f"dist/{env.name}/{app}"
+
+
+class ArgoCdApps(Chart):
+    def __init__(self, scope: App, env: Environment, *, namespaced_kinds: Iterable[tuple[str, str]]) -> None:
+        """
+        :param env: the environment.
+        :param namespaced_kinds: (group, kind) of every namespaced object the other apps render.
+        """
+        super().__init__(
+            scope, names.ARGOCD_APP, namespace=env.gitops.argocd_namespace, disable_resource_name_hashes=True,
+            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
+        )
+        gitops = env.gitops
+        project = project_name(env)
+        destinations = sorted({ns for ns, _ in APPLICATIONS.values()} | set(names.WORKLOAD_NAMESPACES) | {gitops.argocd_namespace})
+        AppProject(
+            self,
+            "project",
+            metadata=ApiObjectMetadata(name=project, annotations={SYNC_WAVE_KEY: "-1"}),
+            spec=AppProjectSpec(
+                description=f"flask-platform, {env.name}: the apps of dist/{env.name}",
+                source_repos=[gitops.repo_url],
+                destinations=[AppProjectSpecDestinations(server=gitops.destination_server, namespace=ns) for ns in destinations],
+                cluster_resource_whitelist=[AppProjectSpecClusterResourceWhitelist(group=g, kind=k) for g, k in CLUSTER_KINDS],
+                namespace_resource_whitelist=[
+                    AppProjectSpecNamespaceResourceWhitelist(group=g, kind=k)
+                    for g, k in sorted(set(namespaced_kinds) | set(ARGOCD_KINDS))
+                ],
+                orphaned_resources=AppProjectSpecOrphanedResources(warn=True),
+            ),
+        )
+        for app, (namespace, wave) in APPLICATIONS.items():
+            self._application(env, app, namespace=namespace, wave=wave, project=project)
+        self._application(env, names.ARGOCD_APP, namespace=gitops.argocd_namespace, wave=-1, project=project, name=ROOT_APP)
+
+    def _application(self, env: Environment, app: str, *, namespace: str, wave: int, project: str, name: str | None = None) -> None:
+        gitops = env.gitops
+        Application(
+            self,
+            f"app-{app}",
+            metadata=ApiObjectMetadata(
+                name=application_name(env, name or app),
+                finalizers=[RESOURCES_FINALIZER],
+                annotations={SYNC_WAVE_KEY: str(wave)},
+            ),
+            spec=ApplicationSpec(
+                project=project,
+                source=ApplicationSpecSource(repo_url=gitops.repo_url, target_revision=gitops.branch, path=dist_path(env, app)),
+                destination=ApplicationSpecDestination(server=gitops.destination_server, namespace=namespace),
+                sync_policy=ApplicationSpecSyncPolicy(
+                    automated=ApplicationSpecSyncPolicyAutomated(prune=True, self_heal=True, allow_empty=False),
+                    # Namespaces belong to the platform app, never created implicitly by a sync.
+                    sync_options=["CreateNamespace=false", "PrunePropagationPolicy=foreground", "PruneLast=true"],
+                    retry=ApplicationSpecSyncPolicyRetry(
+                        limit=5,
+                        backoff=ApplicationSpecSyncPolicyRetryBackoff(duration="10s", factor=2, max_duration="3m"),
+                    ),
+                ),
+            ),
+        )

@@ -1,0 +1,165 @@
+"""FlaskBackend: the Flask API (gunicorn on 5000), its MySQL database, and how it is reached.
+
+dist/<env>/backend/: Deployment, Service 8000 -> 5000 and ServiceAccount `flask-app`; the
+MySQL StatefulSet `flask-app-db`; ExternalSecrets for every secret; ConfigMaps; least RBAC;
+NetworkPolicies; PDBs; the HPA where enabled; and the API Ingress (or HTTPRoute) for the API host.
+"""
+
+from __future__ import annotations
+
+from cdk8s import App, Chart
+from cdk8s_plus_27 import k8s
+
+from charts import names, secret_layout
+from charts.exposure import expose
+from config.model import Environment
+from constructs.external_secret_binding import ExternalSecretBinding
+from constructs.microsegmented_service import MicrosegmentedService
+from constructs.mysql_database import MysqlDatabase
+from constructs.pod_baseline import HttpCheck, Probes, RunAs, WritablePath
+from constructs.secure_deployment import SecureDeployment
+
+SECRETS_DIR = "/var/run/secrets/flask"
+HEALTH_PATH = "/health"
+
+
+class FlaskBackend(Chart):
+    def __init__(self, scope: App, env: Environment) -> None:
+        super().__init__(
+            scope, names.BACKEND_APP, namespace=names.BACKEND_NAMESPACE, disable_resource_name_hashes=True,
+            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
+        )
+        cfg = env.backend
+        store = env.secrets
+        self.environment = env
+
+        def binding(id: str, name: str, values, templates=None) -> ExternalSecretBinding:
+            return ExternalSecretBinding(
+                self, id, name=name, store_name=store.name, refresh_interval=store.refresh_interval,
+                values=values, templates=templates, sync_wave=names.WAVE_EXTERNAL_SECRETS,
+            )
+
+        db_credentials = binding(
+            "DatabaseCredentials", names.DATABASE_CREDENTIALS_SECRET, secret_layout.database_credentials(store.key_prefix)
+        )
+        self.database = MysqlDatabase(
+            self,
+            "Database",
+            name=names.DATABASE,
+            image=env.database.image.reference,
+            version=env.database.image.tag,
+            database=env.database.name,
+            user=env.database.user,
+            credentials=db_credentials,
+            storage=env.database.storage,
+            storage_class=env.database.storage_class,
+            resources=env.database.resources,
+            sync_wave=names.WAVE_WORKLOADS,
+        )
+        MicrosegmentedService(
+            self, "DatabaseHeadless", workload=self.database, port=names.DATABASE_PORT, target_port="mysql",
+            name=self.database.headless_service_name, headless=True,
+        )
+        self.database_service = MicrosegmentedService(
+            self, "DatabaseService", workload=self.database, port=names.DATABASE_PORT, target_port="mysql"
+        )
+
+        app_secrets = binding(
+            "AppSecrets",
+            names.FLASK_SECRETS_SECRET,
+            secret_layout.flask_secrets(store.key_prefix),
+            templates={
+                "database-url": secret_layout.database_url_template(
+                    user=env.database.user,
+                    host=self.database_service.dns_name,
+                    port=self.database_service.port,
+                    database=env.database.name,
+                )
+            },
+        )
+        jwt_keys = binding("JwtKeys", names.JWT_KEYS_SECRET, secret_layout.jwt_keys(store.key_prefix))
+
+        # Secrets reach the app as files, never as environment variables (no leak through
+        # /proc/<pid>/environ, crash dumps or `env` in a debug shell).
+        secret_files = {
+            "SECRET_KEY_FILE": (app_secrets, "secret-key"),
+            "DATABASE_URL_FILE": (app_secrets, "database-url"),
+            "JWT_PRIVATE_KEY_FILE": (jwt_keys, "private-key"),
+            "JWT_PUBLIC_KEY_FILE": (jwt_keys, "public-key"),
+        }
+        volumes = [
+            app_secrets.volume("app-secrets", {"secret-key": "secret-key", "database-url": "database-url"}),
+            jwt_keys.volume("jwt-keys", ["private-key", "public-key"]),
+        ]
+        mounts = [
+            k8s.VolumeMount(name="app-secrets", mount_path=f"{SECRETS_DIR}/app", read_only=True),
+            k8s.VolumeMount(name="jwt-keys", mount_path=f"{SECRETS_DIR}/jwt", read_only=True),
+        ]
+        file_paths = {
+            var: f"{SECRETS_DIR}/{'jwt' if binding_ is jwt_keys else 'app'}/{key}"
+            for var, (binding_, key) in secret_files.items()
+        }
+
+        settings = {
+            "ENVIRONMENT": env.name,
+            "DEBUG": "true" if cfg.debug else "false",
+            "LOG_LEVEL": cfg.log_level,
+            "BACKEND_PORT": str(names.FLASK_PORT.number),
+            "GUNICORN_WORKERS": str(cfg.gunicorn_workers),
+            "GUNICORN_TIMEOUT": str(cfg.gunicorn_timeout_seconds),
+            "CORS_ORIGINS": ",".join(cfg.cors_origins),
+            "JWT_ALGORITHM": cfg.jwt.algorithm,
+            "JWT_ACCESS_TOKEN_EXPIRES_MINUTES": str(cfg.jwt.access_token_expires_minutes),
+            "JWT_REFRESH_TOKEN_EXPIRES_DAYS": str(cfg.jwt.refresh_token_expires_days),
+            "JWT_ISSUER": cfg.jwt.issuer,
+            "JWT_AUDIENCE": cfg.jwt.audience,
+            # Derived from the database objects, never typed twice (defect 2).
+            "DB_HOST": self.database_service.dns_name,
+            "DB_PORT": str(self.database_service.port),
+            "DB_NAME": self.database.database,
+            "DB_USER": env.database.user,
+            **file_paths,
+        }
+        self.api = SecureDeployment(
+            self,
+            "Api",
+            name=names.FLASK_APP,
+            component="api",
+            image=cfg.image.reference,
+            version=cfg.image.tag,
+            ports=[names.FLASK_PORT],
+            # The bind address comes from the same port object as the Service and the probes.
+            args=[
+                "gunicorn",
+                f"--bind=0.0.0.0:{names.FLASK_PORT.number}",
+                f"--workers={cfg.gunicorn_workers}",
+                f"--timeout={cfg.gunicorn_timeout_seconds}",
+                "--worker-tmp-dir=/tmp",
+                "--access-logfile=-",
+                cfg.wsgi_app,
+            ],
+            probes=Probes(
+                readiness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+                liveness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+                startup=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+            ),
+            resources=cfg.resources,
+            run_as=RunAs(uid=names.FLASK_UID, gid=names.FLASK_UID),
+            # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
+            writable_paths=[WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True)],
+            config_env=settings,
+            volumes=volumes,
+            mounts=mounts,
+            readable_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
+            replicas=cfg.replicas,
+            autoscaling=cfg.autoscaling,
+            sync_wave=names.WAVE_WORKLOADS,
+        )
+        self.api_service = MicrosegmentedService(
+            self, "ApiService", workload=self.api, port=names.FLASK_SERVICE_PORT, target_port=names.FLASK_PORT.name
+        )
+        self.database_service.allow_from(self.api_service)
+        for rule in cfg.egress_allow:
+            self.api_service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
+
+        expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)

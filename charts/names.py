@@ -1,0 +1,44 @@
+"""Every name and port of the product, written once (brief §5).
+
+Charts, constructs, tests and operations import these; nothing else spells them. Derived values
+(the nginx upstream, the DB host in the Flask config) come from the rendered objects, not from
+here, so a rename here flows everywhere.
+"""
+
+from __future__ import annotations
+
+from constructs.pod_baseline import ContainerPort
+
+# Applications: one folder of dist/<env>/ and one ArgoCD Application each.
+PLATFORM_APP = "platform"
+BACKEND_APP = "backend"
+FRONTEND_APP = "frontend"
+ARGOCD_APP = "argocd"
+
+BACKEND_NAMESPACE = "backend"
+FRONTEND_NAMESPACE = "frontend"
+WORKLOAD_NAMESPACES = (BACKEND_NAMESPACE, FRONTEND_NAMESPACE)
+
+FLASK_APP = "flask-app"
+FLASK_PORT = ContainerPort(name="http", number=5000)  # gunicorn binds here (defect 1)
+FLASK_SERVICE_PORT = 8000
+FLASK_UID = 1000
+
+DATABASE = "flask-app-db"  # the MySQL StatefulSet and its client Service (defect 2)
+DATABASE_PORT = 3306
+
+NGINX = "nginx-front"
+NGINX_PORT = ContainerPort(name="http", number=8080)  # unprivileged: never 80 (defect 5)
+NGINX_SERVICE_PORT = 80
+NGINX_UID = 101
+
+# Secrets owned by ExternalSecrets (one owner per Secret, defect 3).
+DATABASE_CREDENTIALS_SECRET = "flask-app-db-credentials"
+FLASK_SECRETS_SECRET = "flask-app-secrets"
+JWT_KEYS_SECRET = "flask-app-jwt"
+
+# Sync waves inside each Application: namespaces, then the store, then ExternalSecrets, then workloads.
+WAVE_NAMESPACES = -3
+WAVE_SECRET_STORE = -2
+WAVE_EXTERNAL_SECRETS = -1
+WAVE_WORKLOADS = 0

@@ -1,0 +1,558 @@
+"""The complete /etc/nginx/nginx.conf of the NginxFrontend, rendered from typed settings.
+
+The ConfigMap replaces the image's nginx.conf (mounted with subPath), so nothing here may rely
+on the image's defaults: the pid file and every temporary path point into the two writable
+emptyDirs, logs go to the container's stdout/stderr, and no `user` directive is emitted because
+the master process is already UID 101 (the directive only warns when not root).
+
+Security headers (defect 10 of the old setup): nginx's `add_header` is inherited from the
+server into a location only if that location declares no `add_header` of its own. Every
+context rendered here therefore gets its headers from one function, `_headers`, which always
+emits the full security set before any context-specific header, so a location cannot add a
+Cache-Control header and lose the rest.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+# Paths inside the container. The chart mounts the ConfigMap at CONFIG_PATH (subPath) and one
+# emptyDir at each of WRITABLE_DIRS; everything nginx writes lives under them.
+CONFIG_PATH = "/etc/nginx/nginx.conf"
+MIME_TYPES_PATH = "/etc/nginx/mime.types"
+RUN_DIR = "/tmp"
+CACHE_DIR = "/var/cache/nginx"
+WRITABLE_DIRS: tuple[str, ...] = (RUN_DIR, CACHE_DIR)
+PID_PATH = f"{RUN_DIR}/nginx.pid"
+
+# Served by nginx itself (never from disk) when it cannot reach the backend.
+ERROR_PAGE_PATH = "/50x.html"
+UPSTREAM_ERROR_STATUSES: tuple[int, ...] = (502, 503, 504)
+INDEX_PATH = "/index.html"
+
+# Long-lived caching is only safe for file names that change with their content.
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+NO_STORE = "no-store"
+# Un-hashed files at the root (favicon, robots.txt) may be cached but must be revalidated.
+REVALIDATE = "no-cache"
+
+# Peers whose X-Forwarded-For and X-Forwarded-Proto are believed. NetworkPolicy (brief §7) only
+# lets the ingress controller's namespace reach the pod port, so any private-range peer that
+# gets through is the ingress; clusters that know their pod CIDR can narrow this.
+PRIVATE_NETWORKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+DEFAULT_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Headers that do not depend on settings. X-Frame-Options duplicates CSP frame-ancestors for
+# browsers that ignore CSP.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+UPSTREAM_NAME = "api_backend"
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
+_WILDCARD_DNS_NAME = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
+_BODY_SIZE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
+_SEGMENT = r"[A-Za-z0-9._~-]+"
+_PREFIX = re.compile(rf"^/(?:{_SEGMENT}/)+$")
+_EXACT_PATH = re.compile(rf"^(?:/{_SEGMENT})+$")
+_DIRECTORY = re.compile(r"^(?:/[A-Za-z0-9._-]+)+$")
+# Header values are written inside a double-quoted nginx string, where `$` starts a variable.
+_HEADER_VALUE_FORBIDDEN = re.compile(r'["\\$]|[^\x20-\x7e]')
+
+
+def _ip_literal(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _host_port(host: str, port: int) -> str:
+    address = _ip_literal(host)
+    if isinstance(address, ipaddress.IPv6Address):
+        return f"[{host}]:{port}"
+    return f"{host}:{port}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxSiteSettings:
+    """What varies between deployments of the frontend; everything else is fixed policy."""
+
+    listen_port: int  # pod port; unprivileged, so nginx as UID 101 can bind it
+    listen_address: str = ""  # "" = all addresses
+    upstream_host: str  # from the backend Service object, e.g. flask-app.backend.svc.cluster.local
+    upstream_port: int  # the backend Service port
+    server_names: tuple[str, ...]  # the ingress hosts
+    client_max_body_size: str  # nginx size, e.g. "10m"
+    content_security_policy: str
+    api_prefix: str = "/api/"
+    health_path: str = "/healthz"
+    document_root: str = "/usr/share/nginx/html"
+    # URL prefixes whose files carry a content hash in their name (bundler output).
+    immutable_asset_prefixes: tuple[str, ...] = ("/assets/",)
+    permissions_policy: str = DEFAULT_PERMISSIONS_POLICY
+    # TLS ends at the ingress; set this only where every host is served over HTTPS.
+    strict_transport_security: str = ""
+    # Peers trusted for X-Forwarded-For / X-Forwarded-Proto (the ingress controller).
+    trusted_proxy_cidrs: tuple[str, ...] = PRIVATE_NETWORKS
+    # A fixed count: `auto` counts the node's CPUs, not the container's CPU limit.
+    worker_processes: int = 2
+    worker_connections: int = 1024
+    proxy_connect_timeout_seconds: int = 5
+    # At least gunicorn's worker timeout, so gunicorn (not nginx) decides when a request dies.
+    proxy_read_timeout_seconds: int = 60
+    proxy_send_timeout_seconds: int = 60
+
+    def __post_init__(self) -> None:
+        for tuple_field in ("server_names", "immutable_asset_prefixes", "trusted_proxy_cidrs"):
+            value = getattr(self, tuple_field)
+            if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
+                # ValueError like every other settings error, so callers handle one type.
+                raise ValueError(  # noqa: TRY004
+                    f"{tuple_field} must be a tuple of strings, got {value!r}"
+                )
+            object.__setattr__(self, tuple_field, tuple(value))
+
+        _check_port("listen_port", self.listen_port)
+        if self.listen_port < 1024:
+            raise ValueError(
+                f"listen_port must be 1024 or above (nginx runs as a non-root user and cannot "
+                f"bind privileged ports), got {self.listen_port}"
+            )
+        _check_port("upstream_port", self.upstream_port)
+        if self.listen_address and _ip_literal(self.listen_address) is None:
+            raise ValueError(
+                f"listen_address must be empty (all addresses) or an IP address, "
+                f"got {self.listen_address!r}"
+            )
+        if _ip_literal(self.upstream_host) is None and not _is_dns_name(self.upstream_host):
+            raise ValueError(
+                f"upstream_host must be a lowercase DNS name or an IP address, "
+                f"got {self.upstream_host!r}"
+            )
+
+        if not self.server_names:
+            raise ValueError("server_names must name at least one host")
+        for name in self.server_names:
+            if not isinstance(name, str) or not _is_dns_name(name, wildcard=True):
+                raise ValueError(
+                    f"server_names: {name!r} is not a lowercase DNS name "
+                    f"(RFC 1123, optional leading '*.')"
+                )
+        if len(set(self.server_names)) != len(self.server_names):
+            raise ValueError(f"server_names has duplicates: {self.server_names!r}")
+
+        if not isinstance(self.client_max_body_size, str) or not _BODY_SIZE.match(
+            self.client_max_body_size
+        ):
+            raise ValueError(
+                f"client_max_body_size must be a positive nginx size such as '10m' (digits "
+                f"with an optional k/m/g suffix; 0 would disable the limit), "
+                f"got {self.client_max_body_size!r}"
+            )
+
+        if not self.content_security_policy:
+            raise ValueError("content_security_policy must not be empty")
+        _check_header_value("content_security_policy", self.content_security_policy)
+        if not self.permissions_policy:
+            raise ValueError("permissions_policy must not be empty")
+        _check_header_value("permissions_policy", self.permissions_policy)
+        if self.strict_transport_security:
+            _check_header_value("strict_transport_security", self.strict_transport_security)
+
+        _check_prefix("api_prefix", self.api_prefix)
+        for prefix in self.immutable_asset_prefixes:
+            _check_prefix("immutable_asset_prefixes", prefix)
+        if len(set(self.immutable_asset_prefixes)) != len(self.immutable_asset_prefixes):
+            raise ValueError(
+                f"immutable_asset_prefixes has duplicates: {self.immutable_asset_prefixes!r}"
+            )
+        for prefix in self.immutable_asset_prefixes:
+            # Overlapping prefixes would let static rules capture API paths or the reverse.
+            if prefix.startswith(self.api_prefix) or self.api_prefix.startswith(prefix):
+                raise ValueError(
+                    f"immutable_asset_prefixes: {prefix!r} overlaps api_prefix {self.api_prefix!r}"
+                )
+
+        if not isinstance(self.health_path, str) or not _EXACT_PATH.match(self.health_path):
+            raise ValueError(
+                f"health_path must be an absolute path without a trailing '/' "
+                f"(letters, digits, '._~-'), got {self.health_path!r}"
+            )
+        if self.health_path in (INDEX_PATH, ERROR_PAGE_PATH):
+            raise ValueError(f"health_path must not be {self.health_path!r}: nginx serves it")
+        for prefix in (self.api_prefix, *self.immutable_asset_prefixes):
+            if self.health_path.startswith(prefix):
+                raise ValueError(f"health_path {self.health_path!r} lies under {prefix!r}")
+
+        if (
+            not isinstance(self.document_root, str)
+            or not _DIRECTORY.match(self.document_root)
+            or ".." in self.document_root.split("/")
+        ):
+            raise ValueError(
+                f"document_root must be an absolute directory path without a trailing '/', "
+                f"got {self.document_root!r}"
+            )
+
+        for cidr in self.trusted_proxy_cidrs:
+            try:
+                ipaddress.ip_network(cidr, strict=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"trusted_proxy_cidrs: {cidr!r} is not a network ({exc})"
+                ) from None
+        if len(set(self.trusted_proxy_cidrs)) != len(self.trusted_proxy_cidrs):
+            raise ValueError(f"trusted_proxy_cidrs has duplicates: {self.trusted_proxy_cidrs!r}")
+
+        _check_int_range("worker_processes", self.worker_processes, 1, 64)
+        _check_int_range("worker_connections", self.worker_connections, 64, 65535)
+        for timeout_field in (
+            "proxy_connect_timeout_seconds",
+            "proxy_read_timeout_seconds",
+            "proxy_send_timeout_seconds",
+        ):
+            _check_int_range(timeout_field, getattr(self, timeout_field), 1, 3600)
+
+
+def _is_dns_name(value: str, *, wildcard: bool = False) -> bool:
+    pattern = _WILDCARD_DNS_NAME if wildcard else _DNS_NAME
+    return isinstance(value, str) and len(value) <= 253 and bool(pattern.match(value))
+
+
+def _check_int_range(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer in {low}..{high}, got {value!r}")
+
+
+def _check_port(name: str, value: object) -> None:
+    _check_int_range(name, value, 1, 65535)
+
+
+def _check_prefix(name: str, value: object) -> None:
+    if not isinstance(value, str) or not _PREFIX.match(value):
+        raise ValueError(
+            f"{name} must start and end with '/' and name at least one path segment "
+            f"(letters, digits, '._~-'), got {value!r}"
+        )
+
+
+def _check_header_value(name: str, value: object) -> None:
+    if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
+        raise ValueError(f"{name} must be printable ASCII without '\"', '\\' or '$', got {value!r}")
+
+
+def security_headers(settings: NginxSiteSettings) -> tuple[tuple[str, str], ...]:
+    """Every header each response must carry, in emission order."""
+    headers = (
+        *SECURITY_HEADERS,
+        ("Content-Security-Policy", settings.content_security_policy),
+        ("Permissions-Policy", settings.permissions_policy),
+    )
+    if settings.strict_transport_security:
+        headers = (*headers, ("Strict-Transport-Security", settings.strict_transport_security))
+    return headers
+
+
+# --- a tiny nginx config tree, so the text is produced in one place with one quoting rule ---
+
+Directive = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    head: tuple[str, ...]
+    body: tuple[_Block | Directive, ...]
+
+
+def _arg(value: str) -> str:
+    if value and not re.search(r"[\s;{}\"'#]", value):
+        return value
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    raise ValueError(f"cannot quote nginx argument {value!r}")  # pragma: no cover
+
+
+def _render(item: _Block | Directive, depth: int) -> list[str]:
+    pad = "    " * depth
+    if isinstance(item, _Block):
+        lines = [pad + " ".join(_arg(a) for a in item.head) + " {"]
+        for child in item.body:
+            lines.extend(_render(child, depth + 1))
+        lines.append(pad + "}")
+        return lines
+    return [pad + " ".join(_arg(a) for a in item) + ";"]
+
+
+def _headers(
+    settings: NginxSiteSettings,
+    extra: tuple[tuple[str, str], ...] = (),
+    *,
+    extra_always: bool = False,
+) -> tuple[Directive, ...]:
+    """All add_header lines of one context: the full security set, then the context's own.
+
+    Security headers use `always` so 4xx/5xx responses carry them too. Extra headers only
+    when asked: a year-long Cache-Control must not stick to a 404, but a no-store on an error
+    page must be sent with its 502.
+    """
+    own = tuple(("add_header", name, value, "always") for name, value in security_headers(settings))
+    flag = ("always",) if extra_always else ()
+    return own + tuple(("add_header", name, value, *flag) for name, value in extra)
+
+
+def _location(
+    settings: NginxSiteSettings,
+    match: tuple[str, ...],
+    *body: Directive,
+    extra_headers: tuple[tuple[str, str], ...] = (),
+    extra_always: bool = False,
+) -> _Block:
+    """A location always re-declares the security headers: see the module docstring."""
+    headers = _headers(settings, extra_headers, extra_always=extra_always)
+    return _Block(("location", *match), (*headers, *body))
+
+
+_ERROR_PAGE_BODY = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8>"
+    "<title>Service temporarily unavailable</title></head>"
+    "<body><h1>Service temporarily unavailable</h1>"
+    "<p>Please try again in a moment.</p></body></html>"
+)
+
+_ACCESS_LOG_FORMAT = (
+    '{"time":"$time_iso8601","client":"$remote_addr","peer":"$realip_remote_addr",'
+    '"request_id":"$forwarded_request_id","method":"$request_method","uri":"$request_uri",'
+    '"status":$status,"bytes_sent":$body_bytes_sent,"request_time":$request_time,'
+    '"upstream_status":"$upstream_status","upstream_time":"$upstream_response_time",'
+    '"user_agent":"$http_user_agent"}'
+)
+
+_GZIP_TYPES = (
+    "text/plain",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "application/xml",
+    "image/svg+xml",
+)
+
+
+def _http_block(settings: NginxSiteSettings) -> _Block:
+    trusted = settings.trusted_proxy_cidrs
+    real_ip: tuple[Directive, ...] = ()
+    if trusted:
+        # Behind the ingress, $remote_addr becomes the client: the right-most X-Forwarded-For
+        # entry not added by a trusted proxy.
+        real_ip = (
+            *(("set_real_ip_from", cidr) for cidr in trusted),
+            ("real_ip_header", "X-Forwarded-For"),
+            ("real_ip_recursive", "on"),
+        )
+    return _Block(
+        ("http",),
+        (
+            ("include", MIME_TYPES_PATH),
+            ("default_type", "application/octet-stream"),
+            ("charset", "utf-8"),
+            ("server_tokens", "off"),
+            ("log_format", "main", "escape=json", _ACCESS_LOG_FORMAT),
+            ("access_log", "/dev/stdout", "main"),
+            # The image's compiled-in temp paths may not be writable; pin them to the emptyDir.
+            ("client_body_temp_path", f"{CACHE_DIR}/client_temp"),
+            ("proxy_temp_path", f"{CACHE_DIR}/proxy_temp"),
+            ("fastcgi_temp_path", f"{CACHE_DIR}/fastcgi_temp"),
+            ("uwsgi_temp_path", f"{CACHE_DIR}/uwsgi_temp"),
+            ("scgi_temp_path", f"{CACHE_DIR}/scgi_temp"),
+            ("sendfile", "on"),
+            ("tcp_nopush", "on"),
+            # Longer than ingress-nginx's upstream keepalive (60s), so the ingress never reuses
+            # a connection this side is closing (a source of sporadic 502s).
+            ("keepalive_timeout", "75s"),
+            ("client_header_timeout", "30s"),
+            ("client_body_timeout", "30s"),
+            ("send_timeout", "30s"),
+            ("reset_timedout_connection", "on"),
+            ("gzip", "on"),
+            ("gzip_vary", "on"),
+            ("gzip_proxied", "any"),
+            ("gzip_min_length", "1024"),
+            ("gzip_types", *_GZIP_TYPES),
+            *real_ip,
+            # 1 only for peers allowed to speak for the client (see PRIVATE_NETWORKS).
+            _Block(
+                ("geo", "$realip_remote_addr", "$from_trusted_proxy"),
+                (("default", "0"), *((cidr, "1") for cidr in trusted)),
+            ),
+            # The scheme the client used: the ingress's word for it if trusted, else ours.
+            _Block(
+                ("map", "$from_trusted_proxy:$http_x_forwarded_proto", "$forwarded_proto"),
+                (("default", "$scheme"), ("~^1:(https?)$", "$1")),
+            ),
+            # Each proxy appends the peer it received the connection from.
+            _Block(
+                ("map", "$http_x_forwarded_for", "$forwarded_for"),
+                (
+                    ("default", "$http_x_forwarded_for, $realip_remote_addr"),
+                    ("", "$realip_remote_addr"),
+                ),
+            ),
+            # Keep the ingress's request id for end-to-end tracing; replace anything odd.
+            _Block(
+                ("map", "$http_x_request_id", "$forwarded_request_id"),
+                (("default", "$request_id"), ("~^[A-Za-z0-9._:-]{1,128}$", "$http_x_request_id")),
+            ),
+            # Resolved once at start: the Service's ClusterIP is stable for its lifetime, so no
+            # resolver (and no DNS dependency per request) is needed. No upstream keepalive:
+            # gunicorn's sync workers close every connection, and kube-proxy balances per
+            # connection, so pooled connections would only pin traffic to some pods.
+            _Block(
+                ("upstream", UPSTREAM_NAME),
+                (("server", _host_port(settings.upstream_host, settings.upstream_port)),),
+            ),
+            _server_block(settings),
+        ),
+    )
+
+
+def _server_block(settings: NginxSiteSettings) -> _Block:
+    listen = (
+        _host_port(settings.listen_address, settings.listen_port)
+        if settings.listen_address
+        else str(settings.listen_port)
+    )
+    forwarded = (
+        ("proxy_set_header", "Host", "$host"),
+        ("proxy_set_header", "X-Real-IP", "$remote_addr"),
+        ("proxy_set_header", "X-Forwarded-For", "$forwarded_for"),
+        ("proxy_set_header", "X-Forwarded-Proto", "$forwarded_proto"),
+        ("proxy_set_header", "X-Forwarded-Host", "$host"),
+        ("proxy_set_header", "X-Request-ID", "$forwarded_request_id"),
+    )
+    # nginx sets these itself; the backend's copies would reach the client twice.
+    hidden = tuple(("proxy_hide_header", name) for name, _ in security_headers(settings))
+    immutable_assets = tuple(
+        _location(
+            settings,
+            (prefix,),
+            # A missing hashed file is a real 404, never the SPA shell served as JavaScript.
+            ("try_files", "$uri", "=404"),
+            extra_headers=(("Cache-Control", IMMUTABLE_CACHE_CONTROL),),
+        )
+        for prefix in settings.immutable_asset_prefixes
+    )
+    return _Block(
+        ("server",),
+        (
+            ("listen", listen),
+            ("server_name", *settings.server_names),
+            ("root", settings.document_root),
+            ("index", "index.html"),
+            # Relative Location headers: the client talks to the ingress, not to this port.
+            ("absolute_redirect", "off"),
+            ("client_max_body_size", settings.client_max_body_size),
+            ("error_page", *map(str, UPSTREAM_ERROR_STATUSES), ERROR_PAGE_PATH),
+            # Responses produced before a location is chosen (e.g. 400) use these.
+            *_headers(settings),
+            # For probes: no disk, no backend, no log noise.
+            _location(
+                settings,
+                ("=", settings.health_path),
+                ("access_log", "off"),
+                ("default_type", "text/plain"),
+                ("return", "200", "ok"),
+                extra_headers=(("Cache-Control", NO_STORE),),
+                extra_always=True,
+            ),
+            # The SPA shell must never be cached, or clients keep old asset names after a deploy.
+            _location(
+                settings,
+                ("=", INDEX_PATH),
+                extra_headers=(("Cache-Control", NO_STORE),),
+            ),
+            # Inline, so the page works whatever the SPA build ships. error_page keeps the
+            # original 502/503/504 status.
+            _location(
+                settings,
+                ("=", ERROR_PAGE_PATH),
+                ("internal",),
+                ("default_type", "text/html"),
+                ("return", "200", _ERROR_PAGE_BODY),
+                extra_headers=(("Cache-Control", NO_STORE),),
+                extra_always=True,
+            ),
+            # ^~ so the dot-file rule below never intercepts API paths. No URI on proxy_pass:
+            # the backend receives the request path and query unchanged.
+            _location(
+                settings,
+                ("^~", settings.api_prefix),
+                ("proxy_pass", f"http://{UPSTREAM_NAME}"),
+                *forwarded,
+                ("proxy_connect_timeout", f"{settings.proxy_connect_timeout_seconds}s"),
+                ("proxy_send_timeout", f"{settings.proxy_send_timeout_seconds}s"),
+                ("proxy_read_timeout", f"{settings.proxy_read_timeout_seconds}s"),
+                *hidden,
+                ("proxy_hide_header", "X-Powered-By"),
+                # API bodies may mix secrets with reflected input (BREACH); do not compress.
+                ("gzip", "off"),
+            ),
+            *immutable_assets,
+            # Dot-files in the build output (.env, .git) are never public.
+            _location(settings, ("~", r"/\."), ("return", "404")),
+            _location(
+                settings,
+                ("/",),
+                # Client-side routes fall back to the SPA shell (no-store via its location).
+                ("try_files", "$uri", "$uri/", INDEX_PATH),
+                extra_headers=(("Cache-Control", REVALIDATE),),
+            ),
+        ),
+    )
+
+
+def render_nginx_conf(settings: NginxSiteSettings) -> str:
+    """The full nginx.conf text; the same settings always give the same bytes."""
+    top: tuple[_Block | Directive, ...] = (
+        ("worker_processes", str(settings.worker_processes)),
+        # `stderr` writes to fd 2 directly: no file to open, whatever fd 2 is.
+        ("error_log", "stderr", "warn"),
+        ("pid", PID_PATH),
+        _Block(("events",), (("worker_connections", str(settings.worker_connections)),)),
+        _http_block(settings),
+    )
+    lines = ["# Generated by charts/nginx_conf.py from the environment config; do not edit."]
+    for item in top:
+        lines.extend(_render(item, 0))
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "CACHE_DIR",
+    "CONFIG_PATH",
+    "ERROR_PAGE_PATH",
+    "IMMUTABLE_CACHE_CONTROL",
+    "PID_PATH",
+    "PRIVATE_NETWORKS",
+    "RUN_DIR",
+    "SECURITY_HEADERS",
+    "UPSTREAM_ERROR_STATUSES",
+    "WRITABLE_DIRS",
+    "NginxSiteSettings",
+    "render_nginx_conf",
+    "security_headers",
+]

@@ -1,0 +1,76 @@
+"""NginxFrontend: the single-page app and the /api reverse proxy, as UID 101 on port 8080.
+
+dist/<env>/frontend/: Deployment, Service 80 -> 8080 and ServiceAccount `nginx-front`, the
+nginx.conf ConfigMap, least RBAC, NetworkPolicies, PDB, HPA where enabled, and the Ingress of
+the frontend host. The /api upstream is read off the backend's Service object (defect 2).
+"""
+
+from __future__ import annotations
+
+from cdk8s import App, Chart
+
+from charts import names
+from charts.exposure import expose
+from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, RUN_DIR, NginxSiteSettings, render_nginx_conf
+from config.model import Environment
+from constructs.microsegmented_service import MicrosegmentedService
+from constructs.pod_baseline import ConfigFile, HttpCheck, Probes, RunAs, WritablePath
+from constructs.secure_deployment import SecureDeployment
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def site_settings(env: Environment, backend: MicrosegmentedService) -> NginxSiteSettings:
+    cfg = env.frontend
+    return NginxSiteSettings(
+        listen_port=names.NGINX_PORT.number,
+        upstream_host=backend.dns_name,
+        upstream_port=backend.port,
+        server_names=(cfg.host,),
+        client_max_body_size=cfg.client_max_body_size,
+        content_security_policy=cfg.content_security_policy,
+        strict_transport_security=HSTS if env.tls.enabled else "",
+    )
+
+
+class NginxFrontend(Chart):
+    def __init__(self, scope: App, env: Environment, *, backend: MicrosegmentedService) -> None:
+        """
+        :param env: the environment.
+        :param backend: the Flask API's Service; /api is proxied to it and it admits nginx.
+        """
+        super().__init__(
+            scope, names.FRONTEND_APP, namespace=names.FRONTEND_NAMESPACE, disable_resource_name_hashes=True,
+            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
+        )
+        cfg = env.frontend
+        self.settings = site_settings(env, backend)
+        health = HttpCheck(path=self.settings.health_path, port=names.NGINX_PORT.name)
+        self.proxy = SecureDeployment(
+            self,
+            "Proxy",
+            name=names.NGINX,
+            component="proxy",
+            image=cfg.image.reference,
+            version=cfg.image.tag,
+            ports=[names.NGINX_PORT],
+            probes=Probes(readiness=health, liveness=health, startup=health),
+            resources=cfg.resources,
+            run_as=RunAs(uid=names.NGINX_UID, gid=names.NGINX_UID),
+            # pid file and temp paths live here; the root filesystem stays read-only (defect 5)
+            writable_paths=[
+                WritablePath(volume="tmp", path=RUN_DIR, size_limit="64Mi"),
+                WritablePath(volume="cache", path=CACHE_DIR, size_limit="256Mi"),
+            ],
+            config_files=[ConfigFile(key="nginx.conf", mount_path=CONFIG_PATH, content=render_nginx_conf(self.settings))],
+            replicas=cfg.replicas,
+            autoscaling=cfg.autoscaling,
+            sync_wave=names.WAVE_WORKLOADS,
+        )
+        self.service = MicrosegmentedService(
+            self, "ProxyService", workload=self.proxy, port=names.NGINX_SERVICE_PORT, target_port=names.NGINX_PORT.name
+        )
+        backend.allow_from(self.service)
+        for rule in cfg.egress_allow:
+            self.service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
+        expose(self, env=env, service=self.service, host=cfg.host)

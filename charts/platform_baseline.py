@@ -1,0 +1,146 @@
+"""PlatformBaseline: what the workloads stand on, per environment (dist/<env>/platform/).
+
+Namespaces labelled for Pod Security Admission `restricted` (enforce, audit, warn, version
+pinned), each with a ResourceQuota, a LimitRange and a default-deny NetworkPolicy that lets
+only DNS out; and the ClusterSecretStore every ExternalSecret reads through (IRSA, no keys).
+"""
+
+from __future__ import annotations
+
+from cdk8s import ApiObjectMetadata, App, Chart
+from cdk8s_plus_27 import k8s
+
+from charts import names
+from config.model import Environment, NamespaceBudget
+from constructs.labels import namespace_selector
+from imports.io.external_secrets import (
+    ClusterSecretStore,
+    ClusterSecretStoreSpec,
+    ClusterSecretStoreSpecConditions,
+    ClusterSecretStoreSpecProvider,
+    ClusterSecretStoreSpecProviderAws,
+    ClusterSecretStoreSpecProviderAwsAuth,
+    ClusterSecretStoreSpecProviderAwsAuthJwt,
+    ClusterSecretStoreSpecProviderAwsAuthJwtServiceAccountRef,
+    ClusterSecretStoreSpecProviderAwsService,
+)
+
+PSA_MODES = ("enforce", "audit", "warn")
+SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
+
+
+def _q(value: str) -> k8s.Quantity:
+    return k8s.Quantity.from_string(value)
+
+
+class PlatformBaseline(Chart):
+    def __init__(self, scope: App, env: Environment) -> None:
+        super().__init__(
+            scope, names.PLATFORM_APP, disable_resource_name_hashes=True,
+            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
+        )
+        self.environment = env
+        budgets = {names.BACKEND_NAMESPACE: env.platform.backend, names.FRONTEND_NAMESPACE: env.platform.frontend}
+        for namespace in names.WORKLOAD_NAMESPACES:
+            self._namespace(namespace, budgets[namespace], env)
+        self._secret_store(env)
+
+    def _namespace(self, namespace: str, budget: NamespaceBudget, env: Environment) -> None:
+        wave = {SYNC_WAVE_KEY: str(names.WAVE_NAMESPACES)}
+        psa = {}
+        for mode in PSA_MODES:
+            psa[f"pod-security.kubernetes.io/{mode}"] = "restricted"
+            psa[f"pod-security.kubernetes.io/{mode}-version"] = env.cluster.pod_security_version
+        k8s.KubeNamespace(self, f"{namespace}-namespace", metadata=k8s.ObjectMeta(name=namespace, labels=psa, annotations=wave))
+
+        def meta(name: str) -> k8s.ObjectMeta:
+            return k8s.ObjectMeta(name=name, namespace=namespace, annotations=wave)
+
+        k8s.KubeResourceQuota(
+            self,
+            f"{namespace}-quota",
+            metadata=meta("workload-budget"),
+            spec=k8s.ResourceQuotaSpec(
+                hard={
+                    "requests.cpu": _q(budget.requests_cpu),
+                    "requests.memory": _q(budget.requests_memory),
+                    "limits.cpu": _q(budget.limits_cpu),
+                    "limits.memory": _q(budget.limits_memory),
+                    "requests.storage": _q(budget.requests_storage),
+                    "pods": _q(str(budget.pods)),
+                    "persistentvolumeclaims": _q(str(budget.persistent_volume_claims)),
+                }
+            ),
+        )
+        defaults = budget.container_defaults
+        k8s.KubeLimitRange(
+            self,
+            f"{namespace}-limits",
+            metadata=meta("container-defaults"),
+            spec=k8s.LimitRangeSpec(
+                limits=[
+                    k8s.LimitRangeItem(
+                        type="Container",
+                        default_request={"cpu": _q(defaults.requests.cpu), "memory": _q(defaults.requests.memory)},
+                        default={"cpu": _q(defaults.limits.cpu), "memory": _q(defaults.limits.memory)},
+                    )
+                ]
+            ),
+        )
+        # Everything closed; workloads open exactly their own edges (MicrosegmentedService).
+        k8s.KubeNetworkPolicy(
+            self,
+            f"{namespace}-default-deny",
+            metadata=meta("default-deny"),
+            spec=k8s.NetworkPolicySpec(pod_selector=k8s.LabelSelector(), policy_types=["Ingress", "Egress"]),
+        )
+        dns = env.cluster.dns
+        k8s.KubeNetworkPolicy(
+            self,
+            f"{namespace}-allow-dns",
+            metadata=meta("allow-dns-egress"),
+            spec=k8s.NetworkPolicySpec(
+                pod_selector=k8s.LabelSelector(),
+                policy_types=["Egress"],
+                egress=[
+                    k8s.NetworkPolicyEgressRule(
+                        to=[
+                            k8s.NetworkPolicyPeer(
+                                namespace_selector=k8s.LabelSelector(match_labels=namespace_selector(dns.namespace)),
+                                pod_selector=k8s.LabelSelector(match_labels=dict(dns.pod_labels)),
+                            )
+                        ],
+                        ports=[
+                            k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(53), protocol=protocol)
+                            for protocol in ("UDP", "TCP")
+                        ],
+                    )
+                ],
+            ),
+        )
+
+    def _secret_store(self, env: Environment) -> None:
+        store = env.secrets
+        ClusterSecretStore(
+            self,
+            "secret-store",
+            metadata=ApiObjectMetadata(name=store.name, annotations={SYNC_WAVE_KEY: str(names.WAVE_SECRET_STORE)}),
+            spec=ClusterSecretStoreSpec(
+                # Only the namespaces that hold ExternalSecrets may read through the store.
+                conditions=[ClusterSecretStoreSpecConditions(namespaces=[names.BACKEND_NAMESPACE])],
+                provider=ClusterSecretStoreSpecProvider(
+                    aws=ClusterSecretStoreSpecProviderAws(
+                        service=ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
+                        region=store.region,
+                        auth=ClusterSecretStoreSpecProviderAwsAuth(
+                            jwt=ClusterSecretStoreSpecProviderAwsAuthJwt(
+                                service_account_ref=ClusterSecretStoreSpecProviderAwsAuthJwtServiceAccountRef(
+                                    name=store.controller_service_account.name,
+                                    namespace=store.controller_service_account.namespace,
+                                )
+                            )
+                        ),
+                    )
+                ),
+            ),
+        )

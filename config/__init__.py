@@ -1,0 +1,1 @@
+"""Typed environment configuration: environments/*.yaml -> validated `Environment` objects."""

@@ -1,0 +1,207 @@
+"""Load environments/base.yaml + environments/<env>.yaml into a validated `Environment`.
+
+The environment files are deep-merged over base.yaml: mappings merge key by key, lists and
+scalars replace. Every problem becomes a `ConfigError` naming the file that holds the bad
+value, the dotted field path and the reason; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.errors import ConfigError
+from config.model import Environment, EnvironmentSpec
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS_DIR = REPO_ROOT / "environments"
+BASE_FILE_NAME = "base.yaml"
+NAME_PATTERN_HINT = "lower-case letters, digits and '-'"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, which plain PyYAML silently overwrites."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """Parse one YAML file that must hold a mapping; errors name the file and the line."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(shown, "", "file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(shown, "", "not UTF-8 text") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = error.problem or error.context or "invalid YAML"
+        raise ConfigError(shown, "", f"YAML error at {where}{problem}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(shown, "", f"YAML error: {error}") from None
+    if data is None:
+        raise ConfigError(shown, "", "file is empty (expected a mapping of settings)")
+    if not isinstance(data, dict):
+        raise ConfigError(shown, "", f"top level must be a mapping, not {type(data).__name__}")
+    for key in data:
+        if not isinstance(key, str):
+            raise ConfigError(shown, str(key), "keys must be strings")
+    return data
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; any other value in `override` replaces the base value."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
+    """Every `<name>.yaml` beside base.yaml is an environment: adding one is adding a file."""
+    return sorted(
+        path.stem
+        for path in directory.glob("*.yaml")
+        if path.name != BASE_FILE_NAME and not path.name.startswith((".", "_"))
+    )
+
+
+def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environment:
+    env_file = directory / f"{name}.yaml"
+    base_file = directory / BASE_FILE_NAME
+    known = available_environments(directory)
+    if name not in known:
+        choices = ", ".join(known) or "none"
+        raise ConfigError(display_path(env_file), "", f"unknown environment '{name}' (known: {choices})")
+    if not _valid_name(name):
+        raise ConfigError(display_path(env_file), "", f"environment name '{name}' must use {NAME_PATTERN_HINT}")
+
+    base = read_yaml_mapping(base_file)
+    override = read_yaml_mapping(env_file)
+    for source, data in ((base_file, base), (env_file, override)):
+        if "name" in data:
+            raise ConfigError(display_path(source), "name", "not a setting: the environment name is the file name")
+
+    merged = deep_merge(base, override)
+    try:
+        return Environment.model_validate({**merged, "name": name})
+    except ValidationError as error:
+        raise _to_config_error(error, base_file, env_file, override) from None
+
+
+def load_all(directory: Path = ENVIRONMENTS_DIR) -> list[Environment]:
+    """Load and validate every environment; the first invalid one raises."""
+    return [load_environment(name, directory) for name in available_environments(directory)]
+
+
+def _valid_name(name: str) -> bool:
+    return re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", name) is not None
+
+
+def _to_config_error(
+    error: ValidationError, base_file: Path, env_file: Path, override: dict[str, Any]
+) -> ConfigError:
+    first = error.errors(include_url=False)[0]
+    loc = [part for part in first["loc"] if not _is_validator_tag(part)]
+    field = _format_loc(loc)
+    file = env_file if _path_touched(override, loc) else base_file
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        reason = "unknown key" + _suggestion(loc)
+    elif kind == "missing":
+        reason = f"required field is missing (set it in {BASE_FILE_NAME} or {env_file.name})"
+        file = env_file
+    else:
+        message = first["msg"].removeprefix("Value error, ")
+        reason = f"{message} (got {first['input']!r})" if _has_scalar_input(first) else message
+    extra = error.error_count() - 1
+    if extra:
+        reason += f" (and {extra} more problem{'s' if extra > 1 else ''})"
+    return ConfigError(display_path(file), field, reason)
+
+
+def _is_validator_tag(part: Any) -> bool:
+    # pydantic inserts tags such as 'function-after[...]' into locations of annotated fields.
+    return isinstance(part, str) and ("[" in part and part.endswith("]"))
+
+
+def _format_loc(loc: list[Any]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _path_touched(override: dict[str, Any], loc: list[Any]) -> bool:
+    """True when the environment file sets the field or one of its parents/children."""
+    node: Any = override
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return node is not override and not isinstance(node, dict)
+    return True
+
+
+def _has_scalar_input(err: dict[str, Any]) -> bool:
+    return "input" in err and isinstance(err["input"], (str, int, float, bool)) and err["type"] != "missing"
+
+
+def _suggestion(loc: list[Any]) -> str:
+    """' (did you mean X?)' when the unknown key is a near miss of a real field."""
+    model: type[BaseModel] | None = EnvironmentSpec
+    for part in loc[:-1]:
+        if model is None or isinstance(part, int):
+            continue
+        annotation = model.model_fields.get(part)
+        model = _model_of(annotation.annotation) if annotation else None
+    if model is None or not loc:
+        return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    candidates = [annotation, *getattr(annotation, "__args__", ())]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        for inner in getattr(candidate, "__args__", ()):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None

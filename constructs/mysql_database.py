@@ -1,0 +1,187 @@
+"""MysqlDatabase: a single-instance MySQL 8 StatefulSet under the same baseline as every pod.
+
+Runs as the image's mysql user (UID/GID 999) with fsGroup so the data volume is writable,
+a read-only root filesystem with emptyDirs for the socket/pid dir and /tmp, credentials read
+from files of an ExternalSecretBinding (the image's `*_FILE` variables), mysqladmin probes,
+utf8mb4 server defaults, a headless Service for the StatefulSet identity and a client Service.
+"""
+
+from __future__ import annotations
+
+from cdk8s import Chart
+from cdk8s_plus_27 import k8s
+from constructs import Construct
+
+from config.model import Resources
+from constructs.external_secret_binding import ExternalSecretBinding
+from constructs.labels import metadata_labels, selector_labels
+from constructs.pod_baseline import (
+    CheckovSkip,
+    ConfigFile,
+    ContainerPort,
+    ExecCheck,
+    PodParts,
+    Probes,
+    RunAs,
+    WritablePath,
+    checkov_annotations,
+    implied_checkov_skips,
+    pod_template,
+    port_by_name,
+)
+from constructs.secure_deployment import CONFIG_CHECKSUM_ANNOTATION, DisruptionBudget, disruption_budget
+from constructs.workload_config import WorkloadConfig
+from constructs.workload_identity import WorkloadIdentity
+
+MYSQL_PORT = ContainerPort(name="mysql", number=3306)
+MYSQL_UID = 999
+MYSQL_RUN_AS = RunAs(uid=MYSQL_UID, gid=MYSQL_UID, fs_group=MYSQL_UID)
+SOCKET_DIR = "/var/run/mysqld"
+CREDENTIALS_DIR = "/var/run/secrets/mysql"
+DATA_DIR = "/var/lib/mysql"
+
+# Keys the credentials binding must provide.
+ROOT_PASSWORD_KEY = "root-password"
+USER_PASSWORD_KEY = "password"
+
+SERVER_CONFIG = """\
+[mysqld]
+character-set-server = utf8mb4
+collation-server = utf8mb4_0900_ai_ci
+skip-name-resolve
+socket = /var/run/mysqld/mysqld.sock
+pid-file = /var/run/mysqld/mysqld.pid
+
+[client]
+default-character-set = utf8mb4
+socket = /var/run/mysqld/mysqld.sock
+"""
+
+
+class MysqlDatabase(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        image: str,
+        version: str,
+        database: str,
+        user: str,
+        credentials: ExternalSecretBinding,
+        storage: str,
+        storage_class: str,
+        resources: Resources,
+        checkov_skips: tuple[CheckovSkip, ...] = (),
+        sync_wave: int = 0,
+    ) -> None:
+        """
+        :param name: StatefulSet, client Service and selector name; the headless Service is `<name>-headless`.
+        :param image: MySQL image reference (8.0.x).
+        :param version: release shown in the version label.
+        :param database: database created on first start.
+        :param user: application user created on first start.
+        :param credentials: binding that provides `root-password` and `password`.
+        :param storage: size of the data volume claim.
+        :param storage_class: StorageClass of the claim.
+        :param resources: container requests and limits.
+        :param checkov_skips: hardening checks that do not apply, each with a reason.
+        :param sync_wave: ArgoCD sync wave.
+        """
+        super().__init__(scope, id)
+        self.name = name
+        self.namespace = Chart.of(self).namespace
+        self.selector = selector_labels(name)
+        self.labels = metadata_labels(name, component="database", version=version)
+        self.ports = (MYSQL_PORT,)
+        self.database = database
+        self.headless_service_name = f"{name}-headless"
+        wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
+
+        config = WorkloadConfig(
+            self,
+            "Config",
+            name=name,
+            labels=self.labels,
+            env={"MYSQL_DATABASE": database, "MYSQL_USER": user},
+            files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
+        )
+        WorkloadIdentity(
+            self, "Identity", name=name, labels=self.labels,
+            config_maps=config.config_map_names, secrets=[credentials.secret_name],
+        )
+        secret_volume = credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])
+        ping = ("mysqladmin", "ping", f"--socket={SOCKET_DIR}/mysqld.sock")
+        # Over TCP: during first-start initialisation the entrypoint runs a socket-only server,
+        # which must not count as ready.
+        tcp_ping = ("mysqladmin", "ping", "--protocol=TCP", "--host=127.0.0.1", f"--port={MYSQL_PORT.number}")
+        template = pod_template(
+            PodParts(
+                name=name,
+                image=image,
+                ports=self.ports,
+                probes=Probes(
+                    readiness=ExecCheck(command=tcp_ping),
+                    liveness=ExecCheck(command=ping),
+                    startup=ExecCheck(command=tcp_ping),
+                    timeout_seconds=5,
+                    startup_failure_threshold=60,
+                ),
+                resources=resources,
+                run_as=MYSQL_RUN_AS,
+                writable_paths=[
+                    WritablePath(volume="run", path=SOCKET_DIR, size_limit="16Mi"),
+                    WritablePath(volume="tmp", path="/tmp", size_limit="256Mi"),
+                ],
+                env=[
+                    k8s.EnvVar(name="MYSQL_ROOT_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{ROOT_PASSWORD_KEY}"),
+                    k8s.EnvVar(name="MYSQL_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{USER_PASSWORD_KEY}"),
+                ],
+                env_from=config.env_from,
+                volumes=[*config.volumes, secret_volume],
+                mounts=[
+                    *config.mounts,
+                    k8s.VolumeMount(name="credentials", mount_path=CREDENTIALS_DIR, read_only=True),
+                    k8s.VolumeMount(name="data", mount_path=DATA_DIR),
+                ],
+                selector=self.selector,
+                labels=self.labels,
+                annotations={CONFIG_CHECKSUM_ANNOTATION: config.checksum},
+                service_account=name,
+                termination_grace_seconds=60,
+                topology_spread=False,
+            )
+        )
+        self.stateful_set = k8s.KubeStatefulSet(
+            self,
+            "StatefulSet",
+            metadata=k8s.ObjectMeta(name=name, labels=self.labels, annotations={**wave, **checkov_annotations([*implied_checkov_skips(image=image, run_as=MYSQL_RUN_AS), *checkov_skips])}),
+            spec=k8s.StatefulSetSpec(
+                service_name=self.headless_service_name,
+                replicas=1,
+                revision_history_limit=5,
+                selector=k8s.LabelSelector(match_labels=self.selector),
+                pod_management_policy="OrderedReady",
+                update_strategy=k8s.StatefulSetUpdateStrategy(type="RollingUpdate"),
+                persistent_volume_claim_retention_policy=k8s.StatefulSetPersistentVolumeClaimRetentionPolicy(
+                    when_deleted="Retain", when_scaled="Retain"
+                ),
+                template=template,
+                volume_claim_templates=[
+                    k8s.KubePersistentVolumeClaimProps(
+                        metadata=k8s.ObjectMeta(name="data", labels=self.selector),
+                        spec=k8s.PersistentVolumeClaimSpec(
+                            access_modes=["ReadWriteOnce"],
+                            storage_class_name=storage_class,
+                            resources=k8s.ResourceRequirements(requests={"storage": k8s.Quantity.from_string(storage)}),
+                        ),
+                    )
+                ],
+            ),
+        )
+        # One replica: maxUnavailable 1 lets a drain move the database (brief §6, defect 6).
+        disruption_budget(self, name=name, labels=self.labels, selector=self.selector, budget=DisruptionBudget(), wave=wave)
+
+    def port(self, name: str) -> ContainerPort:
+        return port_by_name(self.ports, name, what=f"a reference to {self.name}")

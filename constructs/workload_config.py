@@ -1,0 +1,63 @@
+"""The non-secret configuration of one workload, as ConfigMaps and the references to them.
+
+Settings become ConfigMap `<name>-env` (read with envFrom); files become ConfigMap
+`<name>-files`, each key mounted by subPath at its path. The checksum of both goes on the pod
+template, because neither envFrom nor a subPath mount sees an updated ConfigMap: a changed
+config must roll the pods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cdk8s_plus_27 import k8s
+from constructs import Construct
+
+from constructs.pod_baseline import ConfigFile, config_checksum
+
+FILES_VOLUME = "config-files"
+
+
+class WorkloadConfig(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        labels: Mapping[str, str],
+        env: Mapping[str, str] | None = None,
+        files: Sequence[ConfigFile] = (),
+    ) -> None:
+        """
+        :param name: the workload's name; ConfigMaps are `<name>-env` and `<name>-files`.
+        :param labels: metadata labels.
+        :param env: settings exposed as environment variables.
+        :param files: files mounted read-only at their paths.
+        """
+        super().__init__(scope, id)
+        env = dict(env or {})
+        file_data = {f.key: f.content for f in files}
+        if len(file_data) != len(files):
+            raise ValueError(f"{name}: two config files share a key")
+        self.config_map_names: list[str] = []
+        self.env_from: list[k8s.EnvFromSource] = []
+        self.volumes: list[k8s.Volume] = []
+        self.mounts: list[k8s.VolumeMount] = []
+        self.checksum = config_checksum(env, file_data)
+        meta_labels = dict(labels)
+        if env:
+            env_map = k8s.KubeConfigMap(self, "Env", metadata=k8s.ObjectMeta(name=f"{name}-env", labels=meta_labels), data=env)
+            self.config_map_names.append(env_map.name)
+            self.env_from.append(k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=env_map.name)))
+        if files:
+            files_map = k8s.KubeConfigMap(
+                self, "Files", metadata=k8s.ObjectMeta(name=f"{name}-files", labels=meta_labels), data=file_data
+            )
+            self.config_map_names.append(files_map.name)
+            self.volumes.append(
+                k8s.Volume(name=FILES_VOLUME, config_map=k8s.ConfigMapVolumeSource(name=files_map.name, default_mode=0o444))
+            )
+            self.mounts.extend(
+                k8s.VolumeMount(name=FILES_VOLUME, mount_path=f.mount_path, sub_path=f.key, read_only=True) for f in files
+            )

@@ -1,0 +1,1 @@
+"""From validated environments to files: build the cdk8s App per environment and write dist/."""

@@ -1,0 +1,48 @@
+"""Build every application of one environment and return its files, without touching disk."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from cdk8s import App
+
+from charts import names
+from charts.argocd_apps import ArgoCdApps
+from charts.flask_backend import FlaskBackend
+from charts.nginx_frontend import NginxFrontend
+from charts.platform_baseline import PlatformBaseline
+from config.model import Environment
+from synthesis.layout import app_files
+from synthesis.manifest_yaml import to_yaml
+
+
+def namespaced_kinds(documents: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    kinds = set()
+    for document in documents:
+        if document.get("metadata", {}).get("namespace"):
+            group = document["apiVersion"].rpartition("/")[0]
+            kinds.add((group, document["kind"]))
+    return kinds
+
+
+def build_manifests(env: Environment) -> dict[str, list[dict[str, Any]]]:
+    """app name -> rendered objects, for the applications of one environment."""
+    app = App()
+    platform = PlatformBaseline(app, env)
+    backend = FlaskBackend(app, env)
+    frontend = NginxFrontend(app, env, backend=backend.api_service)
+    manifests = {chart.node.id: chart.to_json() for chart in (platform, backend, frontend)}
+    everything = [doc for docs in manifests.values() for doc in docs]
+    argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything))
+    manifests[names.ARGOCD_APP] = argocd.to_json()
+    return manifests
+
+
+def render_environment(env: Environment) -> dict[PurePosixPath, str]:
+    """dist-relative path -> YAML text, for one environment."""
+    files: dict[PurePosixPath, str] = {}
+    for app_name, documents in build_manifests(env).items():
+        for path, document in app_files(env.name, app_name, documents).items():
+            files[path] = to_yaml(document)
+    return files
