@@ -9,20 +9,22 @@ file, the field and the reason, exits 2 and leaves dist/ untouched.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from config.errors import ConfigError
-from config.loader import REPO_ROOT, available_environments, load_environment
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, display_path, load_environment
 
 DIST = REPO_ROOT / "dist"
 EXIT_CONFIG_ERROR = 2
 
 
-def synthesize(env_names: list[str], dist: Path = DIST) -> int:
-    environments = [load_environment(name) for name in env_names]
+def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path = ENVIRONMENTS_DIR) -> int:
+    """Validate, render and atomically write; returns the number of files written."""
+    environments = [load_environment(name, environments_dir) for name in env_names]
 
     from synthesis.build import render_environment  # after validation: loads cdk8s and jsii
     from synthesis.output import replace_directory
@@ -30,7 +32,7 @@ def synthesize(env_names: list[str], dist: Path = DIST) -> int:
     files = {}
     for env in environments:
         files.update(render_environment(env))
-    if set(env_names) != set(available_environments()):
+    if set(env_names) != set(available_environments(environments_dir)):
         # Rendering a subset: keep the other environments' committed output as it is.
         from synthesis.output import read_tree
 
@@ -48,15 +50,27 @@ def mirror_for_cdk8s_cli(dist: Path) -> None:
     shutil.copytree(dist, outdir)
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Synthesize environments into dist/<env>/<app>/.")
+    parser.add_argument("environments", nargs="*", help="environment names (default: every file in environments/)")
+    parser.add_argument("--environments-dir", type=Path, default=ENVIRONMENTS_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
-    names = argv or available_environments()
+    args = parse_args(argv)
+    names = args.environments or available_environments(args.environments_dir)
     try:
-        count = synthesize(names)
+        if not names:
+            raise ConfigError(display_path(args.environments_dir), "", "no environment files found")
+        count = synthesize(names, args.dist, args.environments_dir)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    mirror_for_cdk8s_cli(DIST)
-    print(f"synthesized {count} files for {', '.join(names)} into {DIST.relative_to(REPO_ROOT)}/")
+    if args.dist.resolve() == DIST.resolve():
+        mirror_for_cdk8s_cli(DIST)
+    print(f"synthesized {count} files for {', '.join(names)} into {display_path(args.dist)}/")
     return 0
 
 

@@ -1,0 +1,185 @@
+"""Every invalid configuration: one line naming file, field and reason; exit 2; dist/ untouched."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+import main
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        node = data
+        keys = path.split(".")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+
+    return mutate
+
+
+def _delete(path: str) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        node = data
+        keys = path.split(".")
+        for key in keys[:-1]:
+            node = node[key]
+        del node[keys[-1]]
+
+    return mutate
+
+
+# (id, file to edit, mutation, field expected in the message, reason fragment)
+CASES: list[tuple[str, str, Mutation, str, str]] = [
+    ("string-replicas", "staging.yaml", _set("backend.replicas", "two"), "backend.replicas", "valid integer"),
+    ("quoted-number", "staging.yaml", _set("backend.replicas", "1"), "backend.replicas", "valid integer"),
+    ("zero-replicas", "staging.yaml", _set("backend.replicas", 0), "backend.replicas", "greater than or equal to 1"),
+    ("negative-replicas", "prod.yaml", _set("frontend.replicas", -3), "frontend.replicas", "greater than or equal to 1"),
+    ("hpa-min-above-max", "prod.yaml", _set("backend.autoscaling.min_replicas", 9), "backend.autoscaling", "above max_replicas"),
+    ("hpa-zero-min", "prod.yaml", _set("backend.autoscaling.min_replicas", 0), "backend.autoscaling.min_replicas", "greater than or equal to 1"),
+    ("image-latest", "staging.yaml", _set("backend.image.tag", "latest"), "backend.image.tag", "mutable tag"),
+    ("image-bad-repo", "staging.yaml", _set("frontend.image.repository", "Registry/UPPER case"), "frontend.image.repository", "pattern"),
+    ("image-bad-digest", "staging.yaml", _set("backend.image.digest", "sha256:xyz"), "backend.image.digest", "pattern"),
+    ("host-underscore", "staging.yaml", _set("backend.host", "api_staging.example.internal"), "backend.host", "pattern"),
+    ("host-single-label", "prod.yaml", _set("frontend.host", "localhost"), "frontend.host", "pattern"),
+    ("cpu-bad", "staging.yaml", _set("backend.resources.requests.cpu", "100 millicores"), "backend.resources.requests.cpu", "pattern"),
+    ("memory-bad", "staging.yaml", _set("backend.resources.limits.memory", "512MB"), "backend.resources.limits.memory", "pattern"),
+    ("limits-below-requests", "staging.yaml", _set("backend.resources.limits", {"cpu": "50m", "memory": "512Mi"}), "backend.resources", "below requests.cpu"),
+    ("duplicate-egress-ports", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]), "backend.egress_allow[0].ports", "duplicate"),
+    ("port-out-of-range", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]), "backend.egress_allow[0].ports[0]", "less than or equal to 65535"),
+    ("bad-cidr", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]), "backend.egress_allow[0].cidr", "pattern"),
+    ("unknown-top-key", "staging.yaml", _set("backnd", {"replicas": 2}), "backnd", "unknown key"),
+    ("unknown-nested-key", "staging.yaml", _set("backend.replica", 2), "backend.replica", "did you mean 'replicas'"),
+    ("unknown-deep-key", "prod.yaml", _set("backend.autoscaling.max_replica", 4), "backend.autoscaling.max_replica", "unknown key"),
+    ("unknown-key-in-base", "base.yaml", _set("platform.backend.cpus", "2"), "platform.backend.cpus", "unknown key"),
+    ("missing-required", "staging.yaml", _delete("backend.host"), "backend.host", "required field is missing"),
+    ("missing-section", "staging.yaml", _delete("database"), "database.name", "required field is missing"),
+    ("bad-log-level", "staging.yaml", _set("backend.log_level", "verbose"), "backend.log_level", "'debug', 'info', 'warning' or 'error'"),
+    ("tls-without-issuer", "staging.yaml", _set("tls", {"enabled": True}), "tls", "no cluster_issuer"),
+    ("gateway-without-ref", "staging.yaml", _set("backend.exposure", "gateway"), "backend", "no gateway"),
+    ("bad-cors-origin", "staging.yaml", _set("backend.cors_origins", ["frontend-staging.example.internal"]), "backend.cors_origins[0]", "pattern"),
+    ("duplicate-cors-origin", "staging.yaml", _set("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]), "backend.cors_origins", "duplicate"),
+    ("name-in-file", "staging.yaml", _set("name", "other"), "name", "environment name is the file name"),
+    ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "pattern"),
+    ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "valid dictionary"),
+    ("bool-as-string", "staging.yaml", _set("backend.debug", "yes"), "backend.debug", "valid boolean"),
+]
+
+RAW_CASES: list[tuple[str, str, str, str]] = [
+    ("empty-file", "staging.yaml", "", "file is empty"),
+    ("comment-only-file", "staging.yaml", "# nothing here\n", "file is empty"),
+    ("yaml-syntax", "staging.yaml", "backend:\n  replicas: [1, 2\n", "YAML error at line"),
+    ("duplicate-key", "staging.yaml", "backend:\n  replicas: 1\n  replicas: 2\n", "duplicate key 'replicas'"),
+    ("top-level-list", "prod.yaml", "- a\n- b\n", "top level must be a mapping"),
+    ("tab-indentation", "staging.yaml", "backend:\n\treplicas: 1\n", "YAML error"),
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of environments/ and a dist/ with known content."""
+    environments = tmp_path / "environments"
+    shutil.copytree(ENVIRONMENTS_DIR, environments)
+    dist = tmp_path / "dist"
+    (dist / "staging" / "backend").mkdir(parents=True)
+    (dist / "staging" / "backend" / "marker.yaml").write_text("previous: output\n")
+    return environments, dist
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _run(environments: Path, dist: Path, capsys, *names: str) -> tuple[int, str]:
+    code = main.main(["--environments-dir", str(environments), "--dist", str(dist), *names])
+    return code, capsys.readouterr().err
+
+
+def _assert_one_line_error(code: int, err: str, file: str, field: str, reason: str) -> None:
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    line = lines[0]
+    assert line.startswith(f"error: {file}"), line
+    assert field in line, line
+    assert reason in line, line
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("case", "file", "mutate", "field", "reason"), CASES, ids=[c[0] for c in CASES])
+def test_invalid_value_is_reported_and_dist_untouched(workspace, capsys, case, file, mutate, field, reason):
+    environments, dist = workspace
+    path = environments / file
+    data = yaml.safe_load(path.read_text())
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    before = _snapshot(dist)
+
+    code, err = _run(environments, dist, capsys)
+
+    _assert_one_line_error(code, err, str(path), field, reason)
+    assert _snapshot(dist) == before
+
+
+@pytest.mark.parametrize(("case", "file", "text", "reason"), RAW_CASES, ids=[c[0] for c in RAW_CASES])
+def test_unreadable_file_is_reported(workspace, capsys, case, file, text, reason):
+    environments, dist = workspace
+    (environments / file).write_text(text)
+    before = _snapshot(dist)
+    code, err = _run(environments, dist, capsys)
+    _assert_one_line_error(code, err, str(environments / file), "", reason)
+    assert _snapshot(dist) == before
+
+
+def test_unknown_environment_name(workspace, capsys):
+    environments, dist = workspace
+    code, err = _run(environments, dist, capsys, "qa")
+    _assert_one_line_error(code, err, str(environments / "qa.yaml"), "", "unknown environment 'qa' (known: prod, staging)")
+
+
+def test_invalid_environment_file_name(workspace, capsys):
+    environments, dist = workspace
+    shutil.copy(environments / "staging.yaml", environments / "Staging_2.yaml")
+    code, err = _run(environments, dist, capsys, "Staging_2")
+    _assert_one_line_error(code, err, str(environments / "Staging_2.yaml"), "", "must use lower-case letters")
+
+
+def test_error_names_the_file_that_holds_the_value(workspace, capsys):
+    """A bad default in base.yaml is blamed on base.yaml, an override on the env file."""
+    environments, dist = workspace
+    base = yaml.safe_load((environments / "base.yaml").read_text())
+    base["database"]["storage"] = "lots"
+    (environments / "base.yaml").write_text(yaml.safe_dump(base))
+    code, err = _run(environments, dist, capsys)
+    _assert_one_line_error(code, err, str(environments / "base.yaml"), "database.storage", "pattern")
+
+
+def test_cli_exit_code_and_no_traceback(workspace):
+    """The real process: exit status 2, one line on stderr, nothing on stdout."""
+    environments, dist = workspace
+    staging = environments / "staging.yaml"
+    staging.write_text(staging.read_text().replace("  replicas: 1\n", "  replicas: 0\n", 1))
+    before = _snapshot(dist)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--environments-dir", str(environments), "--dist", str(dist)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "staging.yaml: backend.replicas" in result.stderr
+    assert _snapshot(dist) == before
+
+
+def test_case_count_meets_the_bar():
+    assert len(CASES) + len(RAW_CASES) + 3 >= 25

@@ -1,0 +1,26 @@
+"""Shared fixtures: a fresh synth of every environment, done once per test session."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.loader import REPO_ROOT
+
+
+def synth_into(target: Path) -> subprocess.CompletedProcess:
+    """Run the real entry point (new process, as `make synth` does) into `target`."""
+    return subprocess.run(
+        [sys.executable, "main.py", "--dist", str(target)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def fresh_dist(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("fresh") / "dist"
+    synth_into(target)
+    return target

@@ -1,0 +1,133 @@
+"""dist/ is replaced atomically: after an interruption at any point it is fully old or fully new."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT
+from synthesis import output
+
+OLD = {PurePosixPath("staging/backend/a.yaml"): "old a\n", PurePosixPath("staging/backend/b.yaml"): "old b\n"}
+NEW = {PurePosixPath("staging/backend/a.yaml"): "new a\n", PurePosixPath("prod/frontend/c.yaml"): "new c\n"}
+
+
+def _tree(root: Path) -> dict[PurePosixPath, str]:
+    return output.read_tree(root)
+
+
+class Interrupted(BaseException):
+    """Stands in for a kill signal arriving at a chosen point."""
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    target = tmp_path / "dist"
+    output.replace_directory(target, OLD)
+    return target
+
+
+def test_replace_writes_exactly_the_new_files(dist: Path):
+    output.replace_directory(dist, NEW)
+    assert _tree(dist) == NEW  # b.yaml is gone: deleted files count too
+    assert sorted(p.name for p in dist.parent.iterdir()) == ["dist"]  # no staging left behind
+
+
+@pytest.mark.parametrize("after_files", [0, 1])
+def test_interrupted_while_rendering_leaves_old_tree(dist: Path, monkeypatch, after_files: int):
+    real_write = Path.write_text
+    calls = {"n": 0}
+
+    def flaky_write(self, *args, **kwargs):
+        if calls["n"] == after_files:
+            raise Interrupted()
+        calls["n"] += 1
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", flaky_write)
+    with pytest.raises(Interrupted):
+        output.replace_directory(dist, NEW)
+    monkeypatch.undo()
+    assert _tree(dist) == OLD
+
+
+def test_interrupted_after_swap_leaves_new_tree(dist: Path, monkeypatch):
+    def crash_on_cleanup(path, *args, **kwargs):
+        raise Interrupted()
+
+    monkeypatch.setattr(output.shutil, "rmtree", crash_on_cleanup)
+    with pytest.raises(Interrupted):
+        output.replace_directory(dist, NEW)
+    monkeypatch.undo()
+    assert _tree(dist) == NEW
+    output.replace_directory(dist, NEW)  # the next run cleans the leftover old tree
+    assert sorted(p.name for p in dist.parent.iterdir()) == ["dist"]
+
+
+def test_fallback_crash_between_renames_is_recovered(dist: Path, monkeypatch):
+    """Without renameat2, a crash between the two renames leaves no dist/; the next run restores it."""
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    real_rename = Path.rename
+
+    def crash_on_second_rename(self, target):
+        if self.name.startswith(".synth-"):
+            raise Interrupted()
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", crash_on_second_rename)
+    with pytest.raises(Interrupted):
+        output.replace_directory(dist, NEW)
+    monkeypatch.undo()
+    assert not dist.exists()
+    output.recover(dist)
+    assert _tree(dist) == OLD
+
+
+def test_renameat2_swap_is_used_on_linux(tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "f").write_text("a"), (b / "f").write_text("b")
+    if not output._exchange(a, b):
+        pytest.skip("renameat2 not supported on this filesystem")
+    assert (a / "f").read_text() == "b" and (b / "f").read_text() == "a"
+
+
+@pytest.mark.slow
+def test_killed_synth_process_leaves_dist_old_or_new(tmp_path: Path):
+    """SIGKILL the real synth at several moments; dist/ always equals one complete synth."""
+    environments = tmp_path / "environments"
+    environments.mkdir()
+    for path in ENVIRONMENTS_DIR.glob("*"):
+        (environments / path.name).write_text(path.read_text())
+    dist = tmp_path / "dist"
+    command = [sys.executable, "main.py", "--environments-dir", str(environments), "--dist", str(dist)]
+    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
+    old = _tree(dist)
+    staging = environments / "staging.yaml"
+    staging.write_text(staging.read_text().replace("tag: stage-1", "tag: stage-2"))
+    subprocess.run([*command[:2], "--environments-dir", str(environments), "--dist", str(tmp_path / "want")],
+                   cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
+    new = _tree(tmp_path / "want")
+    assert old != new
+
+    start = time.monotonic()
+    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
+    duration = time.monotonic() - start
+    output.replace_directory(dist, old)
+    outcomes = set()
+    for fraction in (0.2, 0.5, 0.8, 0.95, 1.05):
+        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        output.recover(dist)
+        state = _tree(dist)
+        assert state in (old, new), f"dist/ is a mix after a kill at {fraction:.0%} of a synth"
+        outcomes.add("new" if state == new else "old")
+        output.replace_directory(dist, old)
+    assert "old" in outcomes  # at least one kill landed before the swap
