@@ -1,10 +1,10 @@
 """MicrosegmentedService: a workload's Service plus the NetworkPolicies that admit exactly its peers.
 
 The Service's targetPort is the workload's declared container port, so the two cannot
-disagree (defect 1). Each workload gets one ingress and one egress NetworkPolicy selecting its
-pods; the namespace's default-deny (platform chart) closes everything else. `allow_from(client)`
-writes both halves of an edge at once — ingress here, egress on the client — so the two ends
-cannot drift apart. Peers that must match a namespace and pods are a single peer carrying both
+disagree (defect 1). The namespace's default-deny (platform chart) closes everything; each
+allowed edge is then one small NetworkPolicy per end, named after the edge (policies are
+additive, so this equals one merged policy and reads better in review). `allow_from(client)`
+writes both halves at once — ingress here, egress on the client — so the ends cannot drift. Peers that must match a namespace and pods are a single peer carrying both
 selectors (AND), never two peers (OR), and namespaces are matched on the API-server-set
 `kubernetes.io/metadata.name` label (defect 7). Policy ports are pod ports, not Service ports.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from cdk8s import JsonPatch
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
@@ -46,15 +45,6 @@ def _port(port: ContainerPort) -> k8s.NetworkPolicyPort:
     return k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(port.number), protocol=port.protocol)
 
 
-def _rule_json(direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]) -> dict:
-    """Serialize a typed rule with cdk8s's own renderer (no hand-built rule dicts)."""
-    if direction == "ingress":
-        spec = k8s.NetworkPolicySpec(pod_selector=k8s.LabelSelector(), ingress=[k8s.NetworkPolicyIngressRule(from_=peers, ports=ports)])
-    else:
-        spec = k8s.NetworkPolicySpec(pod_selector=k8s.LabelSelector(), egress=[k8s.NetworkPolicyEgressRule(to=peers, ports=ports)])
-    return k8s.KubeNetworkPolicy.manifest(spec=spec)["spec"][direction][0]
-
-
 class MicrosegmentedService(Construct):
     def __init__(
         self,
@@ -82,12 +72,12 @@ class MicrosegmentedService(Construct):
         self.name = name or workload.name
         self.namespace = workload.namespace
         self.port = port
-        self._edges: set[tuple[str, str]] = set()
-        wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
+        self._edges: set[str] = set()
+        self._wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
         self.service = k8s.KubeService(
             self,
             "Service",
-            metadata=k8s.ObjectMeta(name=self.name, labels=dict(workload.labels), annotations=wave),
+            metadata=k8s.ObjectMeta(name=self.name, labels=dict(workload.labels), annotations=self._wave),
             spec=k8s.ServiceSpec(
                 type="ClusterIP",
                 cluster_ip="None" if headless else None,
@@ -102,32 +92,33 @@ class MicrosegmentedService(Construct):
                 ],
             ),
         )
-        if headless:
-            return
-        selector = k8s.LabelSelector(match_labels=dict(workload.selector))
-        self.ingress_policy = k8s.KubeNetworkPolicy(
-            self,
-            "IngressPolicy",
-            metadata=k8s.ObjectMeta(name=f"{workload.name}-ingress", labels=dict(workload.labels), annotations=wave),
-            spec=k8s.NetworkPolicySpec(pod_selector=selector, policy_types=["Ingress"], ingress=[]),
-        )
-        self.egress_policy = k8s.KubeNetworkPolicy(
-            self,
-            "EgressPolicy",
-            metadata=k8s.ObjectMeta(name=f"{workload.name}-egress", labels=dict(workload.labels), annotations=wave),
-            spec=k8s.NetworkPolicySpec(pod_selector=selector, policy_types=["Egress"], egress=[]),
-        )
+        self.headless = headless
 
     @property
     def dns_name(self) -> str:
         """The in-cluster DNS name clients use; derived, never typed."""
         return f"{self.name}.{self.namespace}.svc.{CLUSTER_DOMAIN}"
 
-    def _add(self, policy: k8s.KubeNetworkPolicy, direction: str, key: tuple[str, str], rule: dict) -> None:
-        if key in self._edges:
-            raise BaselineError(f"{self.name}: the {direction} edge {key[1]} is declared twice")
-        self._edges.add(key)
-        policy.add_json_patch(JsonPatch.add(f"/spec/{direction}/-", rule))
+    def _policy(self, policy_name: str, edge: str, direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]) -> None:
+        """One edge of this workload's pods: a NetworkPolicy selecting them, with one rule."""
+        if self.headless:
+            raise BaselineError(f"{self.name}: declare edges on the client Service, not the headless one")
+        if edge in self._edges:
+            raise BaselineError(f"{self.name}: the edge {edge} is declared twice")
+        self._edges.add(edge)
+        ingress = [k8s.NetworkPolicyIngressRule(from_=peers, ports=ports)] if direction == "Ingress" else None
+        egress = [k8s.NetworkPolicyEgressRule(to=peers, ports=ports)] if direction == "Egress" else None
+        k8s.KubeNetworkPolicy(
+            self,
+            f"policy-{policy_name}",
+            metadata=k8s.ObjectMeta(name=policy_name, labels=dict(self.workload.labels), annotations=self._wave),
+            spec=k8s.NetworkPolicySpec(
+                pod_selector=k8s.LabelSelector(match_labels=dict(self.workload.selector)),
+                policy_types=[direction],
+                ingress=ingress,
+                egress=egress,
+            ),
+        )
 
     def allow_from(self, client: MicrosegmentedService) -> None:
         """Admit the client's pods on this workload's pod port, and let the client send there."""
@@ -136,33 +127,28 @@ class MicrosegmentedService(Construct):
         for side in (self, client):
             if not side.workload.selector:
                 raise BaselineError(f"{side.name}: an empty pod selector would select every pod in the namespace")
-        ports = [_port(self.container_port)]
-        self._add(
-            self.ingress_policy,
-            "ingress",
-            ("ingress", f"from {client.namespace}/{client.name}"),
-            _rule_json("ingress", [_peer(client.namespace, client.workload.selector)], ports),
+        self._policy(
+            f"{self.workload.name}-from-{client.workload.name}", f"from {client.namespace}/{client.name}", "Ingress",
+            [_peer(client.namespace, client.workload.selector)], [_port(self.container_port)],
         )
-        client._add(
-            client.egress_policy,
-            "egress",
-            ("egress", f"to {self.namespace}/{self.name}"),
-            _rule_json("egress", [_peer(self.namespace, self.workload.selector)], ports),
+        client._policy(
+            f"{client.workload.name}-to-{self.workload.name}", f"to {self.namespace}/{self.name}", "Egress",
+            [_peer(self.namespace, self.workload.selector)], [_port(self.container_port)],
         )
 
     def allow_from_namespace(self, namespace: str, pod_labels: Mapping[str, str] | None = None) -> None:
         """Admit pods of another namespace (e.g. the ingress controller's) on the pod port."""
         if pod_labels is not None and not pod_labels:
             raise BaselineError(f"{self.name}: allow_from_namespace with empty pod labels; omit them to mean the whole namespace")
-        self._add(
-            self.ingress_policy,
-            "ingress",
-            ("ingress", f"from namespace {namespace}"),
-            _rule_json("ingress", [_peer(namespace, pod_labels)], [_port(self.container_port)]),
+        self._policy(
+            f"{self.workload.name}-from-{namespace}", f"from namespace {namespace}", "Ingress",
+            [_peer(namespace, pod_labels)], [_port(self.container_port)],
         )
 
     def allow_egress_to_cidr(self, name: str, cidr: str, ports: Sequence[int]) -> None:
         """An explicit extra egress destination outside the cluster (per-environment allow list)."""
-        peers = [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))]
-        policy_ports = [k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(p), protocol="TCP") for p in ports]
-        self._add(self.egress_policy, "egress", ("egress", f"to {name}"), _rule_json("egress", peers, policy_ports))
+        self._policy(
+            f"{self.workload.name}-to-{name}", f"to {name}", "Egress",
+            [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))],
+            [k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(p), protocol="TCP") for p in ports],
+        )

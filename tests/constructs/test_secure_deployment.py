@@ -1,0 +1,156 @@
+"""SecureDeployment: the baseline by default, explicit relaxations, and refused misuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.model import Autoscaling
+from constructs.pod_baseline import (
+    BaselineError,
+    ConfigFile,
+    ContainerPort,
+    HttpCheck,
+    Probes,
+    Relaxation,
+    RunAs,
+    TcpCheck,
+    WritablePath,
+)
+from constructs.secure_deployment import DisruptionBudget, SecureDeployment
+from tests.synth_helper import by_kind, one, small_resources, synth
+
+HTTP = ContainerPort(name="http", number=8080)
+
+
+def deployment(chart, **overrides):
+    props = dict(
+        name="demo",
+        component="web",
+        image="registry.example.internal/demo:1.0.0",
+        version="1.0.0",
+        ports=[HTTP],
+        probes=Probes(readiness=HttpCheck(path="/ready", port="http"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http")),
+        resources=small_resources(),
+        run_as=RunAs(uid=1000, gid=1000),
+        writable_paths=[WritablePath(volume="tmp", path="/tmp")],
+    )
+    props.update(overrides)
+    return SecureDeployment(chart, "Demo", **props)
+
+
+def test_minimal_props_snapshot(snapshot):
+    assert synth(deployment) == snapshot
+
+
+def test_baseline_is_on_by_default():
+    objects = synth(deployment)
+    pod = one(objects, "Deployment")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    security = container["securityContext"]
+    assert security == {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsGroup": 1000,
+        "runAsNonRoot": True,
+        "runAsUser": 1000,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["serviceAccountName"] == "demo"
+    assert {"requests", "limits"} <= set(container["resources"])
+    assert {"readinessProbe", "livenessProbe", "startupProbe"} <= set(container)
+    assert container["readinessProbe"]["httpGet"]["port"] == 8080
+    assert {"mountPath": "/tmp", "name": "tmp"} in container["volumeMounts"]
+    assert len(pod["topologySpreadConstraints"]) == 2
+    assert one(objects, "ServiceAccount")["automountServiceAccountToken"] is False
+
+
+def test_selector_is_stable_labels_not_construct_path():
+    deploy = one(synth(deployment), "Deployment")
+    assert deploy["metadata"]["name"] == "demo"
+    assert deploy["spec"]["selector"]["matchLabels"] == {
+        "app.kubernetes.io/name": "demo",
+        "app.kubernetes.io/part-of": "flask-platform",
+    }
+    assert "cdk8s.io/metadata.addr" not in str(deploy)
+
+
+def test_config_change_rolls_pods():
+    def checksum(value):
+        objects = synth(lambda c: deployment(c, config_env={"LEVEL": value}))
+        return one(objects, "Deployment")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+
+    assert checksum("a") != checksum("b")
+    assert checksum("a") == checksum("a")
+
+
+def test_config_files_are_mounted_by_subpath_and_readable_by_role():
+    objects = synth(lambda c: deployment(c, config_files=[ConfigFile(key="app.conf", mount_path="/etc/app.conf", content="x\n")]))
+    mounts = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert {"mountPath": "/etc/app.conf", "name": "config-files", "readOnly": True, "subPath": "app.conf"} in mounts
+    role = one(objects, "Role")
+    assert role["rules"] == [{"apiGroups": [""], "resourceNames": ["demo-files"], "resources": ["configmaps"], "verbs": ["get"]}]
+
+
+def test_hpa_omits_replicas():
+    objects = synth(lambda c: deployment(c, autoscaling=Autoscaling(enabled=True, min_replicas=2, max_replicas=4)))
+    assert "replicas" not in one(objects, "Deployment")["spec"]
+    hpa = one(objects, "HorizontalPodAutoscaler")
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 4)
+
+
+def test_single_replica_pdb_never_blocks_a_drain():
+    pdb = one(synth(deployment), "PodDisruptionBudget")
+    assert pdb["spec"]["maxUnavailable"] == 1
+    assert "minAvailable" not in pdb["spec"]
+    assert pdb["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+
+
+def test_relaxation_needs_a_reason_and_is_annotated():
+    reason = "legacy image writes its cache under /app; tracked in the migration plan"
+    objects = synth(lambda c: deployment(c, relaxations=[Relaxation(item="read_only_root_filesystem", reason=reason)]))
+    template = one(objects, "Deployment")["spec"]["template"]
+    assert template["spec"]["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is False
+    assert template["metadata"]["annotations"]["security.flask-platform.io/relaxed-read-only-root-filesystem"] == reason
+    with pytest.raises(BaselineError, match="needs a written reason"):
+        Relaxation(item="read_only_root_filesystem", reason="")
+
+
+def test_probe_on_undeclared_port_is_refused():
+    with pytest.raises(BaselineError, match="port 'metrics', which the container does not declare"):
+        synth(lambda c: deployment(c, probes=Probes(readiness=TcpCheck(port="metrics"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http"))))
+
+
+def test_blocking_pdb_is_refused():
+    with pytest.raises(BaselineError, match="would block every node drain"):
+        synth(lambda c: deployment(c, disruption=DisruptionBudget(max_unavailable=None, min_available=1)))
+
+
+def test_root_identity_is_refused():
+    with pytest.raises(BaselineError, match="non-root"):
+        RunAs(uid=0, gid=0)
+
+
+def test_duplicate_ports_are_refused():
+    with pytest.raises(BaselineError, match="duplicate container port"):
+        synth(lambda c: deployment(c, ports=[HTTP, ContainerPort(name="http", number=9090)]))
+
+
+def test_zero_replicas_is_refused():
+    with pytest.raises(BaselineError, match="replicas must be at least 1"):
+        synth(lambda c: deployment(c, replicas=0))
+
+
+def test_checkov_skips_are_emitted_with_reasons():
+    annotations = one(synth(deployment), "Deployment")["metadata"]["annotations"]
+    skips = {k: v for k, v in annotations.items() if k.startswith("checkov.io/skip")}
+    assert set(skips.values()) and all("=" in v and len(v.split("=", 1)[1]) > 10 for v in skips.values())
+    digest_pinned = synth(lambda c: deployment(c, image="registry.example.internal/demo@sha256:" + "a" * 64))
+    assert not any("CKV_K8S_43" in v for v in one(digest_pinned, "Deployment")["metadata"]["annotations"].values())
+
+
+def test_no_role_without_readable_objects():
+    assert by_kind(synth(deployment), "Role") == []
