@@ -31,7 +31,8 @@ from imports.io.argoproj import (
     AppProjectSpecOrphanedResources,
 )
 
-RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+# The path form: the API server warns on finalizer names without one (same foreground cascade).
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground"
 SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
 ROOT_APP = "root"
 

@@ -59,7 +59,7 @@ def test_applications_sync_policy(env_dist):
         assert spec["syncPolicy"]["automated"] == {"allowEmpty": False, "prune": True, "selfHeal": True}
         assert "CreateNamespace=true" not in spec["syncPolicy"].get("syncOptions", [])
         assert spec["syncPolicy"]["retry"]["backoff"]
-        assert "resources-finalizer.argocd.argoproj.io" in application["metadata"]["finalizers"]
+        assert "resources-finalizer.argocd.argoproj.io/foreground" in application["metadata"]["finalizers"]
 
 
 def test_staging_tracks_the_staging_branch():

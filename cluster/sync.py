@@ -1,0 +1,137 @@
+"""Apply an environment's objects to the test API server the way an ArgoCD sync would.
+
+Every object is server-side applied in sync order; each result keeps the API server's exact
+error message and warning headers so the tests can show them verbatim. Applying continues past
+a failed object, so one run reports every problem at once.
+
+No controller-manager runs next to the test API server, so the few controller duties that
+admission depends on are done here explicitly (the `emulate_*` functions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cluster.client import ApiError, Client, identity
+from cluster.dist_objects import Manifest, apply_order, declared_namespaces, with_default_namespaces
+
+CRD_KIND = "CustomResourceDefinition"
+
+
+@dataclass
+class ObjectResult:
+    manifest: Manifest
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def what(self) -> str:
+        return f"{self.manifest.app}/{self.manifest.source.name}: {identity(self.manifest.obj)}"
+
+
+@dataclass
+class SyncReport:
+    manifests: list[Manifest]
+    results: list[ObjectResult]
+    prerequisites: list[str]
+
+    def errors(self) -> list[str]:
+        return [f"{r.what}: {r.error}" for r in self.results if r.error]
+
+    def warnings(self) -> list[str]:
+        return [f"{r.what}: warning: {w}" for r in self.results for w in r.warnings]
+
+
+def load_crds(crd_dir: Path) -> list[dict[str, Any]]:
+    crds: list[dict[str, Any]] = []
+    for path in sorted(crd_dir.glob("*.yaml")):
+        crds.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc and doc.get("kind") == CRD_KIND)
+    if not crds:
+        raise FileNotFoundError(f"no CustomResourceDefinition in {crd_dir}")
+    return crds
+
+
+def install_crds(client: Client, crd_dir: Path) -> list[str]:
+    """Apply the pinned CRDs and wait until their APIs are served."""
+    crds = load_crds(crd_dir)
+    for crd in crds:
+        client.apply(crd)
+    names = [crd["metadata"]["name"] for crd in crds]
+    client.wait_established(names)
+    return names
+
+
+def resolve_namespaces(client: Client, manifests: list[Manifest]) -> list[Manifest]:
+    return with_default_namespaces(manifests, lambda obj: client.resource(obj["apiVersion"], obj["kind"]).namespaced)
+
+
+def prerequisite_namespaces(manifests: list[Manifest]) -> list[str]:
+    """Namespaces the ArgoCD objects live in but dist/ does not create.
+
+    That is ArgoCD's own namespace, which exists before anything in dist/ can be synced
+    because ArgoCD's installation creates it. Any other missing namespace is a dist/ defect
+    and is left to fail the apply.
+    """
+    argocd_namespaces = {
+        m.namespace for m in manifests if m.obj.get("apiVersion", "").startswith("argoproj.io/") and m.namespace
+    }
+    return sorted(argocd_namespaces - declared_namespaces(manifests))
+
+
+def emulate_quota_controller(client: Client, quota: dict[str, Any]) -> None:
+    """Publish a ResourceQuota's status as kube-controller-manager's quota controller would.
+
+    Quota admission refuses every object a quota covers while the quota's status is unknown
+    (`status unknown for quota`). The controller would set status.hard from spec.hard and the
+    current usage; nothing in a fresh namespace is counted yet, so usage is zero except what
+    admission itself has already recorded.
+    """
+    live = client.read(quota)
+    if not live.ok:
+        raise ApiError(f"read {identity(quota)}", live)
+    obj = live.body
+    hard = dict(obj.get("spec", {}).get("hard", {}))
+    used = dict(obj.get("status", {}).get("used", {}))
+    obj["status"] = {"hard": hard, "used": {key: used.get(key, "0") for key in hard}}
+    client.update_status(obj)
+
+
+def emulate_serviceaccounts_controller(client: Client, namespace: str) -> None:
+    """Create a namespace's `default` ServiceAccount as kube-controller-manager would.
+
+    The ServiceAccount admission plugin rejects a pod whose ServiceAccount does not exist, and
+    every real namespace has `default`; without this a pod template that (wrongly or not) uses
+    it would fail here for a reason no real cluster has.
+    """
+    sa = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": namespace}}
+    resp = client.request("POST", f"/api/v1/namespaces/{namespace}/serviceaccounts", sa)
+    if not resp.ok and resp.status != 409:  # 409: it exists already
+        raise ApiError(f"create {identity(sa)}", resp)
+
+
+def sync(client: Client, manifests: list[Manifest]) -> SyncReport:
+    manifests = resolve_namespaces(client, manifests)
+    prerequisites = prerequisite_namespaces(manifests)
+    for ns in prerequisites:
+        client.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        emulate_serviceaccounts_controller(client, ns)
+    results = []
+    for manifest in apply_order(manifests):
+        result = ObjectResult(manifest)
+        try:
+            result.warnings = client.apply(manifest.obj).warnings
+            if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "ResourceQuota":
+                emulate_quota_controller(client, manifest.obj)
+            if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "Namespace":
+                emulate_serviceaccounts_controller(client, manifest.name)
+        except ApiError as exc:
+            result.error = exc.response.message
+            result.warnings = exc.response.warnings
+        except LookupError as exc:  # a kind this API server does not serve
+            result.error = str(exc)
+        results.append(result)
+    return SyncReport(manifests, results, prerequisites)

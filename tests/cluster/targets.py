@@ -1,0 +1,39 @@
+"""What the cluster tier checks: where dist/, the pinned CRDs and the fixture live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cluster.client import Client
+from cluster.dist_objects import Manifest, environments
+from cluster.server import ApiServer
+from cluster.sync import SyncReport
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# CLUSTER_TIER_DIST points the tier at another synth output (a scratch synth, say) instead.
+DIST = Path(os.environ.get("CLUSTER_TIER_DIST") or REPO_ROOT / "dist")
+# shared/ sits beside the repository, locally and in CI alike.
+CRD_DIR = REPO_ROOT.parent / "shared" / "crds"
+FIXTURE_ENV = Path(__file__).resolve().parent / "fixtures" / "env"
+FIXTURE = "fixture"
+
+
+def targets() -> dict[str, Path]:
+    """Every environment to check: each dist/<env>, plus the known-good fixture."""
+    found = {f"dist/{env}": DIST / env for env in environments(DIST)}
+    found[FIXTURE] = FIXTURE_ENV
+    return found
+
+
+@dataclass
+class SyncedEnv:
+    name: str
+    server: ApiServer
+    client: Client
+    report: SyncReport
+
+    @property
+    def manifests(self) -> list[Manifest]:
+        return self.report.manifests

@@ -1,0 +1,170 @@
+"""The harness's own logic, without an API server: ordering, RBAC expectations, git baseline."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from cluster.build import kubernetes_go_mod, staging_modules, staging_version
+from cluster.client import parse_warning
+from cluster.dist_objects import Manifest, apply_order, load_env, pod_for, sync_wave
+from cluster.history import baseline_commit, export_dist, prune_candidates
+from cluster.rbac import Request, ScopedRule, Subject, expected, granted_rules, must_deny
+
+
+def _m(app: str, kind: str, name: str, ns: str = "", wave: int | None = None, **extra: object) -> Manifest:
+    meta: dict[str, object] = {"name": name}
+    if ns:
+        meta["namespace"] = ns
+    if wave is not None:
+        meta["annotations"] = {"argocd.argoproj.io/sync-wave": str(wave)}
+    return Manifest(app, Path(f"{app}/x.yaml"), {"apiVersion": "v1", "kind": kind, "metadata": meta, **extra})
+
+
+def _application(name: str, path: str, wave: int) -> Manifest:
+    obj = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": name, "namespace": "argocd", "annotations": {"argocd.argoproj.io/sync-wave": str(wave)}},
+        "spec": {"source": {"path": path}, "destination": {"namespace": "backend"}},
+    }
+    return Manifest("argocd", Path("argocd/apps.yaml"), obj)
+
+
+def test_warning_header_text_is_unescaped() -> None:
+    assert parse_warning('299 - "would violate PodSecurity \\"restricted:latest\\": runAsNonRoot != true"') == (
+        'would violate PodSecurity "restricted:latest": runAsNonRoot != true'
+    )
+
+
+def test_apply_order_follows_application_waves_then_object_waves_then_kinds() -> None:
+    manifests = [
+        _m("backend", "Deployment", "api", "backend"),
+        _m("backend", "ServiceAccount", "api", "backend"),
+        _m("backend", "ConfigMap", "early", "backend", wave=-1),
+        _m("platform", "Namespace", "backend", wave=5),
+        _application("backend", "dist/staging/backend", 1),
+        _application("platform", "dist/staging/platform", -1),
+    ]
+    order = [(m.app, m.kind, m.name) for m in apply_order(manifests)]
+    assert order == [
+        ("argocd", "Application", "platform"),
+        ("argocd", "Application", "backend"),
+        ("platform", "Namespace", "backend"),
+        ("backend", "ConfigMap", "early"),
+        ("backend", "ServiceAccount", "api"),
+        ("backend", "Deployment", "api"),
+    ]
+    assert sync_wave({"metadata": {}}) == 0
+
+
+def test_statefulset_pod_gets_its_claim_volumes() -> None:
+    sts = _m(
+        "backend",
+        "StatefulSet",
+        "db",
+        "backend",
+        spec={
+            "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {"containers": [], "volumes": [{"name": "tmp", "emptyDir": {}}]},
+            },
+            "volumeClaimTemplates": [{"metadata": {"name": "data"}}],
+        },
+    )
+    pod = pod_for(sts)
+    assert pod["metadata"] == {"generateName": "db-", "namespace": "backend", "labels": {"a": "b"}}
+    assert pod["spec"]["volumes"] == [
+        {"name": "tmp", "emptyDir": {}},
+        {"name": "data", "persistentVolumeClaim": {"claimName": "data-db-0"}},
+    ]
+
+
+def test_rbac_expectation_follows_resource_names_and_flags_wide_roles() -> None:
+    subject = Subject("backend", "api")
+    role = _m(
+        "backend",
+        "Role",
+        "api",
+        "backend",
+        rules=[
+            {"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["db"], "verbs": ["get"]},
+        ],
+    )
+    binding = _m(
+        "backend",
+        "RoleBinding",
+        "api",
+        "backend",
+        roleRef={"kind": "Role", "name": "api"},
+        subjects=[{"kind": "ServiceAccount", "name": "api", "namespace": "backend"}],
+    )
+    rules = granted_rules([role, binding], subject)
+    assert expected(rules, Request("backend", "get", "secrets", name="db"))
+    assert not expected(rules, Request("backend", "get", "secrets", name="other"))
+    assert not expected(rules, Request("backend", "list", "secrets"))
+    assert not expected(rules, Request("frontend", "get", "secrets", name="db"))
+    assert granted_rules([role, binding], Subject("backend", "other")) == []
+
+    wide = [ScopedRule("backend", {"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"]})]
+    flagged = [req for req in must_deny(subject, ["db"]) if expected(wide, req)]
+    assert Request("backend", "list", "secrets") in flagged
+    assert Request("backend", "delete", "secrets", name="db") in flagged
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()
+
+
+def _write_dist(repo: Path, names: list[str]) -> None:
+    folder = repo / "dist" / "staging" / "backend"
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = [f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n  namespace: backend\n" for n in names]
+    (folder / "cm.yaml").write_text("---\n".join(docs))
+
+
+def test_baseline_is_the_dist_before_the_change(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    assert baseline_commit(repo) is None  # no commit at all
+
+    _write_dist(repo, ["a", "b"])
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "first dist")
+    first = _git(repo, "rev-parse", "HEAD")
+    assert baseline_commit(repo) is None  # dist/ came with the root commit
+
+    _write_dist(repo, ["a"])
+    assert baseline_commit(repo) == first  # uncommitted change: HEAD is what runs
+
+    _git(repo, "commit", "-qam", "drop b")
+    (repo / "unrelated").write_text("x")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "unrelated")
+    assert baseline_commit(repo) == first  # the parent of the last commit that changed dist/
+
+    old = load_env(export_dist(repo, first, tmp_path / "old") / "staging")
+    new = load_env(repo / "dist" / "staging")
+    assert prune_candidates(old, new) == [("", "ConfigMap", "backend", "b")]
+
+
+def test_build_module_replaces_every_staging_module() -> None:
+    gomod = (
+        "replace (\n\tk8s.io/api => ./staging/src/k8s.io/api\n\tk8s.io/client-go => ./staging/src/k8s.io/client-go\n)\n"
+    )
+    staging = staging_modules(gomod)
+    assert staging == ["k8s.io/api", "k8s.io/client-go"]
+    assert staging_version("v1.35.4") == "v0.35.4"
+    generated = kubernetes_go_mod("v1.35.4", staging)
+    assert "require k8s.io/kubernetes v1.35.4" in generated
+    assert "\tk8s.io/client-go => k8s.io/client-go v0.35.4" in generated
