@@ -47,7 +47,7 @@ def test_external_secret_with_unknown_field_is_rejected(synced: Callable[[str], 
     env.client.apply(external_secret, dry_run=True)
 
     broken = copy.deepcopy(external_secret)
-    broken["spec"]["data"][0]["remoteRef"]["secretKey"] = "password"  # belongs one level up
+    broken["spec"]["data"][0]["remoteRef"]["secretKey"] = "password"  # belongs one level up  # pragma: allowlist secret
     refused = _refusal(lambda: env.client.apply(broken, dry_run=True))
     # The status code varies by path (create: 422, apply onto an existing object: 500); the
     # message names the field either way.

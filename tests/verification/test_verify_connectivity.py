@@ -1,0 +1,143 @@
+"""Check 3: NCA's connectivity map equals the intent, and the forbidden edges are denied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.verification.helpers import FixtureEnv, show
+from verify import connectivity
+
+
+def test_dist_connectivity_is_the_intent(
+        connectivity_report: connectivity.ConnectivityReport) -> None:
+    assert connectivity_report.edges, "NCA reported no edge at all"
+    assert not connectivity_report.findings, show(connectivity_report.findings)
+
+
+def test_golden_states_every_edge_of_the_brief() -> None:
+    # Guards the golden file itself: the seven edges of the design brief, section 7.
+    edges = connectivity.read_edges(connectivity.GOLDEN / "connectivity.txt")
+    pairs = {(e.split(" => ")[0], e.split(" => ")[1].split(" : ")[0]) for e in edges}
+    assert pairs == {
+        ("ingress-nginx/ingress-nginx-controller[Pod]", "frontend/nginx-front[Deployment]"),
+        ("ingress-nginx/ingress-nginx-controller[Pod]", "backend/flask-app[Deployment]"),
+        ("frontend/nginx-front[Deployment]", "backend/flask-app[Deployment]"),
+        ("backend/flask-app[Deployment]", "backend/flask-app-db[StatefulSet]"),
+        ("frontend/nginx-front[Deployment]", "kube-system/coredns[Pod]"),
+        ("backend/flask-app[Deployment]", "kube-system/coredns[Pod]"),
+        ("backend/flask-app-db[StatefulSet]", "kube-system/coredns[Pod]"),
+    }
+
+
+def test_every_brief_query_is_present() -> None:
+    queries = {p.stem for p in (connectivity.GOLDEN / "forbids").glob("*.yaml")}
+    assert queries == {"frontend-to-database", "database-to-anything-but-dns",
+                       "backend-to-frontend", "outside-sources-but-ingress-controller"}
+
+
+# --- the check can fail ------------------------------------------------------------------
+
+
+def test_baseline_matches_the_intent(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert len(report.queries) == 4
+    assert not report.findings, show(report.findings)
+
+
+EXTRA_EDGE = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: frontend-to-database
+  namespace: backend
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: flask-app-db
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: frontend
+      ports:
+        - protocol: TCP
+          port: 3306
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: nginx-to-database
+  namespace: frontend
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: nginx-front
+  policyTypes:
+    - Egress
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: backend
+          podSelector:
+            matchLabels:
+              app.kubernetes.io/name: flask-app-db
+      ports:
+        - protocol: TCP
+          port: 3306
+"""
+
+
+def test_extra_network_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    fixture_env.add("backend/extra-edge.yaml", EXTRA_EDGE)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert sorted((f.rule, f.message) for f in report.findings) == [
+        ("extra-edge", "allowed but not intended: frontend/nginx-front[Deployment] => "
+                       "backend/flask-app-db[StatefulSet] : {protocols:TCP,dst_ports:3306}"),
+        ("forbids:frontend-to-database",
+         "src: ['frontend/nginx-front-1'], dst: ['backend/flask-app-db-1'], "
+         "conn: {'protocols': 'TCP', 'dst_ports': '3306'}"),
+    ], show(report.findings)
+
+
+def test_missing_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    def drop_dns(docs: list[dict]) -> None:
+        docs[:] = [d for d in docs if not (d["metadata"]["name"] == "allow-dns-egress"
+                                           and d["metadata"]["namespace"] == "frontend")]
+
+    fixture_env.edit("platform/network-policies.yaml", drop_dns)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("missing-edge", "intended but denied: frontend/nginx-front[Deployment] => "
+                         "kube-system/coredns[Pod] : {protocols:TCP, UDP,dst_ports:53}")
+    ], show(report.findings)
+
+
+def test_outside_source_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    def open_to_all(docs: list[dict]) -> None:
+        policy = next(d for d in docs if d["kind"] == "NetworkPolicy")
+        policy["spec"]["ingress"][0]["from"].append({"ipBlock": {"cidr": "0.0.0.0/0"}})
+
+    fixture_env.edit("frontend/nginx-front.yaml", open_to_all)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    rules = {f.rule for f in report.findings}
+    assert "forbids:outside-sources-but-ingress-controller" in rules, show(report.findings)
+    assert "extra-edge" in rules, show(report.findings)
+
+
+def test_query_that_selects_nothing_is_reported() -> None:
+    query = yaml.safe_load("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: q, namespace: backend}
+        spec:
+          podSelector: {matchLabels: {app.kubernetes.io/name: flask-app-dbb}}
+          egress: [{to: [{podSelector: {matchLabels: {app: nothing}}}]}]
+    """)
+    cluster = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "backend"}}]
+    problems = connectivity.vacuous_selectors([query], cluster)
+    assert len(problems) == 2 and "podSelector selects no pod" in problems[0]

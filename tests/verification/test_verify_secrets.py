@@ -1,0 +1,67 @@
+"""Check 5: detect-secrets finds nothing in dist/ or anywhere in the repository."""
+
+from __future__ import annotations
+
+import base64
+import os
+import random
+import string
+from pathlib import Path
+
+from tests.verification.helpers import FixtureEnv, find, show
+from verify import secrets_scan
+from verify.manifests import yaml_files
+
+
+def test_dist_has_no_secret(env: Path) -> None:
+    findings = secrets_scan.scan(yaml_files(env))
+    assert not findings, show(findings)
+
+
+def test_repository_has_no_secret() -> None:
+    files = secrets_scan.repo_files()
+    assert any(f.name == "secrets_scan.py" for f in files)
+    findings = secrets_scan.scan(files)
+    assert not findings, show(findings)
+
+
+# --- the check can fail ------------------------------------------------------------------
+# The planted values are made at run time, so that no file of the repository holds one.
+
+
+def _private_key() -> str:
+    marker = " ".join(["RSA", "PRIVATE", "KEY"])
+    body = base64.encodebytes(os.urandom(256)).decode()
+    return f"-----BEGIN {marker}-----\n{body}-----END {marker}-----\n"
+
+
+def _access_key_id() -> str:
+    return "AKIA" + "".join(random.choices(string.ascii_uppercase + string.digits, k=16))
+
+
+def test_baseline_passes(fixture_env: FixtureEnv) -> None:
+    assert secrets_scan.scan(yaml_files(fixture_env.path)) == []
+
+
+def test_planted_private_key_is_found(fixture_env: FixtureEnv) -> None:
+    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
+        docs, "ConfigMap", "flask-app-config")["data"].update({"tls.key": _private_key()}))
+    findings = secrets_scan.scan(yaml_files(fixture_env.path))
+    assert [f.rule for f in findings] == ["Private Key"], show(findings)
+    assert findings[0].obj.startswith(str(fixture_env.path / "backend" / "flask-app.yaml"))
+
+
+def test_planted_access_key_is_found_even_in_a_reference_field(fixture_env: FixtureEnv) -> None:
+    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
+        docs, "ExternalSecret", "flask-app-db-credentials")["spec"]["data"][0].update(
+        secretKey=_access_key_id()))
+    findings = secrets_scan.scan(yaml_files(fixture_env.path))
+    assert "AWS Access Key" in {f.rule for f in findings}, show(findings)
+
+
+def test_planted_password_is_found(fixture_env: FixtureEnv) -> None:
+    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
+        docs, "ConfigMap", "flask-app-config")["data"].update(
+        DB_PASSWORD="".join(random.choices(string.ascii_letters + string.digits, k=20))))
+    findings = secrets_scan.scan(yaml_files(fixture_env.path))
+    assert [f.rule for f in findings] == ["Secret Keyword"], show(findings)
