@@ -29,6 +29,9 @@ help:
 	@echo "make schema       regenerate environments/environment.schema.json"
 	@echo "make lock         re-resolve requirements/dev.lock from requirements/dev.in"
 	@echo "make bench        synth benchmark"
+	@echo "make docs         regenerate CONFIGURATION_REFERENCE.md and docs/connectivity.*"
+	@echo "make bootstrap|validate|diff ENV=staging   operations (docs/operations.md)"
+	@echo "make verify       every verification check over dist/, with a summary"
 
 # The venv is rebuilt when the lock changes; --require-hashes makes the lock a real lock.
 $(VENV_STAMP): requirements/dev.lock scripts/link-node.sh
@@ -46,9 +49,10 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 synth: $(VENV_STAMP)
 	@$(PYTHON) main.py
 
-# tests/cluster needs a kube-apiserver build and runs in `make test-cluster` (mk/cluster.mk).
+# Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
+CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py
 test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
-	$(PYTHON) -m pytest --ignore=tests/cluster $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS)) $(PYTEST_ARGS)
 
 imports: $(VENV_STAMP) $(NODE_STAMP)
 	$(PYTHON) -m tools.imports

@@ -44,13 +44,13 @@ def _unique(values: list) -> list:
     return values
 
 
-Hostname = Annotated[str, Field(pattern=HOSTNAME_PATTERN, max_length=253, description="A fully qualified DNS name.")]
+Hostname = Annotated[str, Field(pattern=HOSTNAME_PATTERN, max_length=253)]
 DnsLabel = Annotated[str, Field(pattern=DNS_LABEL_PATTERN, max_length=63)]
-CpuQuantity = Annotated[str, Field(pattern=CPU_PATTERN, description="CPU, e.g. 100m or 0.5.")]
-MemoryQuantity = Annotated[str, Field(pattern=MEMORY_PATTERN, description="Bytes, e.g. 256Mi or 1Gi.")]
+CpuQuantity = Annotated[str, Field(pattern=CPU_PATTERN)]  # e.g. 100m or 0.5
+MemoryQuantity = Annotated[str, Field(pattern=MEMORY_PATTERN)]  # e.g. 256Mi or 1Gi
 Port = Annotated[int, Field(ge=1, le=65535)]
 Origin = Annotated[str, Field(pattern=r"^https?://" + HOSTNAME_PATTERN[1:-1] + r"(:[0-9]{1,5})?$")]
-Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]*(s|m|h)$", description="e.g. 30s, 1h.")]
+Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]*(s|m|h)$")]  # e.g. 30s, 1h
 
 
 class Model(BaseModel):

@@ -1,0 +1,25 @@
+# Operations: python -m ops <command>, one target each. ENV picks the environment; OPS_ARGS
+# passes extra options, e.g. make bootstrap ENV=prod OPS_ARGS=--dry-run, make diff REF=HEAD~1.
+# Exit statuses (see `python -m ops --help`): 1 = a check failed / dist would change.
+
+ENV      ?= staging
+REF      ?=
+OPS_ARGS ?=
+
+.PHONY: bootstrap validate diff docs docs-check
+
+bootstrap: $(VENV_STAMP)
+	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
+
+validate: $(VENV_STAMP)
+	$(PYTHON) -m ops validate $(ENV) $(OPS_ARGS)
+
+diff: $(VENV_STAMP)
+	$(PYTHON) -m ops diff $(ENV) $(REF) $(OPS_ARGS)
+
+# CONFIGURATION_REFERENCE.md, docs/connectivity.svg and docs/connectivity.md
+docs: $(VENV_STAMP)
+	$(PYTHON) -m ops docs
+
+docs-check: $(VENV_STAMP)
+	$(PYTHON) -m ops docs --check

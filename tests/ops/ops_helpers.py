@@ -1,0 +1,34 @@
+"""Helpers shared by the ops tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def secret_json(client: Any, key: str, stage: str = "AWSCURRENT") -> dict[str, str]:
+    value: dict[str, str] = json.loads(client.get_secret_value(SecretId=key, VersionStage=stage)["SecretString"])
+    return value
+
+
+def current_version(client: Any, key: str) -> str:
+    return str(client.get_secret_value(SecretId=key)["VersionId"])
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def plan_rows(out: str) -> dict[str, tuple[str, str]]:
+    """key -> (action, properties) from the table `ops bootstrap` prints."""
+    rows = {}
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) >= 2 and "/" in parts[0] and parts[1] in {"create", "keep", "rotate", "complete"}:
+            rows[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
+    return rows
