@@ -80,24 +80,21 @@ class FlaskBackend(Chart):
         jwt_keys = binding("JwtKeys", names.JWT_KEYS_SECRET, secret_layout.jwt_keys(store.key_prefix))
 
         # Secrets reach the app as files, never as environment variables (no leak through
-        # /proc/<pid>/environ, crash dumps or `env` in a debug shell).
-        secret_files = {
-            "SECRET_KEY_FILE": (app_secrets, "secret-key"),
-            "DATABASE_URL_FILE": (app_secrets, "database-url"),
-            "JWT_PRIVATE_KEY_FILE": (jwt_keys, "private-key"),
-            "JWT_PUBLIC_KEY_FILE": (jwt_keys, "public-key"),
-        }
+        # /proc/<pid>/environ, crash dumps or `env` in a debug shell); the app is told the paths.
+        app_dir, jwt_dir = f"{SECRETS_DIR}/app", f"{SECRETS_DIR}/jwt"
         volumes = [
-            app_secrets.volume("app-secrets", {"secret-key": "secret-key", "database-url": "database-url"}),
+            app_secrets.volume("app-secrets", ["secret-key", "database-url"]),
             jwt_keys.volume("jwt-keys", ["private-key", "public-key"]),
         ]
         mounts = [
-            k8s.VolumeMount(name="app-secrets", mount_path=f"{SECRETS_DIR}/app", read_only=True),
-            k8s.VolumeMount(name="jwt-keys", mount_path=f"{SECRETS_DIR}/jwt", read_only=True),
+            k8s.VolumeMount(name="app-secrets", mount_path=app_dir, read_only=True),
+            k8s.VolumeMount(name="jwt-keys", mount_path=jwt_dir, read_only=True),
         ]
         file_paths = {
-            var: f"{SECRETS_DIR}/{'jwt' if binding_ is jwt_keys else 'app'}/{key}"
-            for var, (binding_, key) in secret_files.items()
+            "SECRET_KEY_FILE": f"{app_dir}/secret-key",
+            "DATABASE_URL_FILE": f"{app_dir}/database-url",
+            "JWT_PRIVATE_KEY_FILE": f"{jwt_dir}/private-key",
+            "JWT_PUBLIC_KEY_FILE": f"{jwt_dir}/public-key",
         }
 
         settings = {

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
+from tests.tooling import fail_skips_in_ci
 
 
 def synth_into(target: Path) -> subprocess.CompletedProcess:
@@ -24,3 +25,10 @@ def fresh_dist(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("fresh") / "dist"
     synth_into(target)
     return target
+
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    fail_skips_in_ci(outcome.get_result())

@@ -37,3 +37,11 @@ def require_tool(name_or_path: str, hint: str = "") -> str:
             return found
     missing_tool(f"{name_or_path} not found" + (f" ({hint})" if hint else ""))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def fail_skips_in_ci(report) -> None:
+    """Turn a skipped test report into a failure in CI, where a skip hides a missing install."""
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (a skip hides a missing install step): {reason}"
