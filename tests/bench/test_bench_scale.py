@@ -1,0 +1,53 @@
+"""The benchmark's own sanity: its synthetic input renders what it claims. No timing here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.prototypes import ALL_PROPOSALS
+from bench.report import fit
+from bench.runner import Variant, run_child
+from bench.scale import ENV_NAMES, expected_kinds, run_scale
+
+SERVICES = 2
+
+
+def test_scale_generator_renders_the_expected_objects_as_valid_yaml(tmp_path: Path) -> None:
+    result = run_scale(SERVICES, tmp_path)
+
+    dist = tmp_path / "dist"
+    files = sorted(dist.rglob("*.yaml"))
+    per_env = expected_kinds(SERVICES)
+    assert result["objects"] == len(files) == sum(per_env.values()) * len(ENV_NAMES)
+    kinds: dict[str, Counter[str]] = {env: Counter() for env in ENV_NAMES}
+    for path in files:
+        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        assert len(documents) == 1, f"{path}: expected one object"
+        document = documents[0]
+        assert isinstance(document, dict) and document["apiVersion"] and document["metadata"]["name"], path
+        kinds[path.relative_to(dist).parts[0]][document["kind"]] += 1
+    # If this fails after a construct change, update expected_kinds: objects per service changed.
+    assert kinds == {env: per_env for env in ENV_NAMES}
+
+
+@pytest.mark.slow
+def test_prototypes_and_parallel_rendering_keep_the_output_byte_identical() -> None:
+    args = {"services": SERVICES}
+    baseline = run_child("scale", args)
+    patched = run_child("scale", args, Variant("proposals -O", optimize=True, patches=ALL_PROPOSALS))
+    parallel = run_child("scale", {**args, "workers": 2}, Variant("proposals", patches=ALL_PROPOSALS))
+
+    assert baseline.result["output_files"] == sum(expected_kinds(SERVICES).values()) * len(ENV_NAMES)
+    assert patched.result["output_digest"] == baseline.result["output_digest"]
+    assert parallel.result["output_digest"] == baseline.result["output_digest"]
+
+
+def test_fit_recovers_an_exact_line() -> None:
+    slope, intercept, r2 = fit([0, 100, 1000], [1.0, 1.2, 3.0])
+    assert slope == pytest.approx(0.002)
+    assert intercept == pytest.approx(1.0)
+    assert r2 == pytest.approx(1.0)
