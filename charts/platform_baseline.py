@@ -11,6 +11,7 @@ from cdk8s import ApiObjectMetadata, App, Chart
 from cdk8s_plus_27 import k8s
 
 from charts import names
+from constructs.k8s_values import int_or_string, quantity
 from config.model import Environment, NamespaceBudget
 from constructs.labels import namespace_selector
 from imports.io.external_secrets import (
@@ -27,10 +28,6 @@ from imports.io.external_secrets import (
 
 PSA_MODES = ("enforce", "audit", "warn")
 SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
-
-
-def _q(value: str) -> k8s.Quantity:
-    return k8s.Quantity.from_string(value)
 
 
 class PlatformBaseline(Chart):
@@ -62,13 +59,13 @@ class PlatformBaseline(Chart):
             metadata=meta("workload-budget"),
             spec=k8s.ResourceQuotaSpec(
                 hard={
-                    "requests.cpu": _q(budget.requests_cpu),
-                    "requests.memory": _q(budget.requests_memory),
-                    "limits.cpu": _q(budget.limits_cpu),
-                    "limits.memory": _q(budget.limits_memory),
-                    "requests.storage": _q(budget.requests_storage),
-                    "pods": _q(str(budget.pods)),
-                    "persistentvolumeclaims": _q(str(budget.persistent_volume_claims)),
+                    "requests.cpu": quantity(budget.requests_cpu),
+                    "requests.memory": quantity(budget.requests_memory),
+                    "limits.cpu": quantity(budget.limits_cpu),
+                    "limits.memory": quantity(budget.limits_memory),
+                    "requests.storage": quantity(budget.requests_storage),
+                    "pods": quantity(str(budget.pods)),
+                    "persistentvolumeclaims": quantity(str(budget.persistent_volume_claims)),
                 }
             ),
         )
@@ -81,8 +78,8 @@ class PlatformBaseline(Chart):
                 limits=[
                     k8s.LimitRangeItem(
                         type="Container",
-                        default_request={"cpu": _q(defaults.requests.cpu), "memory": _q(defaults.requests.memory)},
-                        default={"cpu": _q(defaults.limits.cpu), "memory": _q(defaults.limits.memory)},
+                        default_request={"cpu": quantity(defaults.requests.cpu), "memory": quantity(defaults.requests.memory)},
+                        default={"cpu": quantity(defaults.limits.cpu), "memory": quantity(defaults.limits.memory)},
                     )
                 ]
             ),
@@ -111,7 +108,7 @@ class PlatformBaseline(Chart):
                             )
                         ],
                         ports=[
-                            k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(53), protocol=protocol)
+                            k8s.NetworkPolicyPort(port=int_or_string(53), protocol=protocol)
                             for protocol in ("UDP", "TCP")
                         ],
                     )

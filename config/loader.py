@@ -24,7 +24,11 @@ BASE_FILE_NAME = "base.yaml"
 NAME_PATTERN_HINT = "lower-case letters, digits and '-'"
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when present (an order of magnitude faster on large files); same semantics.
+_SafeLoaderBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate keys, which plain PyYAML silently overwrites."""
 
 

@@ -7,7 +7,6 @@ the descriptions of the published JSON Schema and of CONFIGURATION_REFERENCE.md.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator

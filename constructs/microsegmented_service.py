@@ -17,6 +17,7 @@ from typing import Protocol
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from constructs.k8s_values import int_or_string
 from constructs.labels import namespace_selector
 from constructs.pod_baseline import BaselineError, ContainerPort
 
@@ -42,7 +43,7 @@ def _peer(namespace: str, pod_labels: Mapping[str, str] | None) -> k8s.NetworkPo
 
 
 def _port(port: ContainerPort) -> k8s.NetworkPolicyPort:
-    return k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(port.number), protocol=port.protocol)
+    return k8s.NetworkPolicyPort(port=int_or_string(port.number), protocol=port.protocol)
 
 
 class MicrosegmentedService(Construct):
@@ -86,7 +87,7 @@ class MicrosegmentedService(Construct):
                     k8s.ServicePort(
                         name=self.container_port.name,
                         port=port,
-                        target_port=k8s.IntOrString.from_number(self.container_port.number),
+                        target_port=int_or_string(self.container_port.number),
                         protocol=self.container_port.protocol,
                     )
                 ],
@@ -150,5 +151,5 @@ class MicrosegmentedService(Construct):
         self._policy(
             f"{self.workload.name}-to-{name}", f"to {name}", "Egress",
             [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))],
-            [k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(p), protocol="TCP") for p in ports],
+            [k8s.NetworkPolicyPort(port=int_or_string(p), protocol="TCP") for p in ports],
         )

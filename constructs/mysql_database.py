@@ -12,6 +12,7 @@ from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from constructs.k8s_values import quantity
 from config.model import Resources
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.labels import metadata_labels, selector_labels
@@ -108,7 +109,7 @@ class MysqlDatabase(Construct):
             files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
         )
         WorkloadIdentity(
-            self, "Identity", name=name, labels=self.labels,
+            self, "Identity", name=name, namespace=self.namespace, labels=self.labels,
             config_maps=config.config_map_names, secrets=[credentials.secret_name],
         )
         secret_volume = credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])
@@ -174,7 +175,7 @@ class MysqlDatabase(Construct):
                         spec=k8s.PersistentVolumeClaimSpec(
                             access_modes=["ReadWriteOnce"],
                             storage_class_name=storage_class,
-                            resources=k8s.ResourceRequirements(requests={"storage": k8s.Quantity.from_string(storage)}),
+                            resources=k8s.ResourceRequirements(requests={"storage": quantity(storage)}),
                         ),
                     )
                 ],

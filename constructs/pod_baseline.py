@@ -16,6 +16,7 @@ from typing import Literal
 
 from cdk8s_plus_27 import k8s
 
+from constructs.k8s_values import int_or_string, quantity
 from config.model import Resources
 
 RELAXATION_ANNOTATION_PREFIX = "security.flask-platform.io/relaxed-"
@@ -184,15 +185,15 @@ def _probe(check: Check, ports: Sequence[ContainerPort], probes: Probes, *, kind
     )
     if isinstance(check, HttpCheck):
         port = port_by_name(ports, check.port, what=f"{kind} probe")
-        return k8s.Probe(http_get=k8s.HttpGetAction(path=check.path, port=k8s.IntOrString.from_number(port.number)), **timing)
+        return k8s.Probe(http_get=k8s.HttpGetAction(path=check.path, port=int_or_string(port.number)), **timing)
     if isinstance(check, TcpCheck):
         port = port_by_name(ports, check.port, what=f"{kind} probe")
-        return k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=k8s.IntOrString.from_number(port.number)), **timing)
+        return k8s.Probe(tcp_socket=k8s.TcpSocketAction(port=int_or_string(port.number)), **timing)
     return k8s.Probe(exec=k8s.ExecAction(command=list(check.command)), **timing)
 
 
 def _quantities(amounts) -> dict[str, k8s.Quantity]:
-    return {"cpu": k8s.Quantity.from_string(amounts.cpu), "memory": k8s.Quantity.from_string(amounts.memory)}
+    return {"cpu": quantity(amounts.cpu), "memory": quantity(amounts.memory)}
 
 
 HIGH_UID = 10000
@@ -235,7 +236,7 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
         k8s.Volume(
             name=w.volume,
             empty_dir=k8s.EmptyDirVolumeSource(
-                size_limit=k8s.Quantity.from_string(w.size_limit), medium="Memory" if w.in_memory else None
+                size_limit=quantity(w.size_limit), medium="Memory" if w.in_memory else None
             ),
         )
         for w in parts.writable_paths

@@ -15,6 +15,7 @@ from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from constructs.k8s_values import int_or_string
 from config.model import Autoscaling, Resources
 from constructs.labels import metadata_labels, selector_labels
 from constructs.pod_baseline import (
@@ -119,7 +120,7 @@ class SecureDeployment(Construct):
         if replicas < 1:
             raise BaselineError(f"{name}: replicas must be at least 1 (got {replicas})")
         self.name = name
-        self.namespace = Chart.of(self).namespace
+        self.namespace = Chart.of(self).namespace  # read once: each read is a round trip
         self.ports = tuple(ports)
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component=component, version=version)
@@ -130,7 +131,8 @@ class SecureDeployment(Construct):
 
         config = WorkloadConfig(self, "Config", name=name, labels=self.labels, env=config_env, files=config_files)
         self.identity = WorkloadIdentity(
-            self, "Identity", name=name, labels=self.labels, config_maps=config.config_map_names, secrets=readable_secrets
+            self, "Identity", name=name, namespace=self.namespace, labels=self.labels,
+            config_maps=config.config_map_names, secrets=readable_secrets,
         )
         template = pod_template(
             PodParts(
@@ -165,7 +167,7 @@ class SecureDeployment(Construct):
                 strategy=k8s.DeploymentStrategy(
                     type="RollingUpdate",
                     rolling_update=k8s.RollingUpdateDeployment(
-                        max_surge=k8s.IntOrString.from_number(1), max_unavailable=k8s.IntOrString.from_number(0)
+                        max_surge=int_or_string(1), max_unavailable=int_or_string(0)
                     ),
                 ),
                 template=template,
@@ -216,8 +218,8 @@ def disruption_budget(
         metadata=k8s.ObjectMeta(name=name, labels=dict(labels), annotations=dict(wave)),
         spec=k8s.PodDisruptionBudgetSpec(
             selector=k8s.LabelSelector(match_labels=dict(selector)),
-            max_unavailable=k8s.IntOrString.from_number(budget.max_unavailable) if budget.max_unavailable else None,
-            min_available=k8s.IntOrString.from_number(budget.min_available) if budget.min_available else None,
+            max_unavailable=int_or_string(budget.max_unavailable) if budget.max_unavailable else None,
+            min_available=int_or_string(budget.min_available) if budget.min_available else None,
             unhealthy_pod_eviction_policy="AlwaysAllow",
         ),
     )

@@ -47,16 +47,16 @@ class WorkloadConfig(Construct):
         self.checksum = config_checksum(env, file_data)
         meta_labels = dict(labels)
         if env:
-            env_map = k8s.KubeConfigMap(self, "Env", metadata=k8s.ObjectMeta(name=f"{name}-env", labels=meta_labels), data=env)
-            self.config_map_names.append(env_map.name)
-            self.env_from.append(k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=env_map.name)))
+            env_name = f"{name}-env"  # a Python string: reading `.name` back is a round trip
+            k8s.KubeConfigMap(self, "Env", metadata=k8s.ObjectMeta(name=env_name, labels=meta_labels), data=env)
+            self.config_map_names.append(env_name)
+            self.env_from.append(k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=env_name)))
         if files:
-            files_map = k8s.KubeConfigMap(
-                self, "Files", metadata=k8s.ObjectMeta(name=f"{name}-files", labels=meta_labels), data=file_data
-            )
-            self.config_map_names.append(files_map.name)
+            files_name = f"{name}-files"
+            k8s.KubeConfigMap(self, "Files", metadata=k8s.ObjectMeta(name=files_name, labels=meta_labels), data=file_data)
+            self.config_map_names.append(files_name)
             self.volumes.append(
-                k8s.Volume(name=FILES_VOLUME, config_map=k8s.ConfigMapVolumeSource(name=files_map.name, default_mode=0o444))
+                k8s.Volume(name=FILES_VOLUME, config_map=k8s.ConfigMapVolumeSource(name=files_name, default_mode=0o444))
             )
             self.mounts.extend(
                 k8s.VolumeMount(name=FILES_VOLUME, mount_path=f.mount_path, sub_path=f.key, read_only=True) for f in files

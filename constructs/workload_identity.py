@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cdk8s_plus_27 import k8s
-from cdk8s import Chart
 from constructs import Construct
 
 
@@ -21,12 +20,14 @@ class WorkloadIdentity(Construct):
         id: str,
         *,
         name: str,
+        namespace: str,
         labels: Mapping[str, str],
         config_maps: Sequence[str] = (),
         secrets: Sequence[str] = (),
     ) -> None:
         """
         :param name: name of the ServiceAccount, Role and RoleBinding (the workload's name).
+        :param namespace: the workload's namespace (the RoleBinding subject needs it).
         :param labels: metadata labels of the workload.
         :param config_maps: ConfigMaps the workload may `get`, by name.
         :param secrets: Secrets the workload may `get`, by name.
@@ -48,5 +49,5 @@ class WorkloadIdentity(Construct):
             "RoleBinding",
             metadata=meta,
             role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role", name=name),
-            subjects=[k8s.Subject(kind="ServiceAccount", name=name, namespace=Chart.of(self).namespace)],
+            subjects=[k8s.Subject(kind="ServiceAccount", name=name, namespace=namespace)],
         )

@@ -13,7 +13,6 @@ import argparse
 import ast
 import inspect
 import json
-import re
 import textwrap
 import types
 import typing

@@ -22,7 +22,7 @@ from typing import Any
 from charts import names
 from config.loader import load_environment
 from ops.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REPO_ROOT, OpsError, one_line
-from ops.manifests import DistObject, objects_from_texts
+from ops.manifests import objects_from_texts
 
 ABSENT = "(absent)"
 APP_ORDER = (names.PLATFORM_APP, names.BACKEND_APP, names.FRONTEND_APP, names.ARGOCD_APP)
