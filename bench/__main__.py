@@ -30,7 +30,7 @@ from bench.runner import (
     warm_up,
 )
 
-OPT = Variant("-O", optimize=True)
+OPT = Variant("-O", optimize=True)  # what `make synth` runs
 PROPOSALS = Variant("proposals", patches=ALL_PROPOSALS)
 PROPOSALS_OPT = Variant("proposals -O", optimize=True, patches=ALL_PROPOSALS)
 COLD = Variant("cold bytecode", cold_bytecode=True)
