@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from synthesis.object_view import ObjectView
+
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 
 # Kind order within one wave, as ArgoCD sorts it (inherited from Helm's install order); kinds
@@ -61,28 +63,14 @@ WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
 
 
 @dataclass(frozen=True)
-class Manifest:
+class Manifest(ObjectView):
     app: str  # the dist/<env>/<app> folder, i.e. the ArgoCD Application it belongs to
     source: Path
     obj: dict[str, Any]
 
     @property
-    def kind(self) -> str:
-        return str(self.obj.get("kind", ""))
-
-    @property
-    def name(self) -> str:
-        return str(self.obj.get("metadata", {}).get("name", ""))
-
-    @property
-    def namespace(self) -> str:
-        return str(self.obj.get("metadata", {}).get("namespace", "") or "")
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity as ArgoCD tracks it: API group, kind, namespace, name."""
-        group = self.obj.get("apiVersion", "").rpartition("/")[0]
-        return (group, self.kind, self.namespace, self.name)
+    def document(self) -> dict[str, Any]:
+        return self.obj
 
 
 def environments(dist_root: Path) -> list[str]:

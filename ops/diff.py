@@ -134,33 +134,30 @@ def _named_items(items: list[Any]) -> dict[str, Any] | None:
     return by_name if len(by_name) == len(items) else None
 
 
+def _keyed_diff(old: dict, new: dict, subpath) -> list[str]:
+    """Field diff of two mappings (or of list items keyed by name), in old-then-new key order."""
+    lines: list[str] = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        sub = subpath(key)
+        if key not in new:
+            lines.append(f"{sub}: {_value(old[key])} -> {ABSENT}")
+        elif key not in old:
+            lines.append(f"{sub}: {ABSENT} -> {_value(new[key])}")
+        else:
+            lines.extend(field_diff(old[key], new[key], sub))
+    return lines
+
+
 def field_diff(old: Any, new: Any, path: str = "") -> list[str]:
     """Readable lines `path: old -> new` for every difference between two objects."""
     if old == new:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
-        lines: list[str] = []
-        for key in [*old, *(k for k in new if k not in old)]:
-            sub = _join(path, key)
-            if key not in new:
-                lines.append(f"{sub}: {_value(old[key])} -> {ABSENT}")
-            elif key not in old:
-                lines.append(f"{sub}: {ABSENT} -> {_value(new[key])}")
-            else:
-                lines.extend(field_diff(old[key], new[key], sub))
-        return lines
+        return _keyed_diff(old, new, lambda key: _join(path, key))
     if isinstance(old, list) and isinstance(new, list):
         old_named, new_named = _named_items(old), _named_items(new)
         if old_named is not None and new_named is not None:
-            lines = []
-            for name in [*old_named, *(n for n in new_named if n not in old_named)]:
-                sub = f"{path}[name={name}]"
-                if name not in new_named:
-                    lines.append(f"{sub}: {_value(old_named[name])} -> {ABSENT}")
-                elif name not in old_named:
-                    lines.append(f"{sub}: {ABSENT} -> {_value(new_named[name])}")
-                else:
-                    lines.extend(field_diff(old_named[name], new_named[name], sub))
+            lines = _keyed_diff(old_named, new_named, lambda name: f"{path}[name={name}]")
             if [i["name"] for i in old] != [i["name"] for i in new] and set(old_named) == set(new_named):
                 lines.append(f"{path}: order {[i['name'] for i in old]} -> {[i['name'] for i in new]}")
             return lines

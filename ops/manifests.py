@@ -14,38 +14,18 @@ from typing import Any
 import yaml
 
 from ops.common import EXIT_USAGE, OpsError
+from synthesis.object_view import ObjectView
 
 
 @dataclass(frozen=True)
-class DistObject:
+class DistObject(ObjectView):
     app: str  # the dist/<env>/<app> folder (one ArgoCD Application)
     path: PurePosixPath  # relative to dist/
     obj: dict[str, Any]
 
     @property
-    def kind(self) -> str:
-        return str(self.obj.get("kind", ""))
-
-    @property
-    def api_version(self) -> str:
-        return str(self.obj.get("apiVersion", ""))
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
-    @property
-    def name(self) -> str:
-        return str((self.obj.get("metadata") or {}).get("name", ""))
-
-    @property
-    def namespace(self) -> str:
-        return str((self.obj.get("metadata") or {}).get("namespace") or "")
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity as the API server sees it (the version is not part of it)."""
-        return (self.group, self.kind, self.namespace, self.name)
+    def document(self) -> dict[str, Any]:
+        return self.obj
 
     @property
     def display(self) -> str:

@@ -8,6 +8,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from synthesis.object_view import ObjectView
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DIST = REPO_ROOT / "dist"
 
@@ -30,35 +32,14 @@ def yaml_files(root: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
-class Manifest:
+class Manifest(ObjectView):
     body: dict[str, Any] = field(hash=False, compare=False)
     path: Path
     index: int  # position of the document in its file
 
     @property
-    def kind(self) -> str:
-        return str(self.body.get("kind", ""))
-
-    @property
-    def api_version(self) -> str:
-        return str(self.body.get("apiVersion", ""))
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        meta = self.body.get("metadata")
-        return meta if isinstance(meta, dict) else {}
-
-    @property
-    def name(self) -> str:
-        return str(self.metadata.get("name", ""))
-
-    @property
-    def namespace(self) -> str:
-        return str(self.metadata.get("namespace", ""))
+    def document(self) -> dict[str, Any]:
+        return self.body
 
     @property
     def ref(self) -> str:
