@@ -14,6 +14,7 @@ from cdk8s import ApiObjectMetadata, App, Chart
 
 from charts import names
 from config.model import Environment
+from constructs.labels import sync_wave
 from imports.io.argoproj import (
     Application,
     ApplicationSpec,
@@ -33,7 +34,6 @@ from imports.io.argoproj import (
 
 # The path form: the API server warns on finalizer names without one (same foreground cascade).
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground"
-SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
 ROOT_APP = "root"
 
 # Application -> (destination namespace, app-of-apps wave). The platform app owns cluster-scoped
@@ -76,7 +76,7 @@ class ArgoCdApps(Chart):
         AppProject(
             self,
             "project",
-            metadata=ApiObjectMetadata(name=project, annotations={SYNC_WAVE_KEY: "-1"}),
+            metadata=ApiObjectMetadata(name=project, annotations=sync_wave(-1)),
             spec=AppProjectSpec(
                 description=f"flask-platform, {env.name}: the apps of dist/{env.name}",
                 source_repos=[gitops.repo_url],
@@ -101,7 +101,7 @@ class ArgoCdApps(Chart):
             metadata=ApiObjectMetadata(
                 name=application_name(env, name or app),
                 finalizers=[RESOURCES_FINALIZER],
-                annotations={SYNC_WAVE_KEY: str(wave)},
+                annotations=sync_wave(wave),
             ),
             spec=ApplicationSpec(
                 project=project,

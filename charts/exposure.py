@@ -10,7 +10,9 @@ from __future__ import annotations
 from cdk8s import ApiObjectMetadata, Chart
 from cdk8s_plus_27 import k8s
 
+from charts import names
 from config.model import Environment, GatewayRef
+from constructs.labels import sync_wave
 from constructs.microsegmented_service import MicrosegmentedService
 from imports.io.k8s.networking.gateway import (
     HttpRoute,
@@ -24,7 +26,7 @@ from imports.io.k8s.networking.gateway import (
 )
 
 CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer"
-SYNC_WAVE = {"argocd.argoproj.io/sync-wave": "0"}
+SYNC_WAVE = sync_wave(names.WAVE_WORKLOADS)
 
 
 def tls_secret_name(service: MicrosegmentedService) -> str:

@@ -13,7 +13,7 @@ from cdk8s_plus_27 import k8s
 from charts import names
 from constructs.k8s_values import int_or_string, quantity
 from config.model import Environment, NamespaceBudget
-from constructs.labels import namespace_selector
+from constructs.labels import namespace_selector, sync_wave
 from imports.io.external_secrets import (
     ClusterSecretStore,
     ClusterSecretStoreSpec,
@@ -27,7 +27,6 @@ from imports.io.external_secrets import (
 )
 
 PSA_MODES = ("enforce", "audit", "warn")
-SYNC_WAVE_KEY = "argocd.argoproj.io/sync-wave"
 
 
 class PlatformBaseline(Chart):
@@ -43,7 +42,7 @@ class PlatformBaseline(Chart):
         self._secret_store(env)
 
     def _namespace(self, namespace: str, budget: NamespaceBudget, env: Environment) -> None:
-        wave = {SYNC_WAVE_KEY: str(names.WAVE_NAMESPACES)}
+        wave = sync_wave(names.WAVE_NAMESPACES)
         psa = {}
         for mode in PSA_MODES:
             psa[f"pod-security.kubernetes.io/{mode}"] = "restricted"
@@ -121,7 +120,7 @@ class PlatformBaseline(Chart):
         ClusterSecretStore(
             self,
             "secret-store",
-            metadata=ApiObjectMetadata(name=store.name, annotations={SYNC_WAVE_KEY: str(names.WAVE_SECRET_STORE)}),
+            metadata=ApiObjectMetadata(name=store.name, annotations=sync_wave(names.WAVE_SECRET_STORE)),
             spec=ClusterSecretStoreSpec(
                 # Only the namespaces that hold ExternalSecrets may read through the store.
                 conditions=[ClusterSecretStoreSpecConditions(namespaces=[names.BACKEND_NAMESPACE])],

@@ -15,6 +15,7 @@ from cdk8s import ApiObjectMetadata
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from constructs.labels import sync_wave as sync_wave_annotation
 from imports.io.external_secrets import (
     ExternalSecret,
     ExternalSecretSpec,
@@ -29,9 +30,6 @@ from imports.io.external_secrets import (
     ExternalSecretSpecTargetTemplateEngineVersion,
     ExternalSecretSpecTargetTemplateMergePolicy,
 )
-
-SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
-
 
 class BindingError(ValueError):
     """A workload referenced a secret key that its binding does not provide."""
@@ -78,7 +76,6 @@ class ExternalSecretBinding(Construct):
         if overlap:
             raise BindingError(f"ExternalSecretBinding {name!r}: keys {overlap} are both fetched and templated")
         self.secret_name = name
-        self.values = dict(values)
         self.keys = frozenset(values) | frozenset(templates)
         template = (
             ExternalSecretSpecTargetTemplate(
@@ -93,7 +90,7 @@ class ExternalSecretBinding(Construct):
             self,
             "Resource",
             metadata=ApiObjectMetadata(
-                name=name, labels=dict(labels or {}), annotations={SYNC_WAVE_ANNOTATION: str(sync_wave)}
+                name=name, labels=dict(labels or {}), annotations=sync_wave_annotation(sync_wave)
             ),
             spec=ExternalSecretSpec(
                 refresh_interval=refresh_interval,

@@ -29,6 +29,14 @@ def metadata_labels(name: str, *, component: str, version: str | None = None) ->
     return labels
 
 
+SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
+
+
+def sync_wave(wave: int) -> dict[str, str]:
+    """The ArgoCD annotation that orders an object inside its Application's sync."""
+    return {SYNC_WAVE_ANNOTATION: str(wave)}
+
+
 def namespace_selector(namespace: str) -> dict[str, str]:
     """Match a namespace by the label the API server sets, never a hand-set `name=` label."""
     return {NAMESPACE_NAME_KEY: namespace}

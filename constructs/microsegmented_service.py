@@ -18,7 +18,7 @@ from cdk8s_plus_27 import k8s
 from constructs import Construct
 
 from constructs.k8s_values import int_or_string
-from constructs.labels import namespace_selector
+from constructs.labels import namespace_selector, sync_wave as sync_wave_annotation
 from constructs.pod_baseline import BaselineError, ContainerPort
 
 CLUSTER_DOMAIN = "cluster.local"
@@ -74,7 +74,7 @@ class MicrosegmentedService(Construct):
         self.namespace = workload.namespace
         self.port = port
         self._edges: set[str] = set()
-        self._wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
+        self._wave = sync_wave_annotation(sync_wave)
         self.service = k8s.KubeService(
             self,
             "Service",

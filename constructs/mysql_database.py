@@ -15,7 +15,7 @@ from constructs import Construct
 from constructs.k8s_values import quantity
 from config.model import Resources
 from constructs.external_secret_binding import ExternalSecretBinding
-from constructs.labels import metadata_labels, selector_labels
+from constructs.labels import metadata_labels, selector_labels, sync_wave as sync_wave_annotation
 from constructs.pod_baseline import (
     CheckovSkip,
     ConfigFile,
@@ -98,7 +98,7 @@ class MysqlDatabase(Construct):
         self.ports = (MYSQL_PORT,)
         self.database = database
         self.headless_service_name = f"{name}-headless"
-        wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
+        wave = sync_wave_annotation(sync_wave)
 
         config = WorkloadConfig(
             self,

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from constructs.k8s_values import int_or_string
 from config.model import Autoscaling, Resources
-from constructs.labels import metadata_labels, selector_labels
+from constructs.labels import metadata_labels, selector_labels, sync_wave as sync_wave_annotation
 from constructs.pod_baseline import (
     BaselineError,
     CheckovSkip,
@@ -127,7 +127,7 @@ class SecureDeployment(Construct):
         hpa = autoscaling if autoscaling and autoscaling.enabled else None
         min_replicas = hpa.min_replicas if hpa else replicas
         disruption.check_drainable(workload=name, min_replicas=min_replicas)
-        wave = {"argocd.argoproj.io/sync-wave": str(sync_wave)}
+        wave = sync_wave_annotation(sync_wave)
 
         config = WorkloadConfig(self, "Config", name=name, labels=self.labels, env=config_env, files=config_files)
         self.identity = WorkloadIdentity(
