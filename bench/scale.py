@@ -140,6 +140,7 @@ def render_bench_environment(env: BenchEnvironment) -> dict[str, Any]:
     t0 = time.perf_counter()
     from cdk8s import App
 
+    import synthesis.build  # noqa: F401 - sets jsii up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
     from synthesis.layout import app_files
     from synthesis.manifest_yaml import to_yaml
@@ -189,6 +190,7 @@ def repeat_task(scratch: str, services: int, repeats: int) -> dict[str, Any]:
     write_environments(directory, services, ENV_NAMES[:1])
     from cdk8s import App
 
+    import synthesis.build  # noqa: F401 - sets jsii up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
     from synthesis.layout import app_files
     from synthesis.manifest_yaml import to_yaml

@@ -13,8 +13,12 @@ from charts.flask_backend import FlaskBackend
 from charts.nginx_frontend import NginxFrontend
 from charts.platform_baseline import PlatformBaseline
 from config.model import Environment
+from synthesis import jsii_speedups
 from synthesis.layout import app_files
 from synthesis.manifest_yaml import to_yaml
+
+# Whatever renders through this module (main.py, ops diff, the benchmark) gets the same jsii.
+jsii_speedups.install()
 
 
 def namespaced_kinds(documents: list[dict[str, Any]]) -> set[tuple[str, str]]:
