@@ -158,29 +158,6 @@ def python_yaml_dumper() -> None:
     manifest_yaml._ManifestDumper = PyManifestDumper  # type: ignore[misc]
 
 
-def jsii_struct_values() -> None:
-    """Outside the product (a candidate for an upstream jsii change): jsii serializes a struct
-    by calling every property getter of its class, set or not (each generated getter also
-    builds `typing.cast(typing.Optional[...], ...)` per call), and sends every unset field as
-    null. Read the struct's `_values` dict instead and send only the fields that are set.
-    """
-    import jsii._kernel as kernel
-    from jsii._runtime import python_jsii_mapping
-
-    original = kernel._make_reference_for_native
-
-    def make_reference(kernel_: Any, d: Any) -> Any:
-        values = getattr(d, "_values", None)
-        if type(values) is dict and getattr(d, "__jsii_type__", None) is not None:
-            mapping = python_jsii_mapping(d)
-            if mapping is not None:
-                data = {mapping[name]: make_reference(kernel_, v) for name, v in values.items() if v is not None}
-                return {"$jsii.struct": {"fqn": d.__jsii_type__, "data": data}}
-        return original(kernel_, d)
-
-    kernel._make_reference_for_native = make_reference
-
-
 PATCHES: dict[str, Callable[[], None]] = {
     "memo-values": memo_values,
     "known-namespace": known_namespace,
@@ -188,7 +165,6 @@ PATCHES: dict[str, Callable[[], None]] = {
     "cached-type-hints": cached_type_hints,
     "c-yaml-loader": c_yaml_loader,
     "py-yaml-dumper": python_yaml_dumper,
-    "jsii-struct-values": jsii_struct_values,
 }
 
 # The proposals that combine (cached-type-hints is an alternative to -O, the dumper a control).

@@ -52,6 +52,8 @@ class Variant:
     cold_bytecode: bool = False
     """PYTHONDONTWRITEBYTECODE=1 and no cache prefix: every module without a .pyc beside it
     (the project's own, the generated bindings) compiles on every run."""
+    env: tuple[tuple[str, str], ...] = ()
+    """Extra environment variables of the child (e.g. SYNTH_STOCK_JSII=1)."""
 
 
 BASELINE = Variant("baseline")
@@ -91,33 +93,27 @@ def child_env(variant: Variant) -> dict[str, str]:
     else:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE_DIR)
+    env.update(variant.env)
     return env
 
 
 def run_child(task: str, args: Mapping[str, Any], variant: Variant = BASELINE) -> Sample:
-    """One fresh interpreter running bench.child TASK with ARGS; raises ChildFailed on error."""
+    """One fresh interpreter running bench.child TASK with ARGS; raises ChildFailed on error.
+
+    With `resynth: True` in ARGS, an unmeasured child first runs the same task into the same
+    scratch directory, so the measured one replaces a dist/ it rendered before: the developer
+    loop of running synth again without a change.
+    """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    args = dict(args)
+    resynth = args.pop("resynth", False)
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        result_path = Path(scratch) / "result.json"
-        spec = {"args": {**args, "scratch": scratch}, "patches": list(variant.patches)}
         if args.get("target", task) == "synth":
             seed_dist(Path(scratch) / "dist")
-        flags = ["-O"] if variant.optimize else []
-        command = [sys.executable, *flags, "-m", "bench.child", task, json.dumps(spec), str(result_path)]
-        stderr_path = Path(scratch) / "stderr.txt"
-        with open(stderr_path, "wb") as stderr:
-            start = time.perf_counter()
-            process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=child_env(variant), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=stderr,
-            )
-            status, usage, tree_peak_kb = _wait4(process)
-            wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0 or not result_path.exists():
-            tail = stderr_path.read_text(errors="replace")[-4000:]
-            raise ChildFailed(f"{task} ({variant.label}) exited {code}:\n{tail}")
-        report = json.loads(result_path.read_text())
+        if resynth:
+            _spawn(task, args, variant, Path(scratch))
+        status, usage, tree_peak_kb, wall = _spawn(task, args, variant, Path(scratch))
+        report = json.loads((Path(scratch) / "result.json").read_text())
         # Inspected here, after the child exited, so that hashing never counts in its time.
         output = output_summary(Path(scratch) / "dist")
     return Sample(
@@ -131,6 +127,29 @@ def run_child(task: str, args: Mapping[str, Any], variant: Variant = BASELINE) -
         tree_peak_mb=tree_peak_kb / 1024,
         result={**report["result"], **output},
     )
+
+
+def _spawn(task: str, args: Mapping[str, Any], variant: Variant, scratch: Path) -> tuple[int, Any, int, float]:
+    """Run one child into `scratch`: (wait status, rusage, sampled tree peak in KiB, wall s)."""
+    result_path = scratch / "result.json"
+    spec = {"args": {**args, "scratch": str(scratch)}, "patches": list(variant.patches)}
+    flags = ["-O"] if variant.optimize else []
+    command = [sys.executable, *flags, "-m", "bench.child", task, json.dumps(spec), str(result_path)]
+    stderr_path = scratch / "stderr.txt"
+    result_path.unlink(missing_ok=True)
+    with open(stderr_path, "wb") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=child_env(variant), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )
+        status, usage, tree_peak_kb = _wait4(process)
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 or not result_path.exists():
+        tail = stderr_path.read_text(errors="replace")[-4000:]
+        raise ChildFailed(f"{task} ({variant.label}) exited {code}:\n{tail}")
+    return status, usage, tree_peak_kb, wall
 
 
 def seed_dist(dist: Path) -> None:

@@ -12,6 +12,7 @@ from bench.prototypes import ALL_PROPOSALS
 from bench.report import fit
 from bench.runner import Variant, run_child
 from bench.scale import ENV_NAMES, expected_kinds, run_scale
+from synthesis.jsii_speedups import OPT_OUT_VARIABLE
 
 SERVICES = 2
 
@@ -35,15 +36,27 @@ def test_scale_generator_renders_the_expected_objects_as_valid_yaml(tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_prototypes_and_parallel_rendering_keep_the_output_byte_identical() -> None:
+def test_variants_keep_the_output_byte_identical() -> None:
     args = {"services": SERVICES}
     baseline = run_child("scale", args)
-    patched = run_child("scale", args, Variant("proposals -O", optimize=True, patches=ALL_PROPOSALS))
-    parallel = run_child("scale", {**args, "workers": 2}, Variant("proposals", patches=ALL_PROPOSALS))
+    variants = {
+        "prototypes -O": run_child("scale", args, Variant("proposals -O", optimize=True, patches=ALL_PROPOSALS)),
+        "stock jsii": run_child("scale", args, Variant("stock jsii", env=((OPT_OUT_VARIABLE, "1"),))),
+        "parallel": run_child("scale", {**args, "workers": 2}, Variant("proposals", patches=ALL_PROPOSALS)),
+        "re-synth": run_child("scale", {**args, "resynth": True}),
+    }
 
     assert baseline.result["output_files"] == sum(expected_kinds(SERVICES).values()) * len(ENV_NAMES)
-    assert patched.result["output_digest"] == baseline.result["output_digest"]
-    assert parallel.result["output_digest"] == baseline.result["output_digest"]
+    for name, sample in variants.items():
+        assert sample.result["output_digest"] == baseline.result["output_digest"], name
+
+
+def test_a_re_synth_replaces_an_existing_dist_and_reuses_its_files(tmp_path: Path) -> None:
+    run_scale(SERVICES, tmp_path)
+    first = {path: path.stat().st_ino for path in (tmp_path / "dist").rglob("*.yaml")}
+    run_scale(SERVICES, tmp_path)
+    second = {path: path.stat().st_ino for path in (tmp_path / "dist").rglob("*.yaml")}
+    assert first == second  # same names, same inodes: linked, not rewritten
 
 
 def test_fit_recovers_an_exact_line() -> None:

@@ -40,7 +40,7 @@ def test_replace_writes_exactly_the_new_files(dist: Path):
 
 @pytest.mark.parametrize("after_files", [0, 1])
 def test_interrupted_while_rendering_leaves_old_tree(dist: Path, monkeypatch, after_files: int):
-    real_write = Path.write_text
+    real_write = Path.write_bytes
     calls = {"n": 0}
 
     def flaky_write(self, *args, **kwargs):
@@ -49,11 +49,59 @@ def test_interrupted_while_rendering_leaves_old_tree(dist: Path, monkeypatch, af
         calls["n"] += 1
         return real_write(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", flaky_write)
+    monkeypatch.setattr(Path, "write_bytes", flaky_write)
     with pytest.raises(Interrupted):
         output.replace_directory(dist, NEW)
     monkeypatch.undo()
     assert _tree(dist) == OLD
+
+
+def test_unchanged_files_are_linked_from_the_old_tree_changed_ones_written(dist: Path):
+    old_inodes = {relative: (dist / relative).stat().st_ino for relative in OLD}
+    summary = output.replace_directory(dist, {**NEW, PurePosixPath("staging/backend/b.yaml"): "old b\n"})
+    assert summary == output.WriteSummary(written=2, reused=1)
+    b, a = dist / "staging/backend/b.yaml", dist / "staging/backend/a.yaml"
+    assert b.stat().st_ino == old_inodes[PurePosixPath("staging/backend/b.yaml")]
+    assert b.stat().st_nlink == 1  # the old tree's name is gone with the old tree
+    assert a.stat().st_ino != old_inodes[PurePosixPath("staging/backend/a.yaml")]
+    assert a.read_text() == "new a\n"
+
+
+def test_interrupted_run_leaves_the_linked_old_tree_intact(dist: Path, monkeypatch):
+    unchanged = {**OLD, PurePosixPath("prod/frontend/c.yaml"): "new c\n"}
+
+    def crash_before_swap(a, b):
+        raise Interrupted()
+
+    monkeypatch.setattr(output, "_exchange", crash_before_swap)
+    with pytest.raises(Interrupted):
+        output.replace_directory(dist, unchanged)
+    monkeypatch.undo()
+    assert _tree(dist) == OLD
+    assert all((dist / relative).stat().st_nlink == 1 for relative in OLD)  # staging links removed
+
+
+def test_files_that_cannot_be_linked_are_written(dist: Path, monkeypatch):
+    def no_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(output.os, "link", no_links)
+    summary = output.replace_directory(dist, OLD)
+    assert summary == output.WriteSummary(written=2, reused=0)
+    assert _tree(dist) == OLD
+
+
+def test_only_plain_files_with_the_usual_mode_are_reused(dist: Path, tmp_path: Path):
+    executable = dist / "staging/backend/a.yaml"
+    executable.chmod(0o755)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("old b\n")
+    (dist / "staging/backend/b.yaml").unlink()
+    (dist / "staging/backend/b.yaml").symlink_to(outside)
+    summary = output.replace_directory(dist, OLD)
+    assert summary == output.WriteSummary(written=2, reused=0)
+    assert not (dist / "staging/backend/b.yaml").is_symlink()
+    assert (dist / "staging/backend/a.yaml").stat().st_mode & 0o111 == 0
 
 
 def test_interrupted_after_swap_leaves_new_tree(dist: Path, monkeypatch):
