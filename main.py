@@ -17,13 +17,14 @@ from pathlib import Path
 
 from config.errors import ConfigError
 from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, display_path, load_environment
+from synthesis.output import WriteSummary
 
 DIST = REPO_ROOT / "dist"
 EXIT_CONFIG_ERROR = 2
 
 
-def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path = ENVIRONMENTS_DIR) -> int:
-    """Validate, render and atomically write; returns the number of files written."""
+def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path = ENVIRONMENTS_DIR) -> WriteSummary:
+    """Validate, render and atomically write; says how many files changed and how many did not."""
     environments = [load_environment(name, environments_dir) for name in env_names]
 
     from synthesis.build import render_environment  # after validation: loads cdk8s and jsii
@@ -37,8 +38,7 @@ def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path =
         from synthesis.output import read_tree
 
         files = {**read_tree(dist, exclude=env_names), **files}
-    replace_directory(dist, files)
-    return len(files)
+    return replace_directory(dist, files)
 
 
 def mirror_for_cdk8s_cli(dist: Path) -> None:
@@ -64,13 +64,15 @@ def main(argv: list[str]) -> int:
     try:
         if not names:
             raise ConfigError(display_path(args.environments_dir), "", "no environment files found")
-        count = synthesize(names, args.dist, args.environments_dir)
+        summary = synthesize(names, args.dist, args.environments_dir)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     if args.dist.resolve() == DIST.resolve():
         mirror_for_cdk8s_cli(DIST)
-    print(f"synthesized {count} files for {', '.join(names)} into {display_path(args.dist)}/")
+    total = summary.written + summary.reused
+    print(f"synthesized {total} files ({summary.written} new or changed) for {', '.join(names)} "
+          f"into {display_path(args.dist)}/")
     return 0
 
 

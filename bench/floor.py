@@ -38,8 +38,8 @@ def synth_task(scratch: str, workers: int = 1) -> dict[str, Any]:
         return {"environments": names, **_synthesize_parallel(names, dist, workers)}
     import main
 
-    files = main.synthesize(names, dist=dist)
-    return {"environments": names, "files": files, "modules": sorted(sys.modules)}
+    summary = main.synthesize(names, dist=dist)
+    return {"environments": names, "files": summary.written + summary.reused, "modules": sorted(sys.modules)}
 
 
 def _synthesize_parallel(names: list[str], dist: Path, workers: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ it does not count waiting for other jobs, though shared cores and caches still s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,29 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 PYCACHE_DIR = RESULTS_DIR / "pycache"
 CHILD_TIMEOUT_S = 600
 SAMPLE_EVERY_S = 0.02
+
+
+_deferred_scratch: list[Path] | None = None
+"""Scratch folders kept until `deleted_at_exit` ends (None: each is deleted after its run)."""
+
+
+@contextlib.contextmanager
+def deleted_at_exit() -> Iterator[None]:
+    """Keep every scratch folder until the block ends, then delete them all.
+
+    Deleting a run's thousands of files right before the next run starts would slow the next
+    run's file creation on some filesystems (ext4 without a journal scans recently deleted
+    inodes on every create, see synthesis/output.py), so one run would pay for the previous
+    run's cleanup. The figures are for a machine that did not just delete thousands of files.
+    """
+    global _deferred_scratch
+    _deferred_scratch = []
+    try:
+        yield
+    finally:
+        for scratch in _deferred_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        _deferred_scratch = None
 
 
 class ChildFailed(RuntimeError):
@@ -107,7 +131,8 @@ def run_child(task: str, args: Mapping[str, Any], variant: Variant = BASELINE) -
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     args = dict(args)
     resynth = args.pop("resynth", False)
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+    scratch = tempfile.mkdtemp(prefix="bench-")
+    try:
         if args.get("target", task) == "synth":
             seed_dist(Path(scratch) / "dist")
         if resynth:
@@ -116,6 +141,11 @@ def run_child(task: str, args: Mapping[str, Any], variant: Variant = BASELINE) -
         report = json.loads((Path(scratch) / "result.json").read_text())
         # Inspected here, after the child exited, so that hashing never counts in its time.
         output = output_summary(Path(scratch) / "dist")
+    finally:
+        if _deferred_scratch is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:
+            _deferred_scratch.append(Path(scratch))
     return Sample(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,

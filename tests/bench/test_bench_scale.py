@@ -64,3 +64,15 @@ def test_fit_recovers_an_exact_line() -> None:
     assert slope == pytest.approx(0.002)
     assert intercept == pytest.approx(1.0)
     assert r2 == pytest.approx(1.0)
+
+
+def test_scratch_folders_are_kept_until_the_benchmark_ends() -> None:
+    from bench import runner
+
+    with runner.deleted_at_exit():
+        run_child("config-parse", {"services": 1, "repeats": 1})
+        kept = list(runner._deferred_scratch or [])
+        assert len(kept) == 1 and kept[0].is_dir()
+    assert not kept[0].exists()
+    run_child("config-parse", {"services": 1, "repeats": 1})  # outside the block: deleted at once
+    assert runner._deferred_scratch is None
