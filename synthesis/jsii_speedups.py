@@ -34,6 +34,10 @@ OPT_OUT_VARIABLE = "SYNTH_STOCK_JSII"
 _stock_serializer: Callable[[Any, Any], Any] = jsii_kernel._make_reference_for_native
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_struct_fields_by_class: dict[type, Mapping[str, str] | None] = {}
+
+
 def _generated_struct_fields(value: Any) -> tuple[Mapping[str, str], dict[str, Any]] | None:
     """(python name -> jsii name, set values) of a struct class jsii generated, else None.
 
@@ -41,21 +45,28 @@ def _generated_struct_fields(value: Any) -> tuple[Mapping[str, str], dict[str, A
     may compute fields in getters, so it keeps the stock path.
     """
     cls = type(value)
-    mapping = cls.__dict__.get("__jsii_name_mapping__")
-    values = getattr(value, "_values", None)
-    if mapping is None or type(values) is not dict or "__jsii_type__" not in cls.__dict__:
+    try:
+        mapping = _struct_fields_by_class[cls]
+    except KeyError:
+        owned = cls.__dict__.get("__jsii_name_mapping__")
+        mapping = _struct_fields_by_class[cls] = owned if "__jsii_type__" in cls.__dict__ else None
+    values = getattr(value, "_values", None) if mapping is not None else None
+    if values is None or type(values) is not dict:
         return None
     return mapping, values
 
 
 def serialize(kernel: Any, value: Any) -> Any:
     """jsii's argument serializer, reading struct values instead of calling getters."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {"$jsii.map": {key: serialize(kernel, item) for key, item in value.items()}}
+    if kind is list:
+        return [serialize(kernel, item) for item in value]
     fields = _generated_struct_fields(value)
     if fields is None:
-        if isinstance(value, dict):
-            return {"$jsii.map": {key: serialize(kernel, item) for key, item in value.items()}}
-        if isinstance(value, list):
-            return [serialize(kernel, item) for item in value]
         return _stock_serializer(kernel, value)
     mapping, values = fields
     data = {
@@ -63,7 +74,7 @@ def serialize(kernel: Any, value: Any) -> Any:
         for python_name, jsii_name in mapping.items()
         if values.get(python_name) is not None
     }
-    return {"$jsii.struct": {"fqn": type(value).__jsii_type__, "data": data}}
+    return {"$jsii.struct": {"fqn": kind.__jsii_type__, "data": data}}
 
 
 def is_installed() -> bool:
