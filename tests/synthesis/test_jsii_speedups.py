@@ -136,3 +136,10 @@ def test_opt_out_variable_keeps_stock_jsii():
         env={"PATH": "/usr/bin:/bin", jsii_speedups.OPT_OUT_VARIABLE: "1"},
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_another_jsii_version_keeps_stock_jsii(monkeypatch):
+    monkeypatch.setattr(jsii_kernel, "_make_reference_for_native", jsii_speedups._stock_serializer)
+    monkeypatch.setattr(jsii, "__version__", "1.999.0")
+    assert jsii_speedups.install() is False
+    assert not jsii_speedups.is_installed()
