@@ -27,18 +27,16 @@ def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path =
     """Validate, render and atomically write; says how many files changed and how many did not."""
     environments = [load_environment(name, environments_dir) for name in env_names]
 
-    from synthesis.build import render_environment  # after validation: loads cdk8s and jsii
-    from synthesis.output import replace_directory
+    from synthesis.build import build_manifests  # after validation: loads cdk8s and jsii
+    from synthesis.output import read_tree
+    from synthesis.pipeline import write_rendered
 
-    files = {}
-    for env in environments:
-        files.update(render_environment(env))
+    keep = {}
     if set(env_names) != set(available_environments(environments_dir)):
         # Rendering a subset: keep the other environments' committed output as it is.
-        from synthesis.output import read_tree
-
-        files = {**read_tree(dist, exclude=env_names), **files}
-    return replace_directory(dist, files)
+        keep = read_tree(dist, exclude=env_names)
+    rendered = ((env.name, app, documents) for env in environments for app, documents in build_manifests(env).items())
+    return write_rendered(dist, rendered, keep)
 
 
 def mirror_for_cdk8s_cli(dist: Path) -> None:

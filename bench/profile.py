@@ -6,6 +6,8 @@ chart.to_json, YAML writing, disk writes, jsii round trips (split into waiting f
 writes and Python-side (de)serialization) and jsii's argument type checks. Categories overlap
 (round trips happen while building), so shares do not add up to 100 %. cProfile slows
 Python-side code more than Node-side waiting; read the shares as a ranking, not as timings.
+The profiled child writes YAML itself (SYNTH_SINGLE_PROCESS=1): cProfile sees one process, and
+the ranking should show the YAML work the writer process normally takes off the main one.
 
 The census (`census_task`, run without the profiler) counts every request sent to the jsii
 kernel process by kind (create, invoke, static invoke, get, ...), by what it targets (class,
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import cProfile
+import os
 import pstats
 import sys
 import time
@@ -39,6 +42,10 @@ def _run_target(scratch: str, target: str, services: int) -> dict[str, Any]:
 
 
 def profile_task(scratch: str, target: str, out: str, services: int = 0) -> dict[str, Any]:
+    from synthesis.pipeline import SINGLE_PROCESS_VARIABLE
+
+    # cProfile sees one process: write YAML in this one, so that the profile shows it.
+    os.environ[SINGLE_PROCESS_VARIABLE] = "1"
     profiler = cProfile.Profile()
     profiler.enable()
     result = _run_target(scratch, target, services)
@@ -152,7 +159,7 @@ def summarize(stats_path: Path) -> dict[str, Any]:
     handshake, _ = _cumulative(stats, "jsii/_kernel/providers/process.py", "handshake")
     waiting -= handshake
     yaml_seconds, yaml_calls = _cumulative(stats, "synthesis/manifest_yaml.py", "to_yaml")
-    write_tree, _ = _cumulative(stats, "synthesis/output.py", "replace_directory")
+    write_tree, _ = _cumulative(stats, "synthesis/output.py", "write_tree")
     rows = [
         ("total (profiled child)", total, None),
         ("imports (incl. Node start-up and jsii assembly loads)", imports, None),
@@ -161,7 +168,7 @@ def summarize(stats_path: Path) -> dict[str, Any]:
         ("construct building (charts, constructs)", build, None),
         ("chart.to_json (Node renders, Python decodes)", to_json, None),
         ("YAML writing (synthesis.manifest_yaml.to_yaml)", yaml_seconds, yaml_calls),
-        ("disk write (synthesis.output.replace_directory)", write_tree, None),
+        ("disk write (synthesis.output.write_tree)", write_tree, None),
         ("jsii round trips (process provider send)", send, round_trips),
         ("  waiting for Node (readline)", waiting, None),
         ("  pipe write + flush", write + flush, None),

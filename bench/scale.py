@@ -109,24 +109,22 @@ def run_scale(services: int, workdir: Path, workers: int = 1) -> dict[str, Any]:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, **_worker_patches()) as pool:
             rendered = list(pool.map(render_bench_environment, envs))
         phases["render (parallel)"] = time.perf_counter() - t0
+        from synthesis.output import replace_directory
+
+        t0 = time.perf_counter()
+        files = {path: text for r in rendered for path, text in r["files"].items()}
+        summary = replace_directory(workdir / "dist", files)
+        phases["write"] = time.perf_counter() - t0
+        objects = sum(r["objects"] for r in rendered)
         peaks = _merge_peaks([r["peaks"] for r in rendered])
     else:
-        rendered = [render_bench_environment(env) for env in envs]
+        objects, summary = _pipeline(envs, workdir / "dist", phases)
         peaks = None
-        for phase in ("imports", "build", "to_json", "yaml"):
-            phases[phase] = sum(r["phases"].get(phase, 0.0) for r in rendered)
-
-    from synthesis.output import replace_directory
-
-    t0 = time.perf_counter()
-    files = {path: text for r in rendered for path, text in r["files"].items()}
-    replace_directory(workdir / "dist", files)
-    phases["write"] = time.perf_counter() - t0
     result = {
         "services": services,
         "environments": len(envs),
-        "objects": sum(r["objects"] for r in rendered),
-        "files": len(files),
+        "objects": objects,
+        "files": summary.written + summary.reused,
         "phases": phases,
     }
     if peaks is not None:
@@ -134,14 +132,44 @@ def run_scale(services: int, workdir: Path, workers: int = 1) -> dict[str, Any]:
     return result
 
 
+def _pipeline(envs: list[BenchEnvironment], dist: Path, phases: dict[str, float]) -> tuple[int, Any]:
+    """The product's pipeline (synthesis/pipeline.py), as main.synthesize drives it: each
+    environment is built here and handed to the writer. Phases: imports, build, to_json (this
+    process), and tail = what writing adds after the last environment is built."""
+    t0 = time.perf_counter()
+    import synthesis.build  # noqa: F401, I001 - first: sets jsii and Node up as every product synth does
+    from bench.scale_chart import BENCH_APP, BenchServices
+    from cdk8s import App
+    from synthesis.pipeline import write_rendered
+
+    phases.update(imports=time.perf_counter() - t0, build=0.0, to_json=0.0)
+    objects = 0
+
+    def rendered() -> Any:
+        nonlocal objects
+        for env in envs:
+            t1 = time.perf_counter()
+            chart = BenchServices(App(), env)
+            t2 = time.perf_counter()
+            documents = chart.to_json()
+            phases["build"] += t2 - t1
+            phases["to_json"] += time.perf_counter() - t2
+            objects += len(documents)
+            yield env.name, BENCH_APP, documents
+
+    start = time.perf_counter()
+    summary = write_rendered(dist, rendered())
+    phases["tail"] = time.perf_counter() - start - phases["build"] - phases["to_json"]
+    return objects, summary
+
+
 def render_bench_environment(env: BenchEnvironment) -> dict[str, Any]:
     """Build one environment's chart and render its YAML files (in a worker when parallel)."""
     phases = {}
     t0 = time.perf_counter()
-    from cdk8s import App
-
-    import synthesis.build  # noqa: F401 - sets jsii up as every product synth does
+    import synthesis.build  # noqa: F401, I001 - first: sets jsii and Node up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
+    from cdk8s import App
     from synthesis.layout import app_files
     from synthesis.manifest_yaml import to_yaml
 
@@ -188,10 +216,9 @@ def repeat_task(scratch: str, services: int, repeats: int) -> dict[str, Any]:
     """
     directory = Path(scratch) / "environments"
     write_environments(directory, services, ENV_NAMES[:1])
-    from cdk8s import App
-
-    import synthesis.build  # noqa: F401 - sets jsii up as every product synth does
+    import synthesis.build  # noqa: F401, I001 - first: sets jsii and Node up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
+    from cdk8s import App
     from synthesis.layout import app_files
     from synthesis.manifest_yaml import to_yaml
 

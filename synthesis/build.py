@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from cdk8s import App
+from synthesis import jsii_tuning
 
-from charts import names
-from charts.argocd_apps import ArgoCdApps
-from charts.flask_backend import FlaskBackend
-from charts.nginx_frontend import NginxFrontend
-from charts.platform_baseline import PlatformBaseline
-from config.model import Environment
-from synthesis import jsii_speedups
-from synthesis.layout import app_files
-from synthesis.manifest_yaml import to_yaml
+# Before cdk8s is imported, which would start Node: whatever renders through this module
+# (main.py, ops diff, the benchmark) gets the same jsii and Node set-up.
+jsii_tuning.install()
 
-# Whatever renders through this module (main.py, ops diff, the benchmark) gets the same jsii.
-jsii_speedups.install()
+from cdk8s import App  # noqa: E402
+
+from charts import names  # noqa: E402
+from charts.argocd_apps import ArgoCdApps  # noqa: E402
+from charts.flask_backend import FlaskBackend  # noqa: E402
+from charts.nginx_frontend import NginxFrontend  # noqa: E402
+from charts.platform_baseline import PlatformBaseline  # noqa: E402
+from config.model import Environment  # noqa: E402
+from synthesis.pipeline import render_files  # noqa: E402
 
 
 def namespaced_kinds(documents: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -44,9 +45,8 @@ def build_manifests(env: Environment) -> dict[str, list[dict[str, Any]]]:
 
 
 def render_environment(env: Environment) -> dict[PurePosixPath, str]:
-    """dist-relative path -> YAML text, for one environment."""
+    """dist-relative path -> YAML text, for one environment (nothing is written)."""
     files: dict[PurePosixPath, str] = {}
     for app_name, documents in build_manifests(env).items():
-        for path, document in app_files(env.name, app_name, documents).items():
-            files[path] = to_yaml(document)
+        files.update(render_files(env.name, app_name, documents))
     return files

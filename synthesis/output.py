@@ -112,28 +112,80 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str], previous: Path | 
     return WriteSummary(written=len(files) - reused, reused=reused)
 
 
-def replace_directory(target: Path, files: Mapping[PurePosixPath, str]) -> WriteSummary:
-    """Make `target` contain exactly `files` (relative path -> text), atomically."""
-    target = target.resolve()
-    recover(target)
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
-    try:
-        summary = write_tree(staging, files, previous=target if target.is_dir() else None)
+class StagedTree:
+    """A new tree for `target`, written in parts, that replaces `target` only on `commit()`.
+
+        with StagedTree(dist) as tree:
+            tree.write(files_of_one_environment)
+            tree.write(files_of_another)
+            summary = tree.commit()
+
+    Leaving the block without committing (an error anywhere) deletes the staging folder and
+    leaves `target` as it was. Another process may write parts with `write_tree(tree.staging,
+    files, previous=tree.previous)` and hand back the summary to `record`.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self._staging: Path | None = None
+        self._previous: Path | None = None
+        self._written = self._reused = 0
+
+    def __enter__(self) -> StagedTree:
+        recover(self.target)
+        self._staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.target.parent))
+        self._previous = self.target if self.target.is_dir() else None
+        return self
+
+    @property
+    def staging(self) -> Path:
+        """The folder the new tree is written into (for writers in another process)."""
+        if self._staging is None:
+            raise RuntimeError("StagedTree used outside its `with` block, or after commit")
+        return self._staging
+
+    @property
+    def previous(self) -> Path | None:
+        """The tree being replaced, whose unchanged files are linked instead of written."""
+        return self._previous
+
+    def write(self, files: Mapping[PurePosixPath, str]) -> None:
+        self.record(write_tree(self.staging, files, previous=self._previous))
+
+    def record(self, part: WriteSummary) -> None:
+        """Count files that another process wrote into `staging` with `write_tree`."""
+        self._written += part.written
+        self._reused += part.reused
+
+    def commit(self) -> WriteSummary:
+        """Swap the staged tree into place atomically; the old tree is deleted."""
+        staging, target = self._staging, self.target
+        if staging is None:
+            raise RuntimeError("StagedTree.commit outside its `with` block, or twice")
         os.chmod(staging, 0o755)
         if not target.exists():
             staging.rename(target)
-            return summary
-        if _exchange(staging, target):
-            shutil.rmtree(staging)  # now holds the old tree
-            return summary
-        old = target.with_name(f"{_OLD_PREFIX}{os.getpid()}")
-        target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old)
-        return summary
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        elif _exchange(staging, target):
+            shutil.rmtree(staging)  # now holds the old tree (deleted on exit if this fails)
+        else:
+            old = target.with_name(f"{_OLD_PREFIX}{os.getpid()}")
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old)
+        self._staging = None
+        return WriteSummary(written=self._written, reused=self._reused)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
+def replace_directory(target: Path, files: Mapping[PurePosixPath, str]) -> WriteSummary:
+    """Make `target` contain exactly `files` (relative path -> text), atomically."""
+    with StagedTree(target) as tree:
+        tree.write(files)
+        return tree.commit()
 
 
 def read_tree(root: Path, *, exclude: list[str] = ()) -> dict[PurePosixPath, str]:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
-from synthesis import jsii_speedups
+from synthesis import jsii_tuning
 from tests.tooling import fail_skips_in_ci
 
 # In-process tests build charts with the jsii that synthesis uses (tests/synthesis proves it
 # renders byte-identical output to stock jsii).
-jsii_speedups.install()
+jsii_tuning.install()
 
 
 def synth_into(target: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

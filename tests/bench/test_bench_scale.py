@@ -12,7 +12,7 @@ from bench.prototypes import ALL_PROPOSALS
 from bench.report import fit
 from bench.runner import Variant, run_child
 from bench.scale import ENV_NAMES, expected_kinds, run_scale
-from synthesis.jsii_speedups import OPT_OUT_VARIABLE
+from synthesis.jsii_tuning import OPT_OUT_VARIABLE
 
 SERVICES = 2
 

@@ -1,4 +1,4 @@
-"""Faster jsii calls for synthesis, with byte-identical results.
+"""jsii set up for synthesis: faster struct passing and a leaner Node process, same bytes.
 
 Every typed object this project builds (a `k8s.DeploymentSpec`, an ExternalSecret spec, ...) is
 a jsii struct that crosses to the Node process behind cdk8s. jsii's own serializer walks a
@@ -13,10 +13,15 @@ same order. Everything else (references, enums, maps, lists, errors) still goes 
 own code. The wire payload differs only in the omitted nulls; tests prove that on every struct
 a full synth sends, and that dist/ is byte-identical with and without the speedup.
 
+`install()` also starts the Node process, if it is not running yet, with a young generation of
+at most 8 MB (`--max-semi-space-size`, through NODE_OPTIONS for that start only). With V8's
+default the kernel process holding thousands of objects peaked about 120 MB higher, for no
+measurable speed (bench/README.md).
+
 The serializer is a private jsii function, so the speedup is installed only on the jsii version
 it was verified against (the one in requirements/dev.lock). On any other version synthesis
 runs on stock jsii, just slower; a test fails on a lock bump until this module is re-verified.
-`SYNTH_STOCK_JSII=1` turns it off, e.g. to rule it out when debugging.
+`SYNTH_STOCK_JSII=1` turns all of it off, e.g. to rule it out when debugging.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import jsii._kernel as jsii_kernel
 
 VERIFIED_JSII_VERSION = "1.142.0"
 OPT_OUT_VARIABLE = "SYNTH_STOCK_JSII"
+NODE_FLAGS = "--max-semi-space-size=8"
 
 _stock_serializer: Callable[[Any, Any], Any] = jsii_kernel._make_reference_for_native
 
@@ -81,9 +87,28 @@ def is_installed() -> bool:
     return jsii_kernel._make_reference_for_native is serialize
 
 
+def start_node(flags: str = NODE_FLAGS) -> None:
+    """Start jsii's Node process now, with `flags` added to NODE_OPTIONS for it alone.
+
+    jsii starts Node when the first jsii library is imported; when that already happened, this
+    changes nothing. Both of jsii's Node processes (a relay and the kernel) inherit the flags.
+    """
+    previous = os.environ.get("NODE_OPTIONS")
+    os.environ["NODE_OPTIONS"] = f"{previous} {flags}" if previous else flags
+    try:
+        import constructs  # noqa: F401 - the first jsii library: loading it starts Node
+    finally:
+        if previous is None:
+            del os.environ["NODE_OPTIONS"]
+        else:
+            os.environ["NODE_OPTIONS"] = previous
+
+
 def install() -> bool:
-    """Use the faster serializer when jsii is the verified version and nobody opted out."""
+    """Start Node lean and use the faster serializer, when jsii is the verified version and
+    nobody opted out. Call it before importing cdk8s, or only the serializer applies."""
     if os.environ.get(OPT_OUT_VARIABLE) or jsii.__version__ != VERIFIED_JSII_VERSION:
         return False
+    start_node()
     jsii_kernel._make_reference_for_native = serialize
     return True

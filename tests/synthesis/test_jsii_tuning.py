@@ -3,6 +3,7 @@ same bytes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import jsii._kernel as jsii_kernel
 import pytest
 
 from config.loader import REPO_ROOT, available_environments, load_environment
-from synthesis import jsii_speedups
+from synthesis import jsii_tuning
 from synthesis.build import build_manifests
 from synthesis.output import read_tree
 from tests.conftest import synth_into
@@ -50,12 +51,12 @@ class PayloadComparison:
         self.mismatches: list[str] = []
 
     def __call__(self, kernel: Any, value: Any) -> Any:
-        jsii_kernel._make_reference_for_native = jsii_speedups._stock_serializer
+        jsii_kernel._make_reference_for_native = jsii_tuning._stock_serializer
         try:
-            stock = jsii_speedups._stock_serializer(kernel, value)
+            stock = jsii_tuning._stock_serializer(kernel, value)
         finally:
             jsii_kernel._make_reference_for_native = self
-        fast = jsii_speedups.serialize(kernel, value)
+        fast = jsii_tuning.serialize(kernel, value)
         self.calls += 1
         self.structs += count_structs(stock)
         expected = without_nulls(stock)
@@ -74,11 +75,11 @@ def compare_payloads(monkeypatch) -> PayloadComparison:
 
 
 def test_installed_for_the_locked_jsii():
-    assert jsii.__version__ == jsii_speedups.VERIFIED_JSII_VERSION, (
-        "jsii changed in the lock: re-verify synthesis/jsii_speedups.py against it "
+    assert jsii.__version__ == jsii_tuning.VERIFIED_JSII_VERSION, (
+        "jsii changed in the lock: re-verify synthesis/jsii_tuning.py against it "
         "(this file's tests), then update VERIFIED_JSII_VERSION"
     )
-    assert jsii_speedups.is_installed()
+    assert jsii_tuning.is_installed()
 
 
 @pytest.mark.parametrize("env_name", available_environments())
@@ -93,7 +94,7 @@ def test_every_payload_of_a_synth_equals_stock_without_nulls(compare_payloads: P
 
 
 def test_the_comparison_catches_a_serializer_that_loses_a_field(compare_payloads: PayloadComparison, monkeypatch):
-    stock_fast = jsii_speedups.serialize
+    stock_fast = jsii_tuning.serialize
 
     def drop_labels(payload: Any) -> Any:
         if isinstance(payload, list):
@@ -104,7 +105,7 @@ def test_the_comparison_catches_a_serializer_that_loses_a_field(compare_payloads
             payload["$jsii.struct"]["data"].pop("labels", None)
         return {key: drop_labels(value) for key, value in payload.items()}
 
-    monkeypatch.setattr(jsii_speedups, "serialize", lambda kernel, value: drop_labels(stock_fast(kernel, value)))
+    monkeypatch.setattr(jsii_tuning, "serialize", lambda kernel, value: drop_labels(stock_fast(kernel, value)))
     build_manifests(load_environment("staging"))
     assert len(compare_payloads.mismatches) > 10
 
@@ -117,29 +118,41 @@ def test_python_subclass_of_a_struct_keeps_the_stock_path():
         def name(self) -> str:
             return "computed"
 
-    assert jsii_speedups._generated_struct_fields(Computed()) is None
-    assert jsii_speedups._generated_struct_fields(k8s.ObjectMeta(name="x")) == (
+    assert jsii_tuning._generated_struct_fields(Computed()) is None
+    assert jsii_tuning._generated_struct_fields(k8s.ObjectMeta(name="x")) == (
         k8s.ObjectMeta.__jsii_name_mapping__, {"name": "x"}
     )
 
 
 def test_stock_jsii_renders_the_same_bytes(fresh_dist: Path, tmp_path: Path):
     stock = tmp_path / "dist"
-    synth_into(stock, {jsii_speedups.OPT_OUT_VARIABLE: "1"})
+    synth_into(stock, {jsii_tuning.OPT_OUT_VARIABLE: "1"})
     assert read_tree(stock) == read_tree(fresh_dist)
 
 
 def test_opt_out_variable_keeps_stock_jsii():
-    probe = "from synthesis import jsii_speedups as s; print(s.install(), s.is_installed())"
+    probe = "from synthesis import jsii_tuning as s; print(s.install(), s.is_installed())"
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
-        env={"PATH": "/usr/bin:/bin", jsii_speedups.OPT_OUT_VARIABLE: "1"},
+        env={"PATH": "/usr/bin:/bin", jsii_tuning.OPT_OUT_VARIABLE: "1"},
     )
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_another_jsii_version_keeps_stock_jsii(monkeypatch):
-    monkeypatch.setattr(jsii_kernel, "_make_reference_for_native", jsii_speedups._stock_serializer)
+    monkeypatch.setattr(jsii_kernel, "_make_reference_for_native", jsii_tuning._stock_serializer)
     monkeypatch.setattr(jsii, "__version__", "1.999.0")
-    assert jsii_speedups.install() is False
-    assert not jsii_speedups.is_installed()
+    assert jsii_tuning.install() is False
+    assert not jsii_tuning.is_installed()
+
+
+def test_node_starts_with_the_small_young_generation_and_the_environment_is_restored():
+    probe = (
+        "import os, jsii._runtime as r; from synthesis import jsii_tuning as t; t.install(); "
+        "import cdk8s; relay = r.kernel.provider._process._process.pid; "
+        "env = open(f'/proc/{relay}/environ').read().split(chr(0)); "
+        "print(f'NODE_OPTIONS={t.NODE_FLAGS}' in env, 'NODE_OPTIONS' in os.environ)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "NODE_OPTIONS"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.split() == ["True", "False"]
