@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 -include mk/*.mk
 
-.PHONY: help setup synth test imports lock schema clean
+.PHONY: help setup synth bytecode test imports lock schema clean
 
 help:
 	@echo "make synth        synthesize every environment into dist/ (atomic)"
@@ -51,9 +51,12 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 # -O skips jsii's run-time type checks of every call (a third of the synth time); the tests
 # run without it, so those checks still guard every change.
 SYNTH_SOURCES := main.py config constructs charts synthesis imports
-synth: $(VENV_STAMP)
-	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
+synth: $(VENV_STAMP) bytecode
 	@$(PYTHON) -O main.py
+
+# Byte-code beside the sources, with and without -O, as `make synth` leaves it.
+bytecode: $(VENV_STAMP)
+	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
 CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py
