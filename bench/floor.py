@@ -39,7 +39,7 @@ def synth_task(scratch: str, workers: int = 1) -> dict[str, Any]:
     import main
 
     summary = main.synthesize(names, dist=dist)
-    return {"environments": names, "files": summary.written + summary.reused, "modules": sorted(sys.modules)}
+    return {"environments": names, "files": summary.files, "modules": sorted(sys.modules)}
 
 
 def _synthesize_parallel(names: list[str], dist: Path, workers: int) -> dict[str, Any]:

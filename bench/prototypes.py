@@ -145,8 +145,8 @@ def c_yaml_loader() -> None:
 
 
 def python_yaml_dumper() -> None:
-    """Control, not a proposal: the pure-Python emitter instead of libyaml's, to show what the
-    C dumper (already used by synthesis.manifest_yaml) is worth."""
+    """Control, not a proposal: PyYAML's pure-Python safe dumper instead of the product's (libyaml's
+    emitter plus synthesis.manifest_yaml's shortcuts for decoded JSON), to show what both are worth."""
     import yaml
 
     import synthesis.manifest_yaml as manifest_yaml

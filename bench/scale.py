@@ -124,7 +124,7 @@ def run_scale(services: int, workdir: Path, workers: int = 1) -> dict[str, Any]:
         "services": services,
         "environments": len(envs),
         "objects": objects,
-        "files": summary.written + summary.reused,
+        "files": summary.files,
         "phases": phases,
     }
     if peaks is not None:
@@ -170,15 +170,14 @@ def render_bench_environment(env: BenchEnvironment) -> dict[str, Any]:
     import synthesis.build  # noqa: F401, I001 - first: sets jsii and Node up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
     from cdk8s import App
-    from synthesis.layout import app_files
-    from synthesis.manifest_yaml import to_yaml
+    from synthesis.pipeline import render_files
 
     t1 = time.perf_counter()
     chart = BenchServices(App(), env)
     t2 = time.perf_counter()
     documents = chart.to_json()
     t3 = time.perf_counter()
-    files = {path: to_yaml(document) for path, document in app_files(env.name, BENCH_APP, documents).items()}
+    files = render_files(env.name, BENCH_APP, documents)
     t4 = time.perf_counter()
     phases.update(imports=t1 - t0, build=t2 - t1, to_json=t3 - t2, yaml=t4 - t3)
     return {"objects": len(documents), "files": files, "phases": phases, "peaks": process_peaks()}
@@ -219,8 +218,7 @@ def repeat_task(scratch: str, services: int, repeats: int) -> dict[str, Any]:
     import synthesis.build  # noqa: F401, I001 - first: sets jsii and Node up as every product synth does
     from bench.scale_chart import BENCH_APP, BenchServices
     from cdk8s import App
-    from synthesis.layout import app_files
-    from synthesis.manifest_yaml import to_yaml
+    from synthesis.pipeline import render_files
 
     seconds = []
     texts: list[str] = []
@@ -228,7 +226,7 @@ def repeat_task(scratch: str, services: int, repeats: int) -> dict[str, Any]:
         start = time.perf_counter()
         env = load_bench_environment(ENV_NAMES[0], directory)
         documents = BenchServices(App(), env).to_json()
-        texts = [to_yaml(document) for document in app_files(env.name, BENCH_APP, documents).values()]
+        texts = list(render_files(env.name, BENCH_APP, documents).values())
         seconds.append(time.perf_counter() - start)
     digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
     return {"services": services, "objects": len(texts), "first_s": seconds[0], "seconds": seconds[1:], "output_digest": digest}

@@ -32,11 +32,16 @@ _RESOLVED_SCALARS: dict[tuple[str, Any], str] = {}
 _RESOLVED_LIMIT = 200_000  # distinct scalars remembered; beyond that, start over
 
 
+def _string_style(value: str) -> str | None:
+    """Multi-line strings as literal blocks, the rest as PyYAML chooses."""
+    return "|" if "\n" in value else None
+
+
 class _ManifestDumper(_Base):  # type: ignore[misc, valid-type]
     def represent_data(self, data: Any) -> yaml.Node:
         kind = type(data)
         if kind is str:
-            return ScalarNode(_STR, data, style="|" if "\n" in data else None)
+            return ScalarNode(_STR, data, style=_string_style(data))
         if kind is dict:
             items = [(self.represent_data(key), self.represent_data(value)) for key, value in data.items()]
             return MappingNode(_MAP, items, flow_style=False)
@@ -63,10 +68,8 @@ class _ManifestDumper(_Base):  # type: ignore[misc, valid-type]
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    """Multi-line strings as literal blocks (for strings PyYAML's own dispatch reaches)."""
-    if "\n" in value:
-        return dumper.represent_scalar(_STR, value, style="|")
-    return dumper.represent_scalar(_STR, value)
+    """The same rule for strings PyYAML's own dispatch reaches (str subclasses)."""
+    return dumper.represent_scalar(_STR, value, style=_string_style(value))
 
 
 _ManifestDumper.add_representer(str, _represent_str)

@@ -67,6 +67,10 @@ class WriteSummary:
     reused: int
     """Unchanged files hard-linked from the previous tree."""
 
+    @property
+    def files(self) -> int:
+        return self.written + self.reused
+
 
 def _new_file_mode() -> int:
     """The permission bits a newly written file gets (0o666 minus the umask)."""

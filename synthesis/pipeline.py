@@ -53,15 +53,19 @@ def _write_application(staging: Path, previous: Path | None, env: str, app: str,
 
 
 class _Writer:
-    """Writes each application into the tree: in this process until WRITER_AFTER_OBJECTS
-    objects were rendered, then in the writer process."""
+    """Writes each application into the tree: in this process until `start_after` objects
+    were rendered, then in the writer process. Leaving its block after a failure waits until
+    the writer no longer touches the staging folder, which StagedTree deletes next."""
 
-    def __init__(self, tree: StagedTree, start_after: int) -> None:
+    def __init__(self, tree: StagedTree, start_after: float) -> None:
         self.tree = tree
         self.start_after = start_after
         self.objects = 0
         self.process: ProcessPoolExecutor | None = None
         self.pending: list[Future[WriteSummary]] = []
+
+    def __enter__(self) -> _Writer:
+        return self
 
     def write(self, env: str, app: str, documents: list[dict[str, Any]]) -> None:
         self.objects += len(documents)
@@ -79,8 +83,8 @@ class _Writer:
         for future in self.pending:
             self.tree.record(future.result())
 
-    def close(self, failed: bool) -> None:
-        if failed:  # the staging folder is deleted next: the writer must be done with it first
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is not None:
             for future in self.pending:
                 future.cancel()
             wait(self.pending)
@@ -93,14 +97,10 @@ def write_rendered(target: Path, rendered: Iterable[Rendered], keep: Mapping[Pur
     the files in `keep` (already text). `rendered` is consumed here, so it may call jsii."""
     start_after = float("inf") if os.environ.get(SINGLE_PROCESS_VARIABLE) else WRITER_AFTER_OBJECTS
     with StagedTree(target) as tree:
-        writer = _Writer(tree, start_after)  # type: ignore[arg-type]
-        try:
+        # Closed before StagedTree's block: the writer stops before the folder may be deleted.
+        with _Writer(tree, start_after) as writer:
             for env, app, documents in rendered:
                 writer.write(env, app, documents)
             tree.write(keep or {})
             writer.finish()
-        except BaseException:
-            writer.close(failed=True)
-            raise
-        writer.close(failed=False)
         return tree.commit()
