@@ -68,8 +68,10 @@ def main(argv: list[str]) -> int:
         return EXIT_CONFIG_ERROR
     if args.dist.resolve() == DIST.resolve():
         mirror_for_cdk8s_cli(DIST)
-    print(f"synthesized {summary.files} files ({summary.written} new or changed) for {', '.join(names)} "
-          f"into {display_path(args.dist)}/")
+    print(
+        f"synthesized {summary.files} files ({summary.written} new or changed) for {', '.join(names)} "
+        f"into {display_path(args.dist)}/"
+    )
     return 0
 
 

@@ -79,9 +79,10 @@ def _render_environment(env: Any) -> dict[str, Any]:
 
 
 def floor_task(scratch: str) -> dict[str, Any]:
+    from cdk8s import App
+
     import main  # noqa: F401 - the same import graph as synth_task
     import synthesis.build  # noqa: F401, I001 - imported lazily by main.synthesize; sets Node up first
-    from cdk8s import App
     import synthesis.output  # noqa: F401
     import synthesis.pipeline  # noqa: F401
 

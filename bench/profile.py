@@ -93,12 +93,13 @@ def _call_site(frame: Any) -> str:
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(root) and not any(part in filename for part in _SKIP_IN_SITE):
-            return f"{filename[len(root):]}:{frame.f_lineno} {frame.f_code.co_name}"
+            return f"{filename[len(root) :]}:{frame.f_lineno} {frame.f_code.co_name}"
         frame = frame.f_back
     return "(import / jsii internals)"
 
 
 # --- summary (parent side) ------------------------------------------------------------------
+
 
 def _match(key: tuple[str, int, str], path_part: str, function: str) -> bool:
     return key[2] == function and path_part in key[0]

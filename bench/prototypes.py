@@ -188,4 +188,3 @@ def apply(names: Iterable[str], *, jsii: bool = True) -> None:
     for name in names:
         if jsii or name in JSII_FREE:
             PATCHES[name]()
-

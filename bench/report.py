@@ -75,7 +75,8 @@ def environment_lines(loads: Mapping[str, tuple[float, float, float]], runs: Map
         f"- machine: {os.cpu_count()} CPUs, {platform.platform()}; Python {platform.python_version()}, Node {node_version}",
         f"- packages: {versions}; libyaml: {'yes' if yaml.__with_libyaml__ else 'NO (pure-Python YAML)'}",
         "- load average (1/5/15 min): " + "; ".join(f"{k} {v[0]:.2f}/{v[1]:.2f}/{v[2]:.2f}" for k, v in loads.items()),
-        "- runs per figure: " + ", ".join(f"{k} {v}" for k, v in runs.items())
+        "- runs per figure: "
+        + ", ".join(f"{k} {v}" for k, v in runs.items())
         + "; figures are medians; wall = spawn to exit of a fresh process; cpu = user+sys of Python and Node",
     ]
     return lines

@@ -170,8 +170,12 @@ def _spawn(task: str, args: Mapping[str, Any], variant: Variant, scratch: Path) 
     with open(stderr_path, "wb") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=child_env(variant), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=stderr,
+            command,
+            cwd=REPO_ROOT,
+            env=child_env(variant),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
         )
         status, usage, tree_peak_kb = _wait4(process)
         wall = time.perf_counter() - start
@@ -277,7 +281,8 @@ def measure(jobs: Iterable[Job], runs: int, *, progress: bool = True) -> dict[st
             if progress:
                 print(
                     f"  [{index + 1}/{runs}] {job.label}: {sample.wall_s:.2f} s wall, {sample.cpu_s:.2f} s cpu",
-                    file=sys.stderr, flush=True,
+                    file=sys.stderr,
+                    flush=True,
                 )
     return samples
 

@@ -31,7 +31,14 @@ from config.model import DnsLabel, Environment, Workload
 ENV_NAMES = ("bench-a", "bench-b", "bench-c")
 # Kinds every service renders exactly once (NetworkPolicies depend on the edges, see expected_kinds).
 ONE_PER_SERVICE = (
-    "ExternalSecret", "ConfigMap", "ServiceAccount", "Role", "RoleBinding", "Deployment", "PodDisruptionBudget", "Service",
+    "ExternalSecret",
+    "ConfigMap",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "Deployment",
+    "PodDisruptionBudget",
+    "Service",
 )
 
 

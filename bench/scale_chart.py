@@ -38,7 +38,10 @@ SECRETS_DIR = "/var/run/secrets/app"
 class BenchServices(Chart):
     def __init__(self, scope: App, env: BenchEnvironment) -> None:
         super().__init__(
-            scope, BENCH_APP, namespace=BENCH_NAMESPACE, disable_resource_name_hashes=True,
+            scope,
+            BENCH_APP,
+            namespace=BENCH_NAMESPACE,
+            disable_resource_name_hashes=True,
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         store = env.secrets
@@ -46,7 +49,10 @@ class BenchServices(Chart):
         previous: MicrosegmentedService | None = None
         for svc in env.services:
             secrets = ExternalSecretBinding(
-                self, f"{svc.name}-secrets", name=f"{svc.name}-secrets", store_name=store.name,
+                self,
+                f"{svc.name}-secrets",
+                name=f"{svc.name}-secrets",
+                store_name=store.name,
                 refresh_interval=store.refresh_interval,
                 values={key: RemoteValue(key=f"{store.key_prefix}/{svc.name}", property=key) for key in SECRET_KEYS},
             )

@@ -67,12 +67,17 @@ class ArgoCdApps(Chart):
         :param namespaced_kinds: (group, kind) of every namespaced object the other apps render.
         """
         super().__init__(
-            scope, names.ARGOCD_APP, namespace=env.gitops.argocd_namespace, disable_resource_name_hashes=True,
+            scope,
+            names.ARGOCD_APP,
+            namespace=env.gitops.argocd_namespace,
+            disable_resource_name_hashes=True,
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         gitops = env.gitops
         project = project_name(env)
-        destinations = sorted({ns for ns, _ in APPLICATIONS.values()} | set(names.WORKLOAD_NAMESPACES) | {gitops.argocd_namespace})
+        destinations = sorted(
+            {ns for ns, _ in APPLICATIONS.values()} | set(names.WORKLOAD_NAMESPACES) | {gitops.argocd_namespace}
+        )
         AppProject(
             self,
             "project",
@@ -93,7 +98,9 @@ class ArgoCdApps(Chart):
             self._application(env, app, namespace=namespace, wave=wave, project=project)
         self._application(env, names.ARGOCD_APP, namespace=gitops.argocd_namespace, wave=-1, project=project, name=ROOT_APP)
 
-    def _application(self, env: Environment, app: str, *, namespace: str, wave: int, project: str, name: str | None = None) -> None:
+    def _application(
+        self, env: Environment, app: str, *, namespace: str, wave: int, project: str, name: str | None = None
+    ) -> None:
         gitops = env.gitops
         Application(
             self,

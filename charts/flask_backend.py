@@ -26,7 +26,10 @@ HEALTH_PATH = "/health"
 class FlaskBackend(Chart):
     def __init__(self, scope: App, env: Environment) -> None:
         super().__init__(
-            scope, names.BACKEND_APP, namespace=names.BACKEND_NAMESPACE, disable_resource_name_hashes=True,
+            scope,
+            names.BACKEND_APP,
+            namespace=names.BACKEND_NAMESPACE,
+            disable_resource_name_hashes=True,
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         cfg = env.backend
@@ -35,8 +38,14 @@ class FlaskBackend(Chart):
 
         def binding(id: str, name: str, values, templates=None) -> ExternalSecretBinding:
             return ExternalSecretBinding(
-                self, id, name=name, store_name=store.name, refresh_interval=store.refresh_interval,
-                values=values, templates=templates, sync_wave=names.WAVE_EXTERNAL_SECRETS,
+                self,
+                id,
+                name=name,
+                store_name=store.name,
+                refresh_interval=store.refresh_interval,
+                values=values,
+                templates=templates,
+                sync_wave=names.WAVE_EXTERNAL_SECRETS,
             )
 
         db_credentials = binding(
@@ -57,8 +66,13 @@ class FlaskBackend(Chart):
             sync_wave=names.WAVE_WORKLOADS,
         )
         MicrosegmentedService(
-            self, "DatabaseHeadless", workload=self.database, port=names.DATABASE_PORT, target_port="mysql",
-            name=self.database.headless_service_name, headless=True,
+            self,
+            "DatabaseHeadless",
+            workload=self.database,
+            port=names.DATABASE_PORT,
+            target_port="mysql",
+            name=self.database.headless_service_name,
+            headless=True,
         )
         self.database_service = MicrosegmentedService(
             self, "DatabaseService", workload=self.database, port=names.DATABASE_PORT, target_port="mysql"

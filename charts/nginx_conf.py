@@ -44,8 +44,7 @@ REVALIDATE = "no-cache"
 PRIVATE_NETWORKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 DEFAULT_PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=()"
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 # Headers that do not depend on settings. X-Frame-Options duplicates CSP frame-ancestors for
@@ -132,30 +131,19 @@ class NginxSiteSettings:
             )
         _check_port("upstream_port", self.upstream_port)
         if self.listen_address and _ip_literal(self.listen_address) is None:
-            raise ValueError(
-                f"listen_address must be empty (all addresses) or an IP address, "
-                f"got {self.listen_address!r}"
-            )
+            raise ValueError(f"listen_address must be empty (all addresses) or an IP address, got {self.listen_address!r}")
         if _ip_literal(self.upstream_host) is None and not _is_dns_name(self.upstream_host):
-            raise ValueError(
-                f"upstream_host must be a lowercase DNS name or an IP address, "
-                f"got {self.upstream_host!r}"
-            )
+            raise ValueError(f"upstream_host must be a lowercase DNS name or an IP address, got {self.upstream_host!r}")
 
         if not self.server_names:
             raise ValueError("server_names must name at least one host")
         for name in self.server_names:
             if not isinstance(name, str) or not _is_dns_name(name, wildcard=True):
-                raise ValueError(
-                    f"server_names: {name!r} is not a lowercase DNS name "
-                    f"(RFC 1123, optional leading '*.')"
-                )
+                raise ValueError(f"server_names: {name!r} is not a lowercase DNS name (RFC 1123, optional leading '*.')")
         if len(set(self.server_names)) != len(self.server_names):
             raise ValueError(f"server_names has duplicates: {self.server_names!r}")
 
-        if not isinstance(self.client_max_body_size, str) or not _BODY_SIZE.match(
-            self.client_max_body_size
-        ):
+        if not isinstance(self.client_max_body_size, str) or not _BODY_SIZE.match(self.client_max_body_size):
             raise ValueError(
                 f"client_max_body_size must be a positive nginx size such as '10m' (digits "
                 f"with an optional k/m/g suffix; 0 would disable the limit), "
@@ -175,20 +163,15 @@ class NginxSiteSettings:
         for prefix in self.immutable_asset_prefixes:
             _check_prefix("immutable_asset_prefixes", prefix)
         if len(set(self.immutable_asset_prefixes)) != len(self.immutable_asset_prefixes):
-            raise ValueError(
-                f"immutable_asset_prefixes has duplicates: {self.immutable_asset_prefixes!r}"
-            )
+            raise ValueError(f"immutable_asset_prefixes has duplicates: {self.immutable_asset_prefixes!r}")
         for prefix in self.immutable_asset_prefixes:
             # Overlapping prefixes would let static rules capture API paths or the reverse.
             if prefix.startswith(self.api_prefix) or self.api_prefix.startswith(prefix):
-                raise ValueError(
-                    f"immutable_asset_prefixes: {prefix!r} overlaps api_prefix {self.api_prefix!r}"
-                )
+                raise ValueError(f"immutable_asset_prefixes: {prefix!r} overlaps api_prefix {self.api_prefix!r}")
 
         if not isinstance(self.health_path, str) or not _EXACT_PATH.match(self.health_path):
             raise ValueError(
-                f"health_path must be an absolute path without a trailing '/' "
-                f"(letters, digits, '._~-'), got {self.health_path!r}"
+                f"health_path must be an absolute path without a trailing '/' (letters, digits, '._~-'), got {self.health_path!r}"
             )
         if self.health_path in (INDEX_PATH, ERROR_PAGE_PATH):
             raise ValueError(f"health_path must not be {self.health_path!r}: nginx serves it")
@@ -202,17 +185,14 @@ class NginxSiteSettings:
             or ".." in self.document_root.split("/")
         ):
             raise ValueError(
-                f"document_root must be an absolute directory path without a trailing '/', "
-                f"got {self.document_root!r}"
+                f"document_root must be an absolute directory path without a trailing '/', got {self.document_root!r}"
             )
 
         for cidr in self.trusted_proxy_cidrs:
             try:
                 ipaddress.ip_network(cidr, strict=True)
             except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    f"trusted_proxy_cidrs: {cidr!r} is not a network ({exc})"
-                ) from None
+                raise ValueError(f"trusted_proxy_cidrs: {cidr!r} is not a network ({exc})") from None
         if len(set(self.trusted_proxy_cidrs)) != len(self.trusted_proxy_cidrs):
             raise ValueError(f"trusted_proxy_cidrs has duplicates: {self.trusted_proxy_cidrs!r}")
 
@@ -243,8 +223,7 @@ def _check_port(name: str, value: object) -> None:
 def _check_prefix(name: str, value: object) -> None:
     if not isinstance(value, str) or not _PREFIX.match(value):
         raise ValueError(
-            f"{name} must start and end with '/' and name at least one path segment "
-            f"(letters, digits, '._~-'), got {value!r}"
+            f"{name} must start and end with '/' and name at least one path segment (letters, digits, '._~-'), got {value!r}"
         )
 
 
@@ -431,11 +410,7 @@ def _http_block(settings: NginxSiteSettings) -> _Block:
 
 
 def _server_block(settings: NginxSiteSettings) -> _Block:
-    listen = (
-        _host_port(settings.listen_address, settings.listen_port)
-        if settings.listen_address
-        else str(settings.listen_port)
-    )
+    listen = _host_port(settings.listen_address, settings.listen_port) if settings.listen_address else str(settings.listen_port)
     forwarded = (
         ("proxy_set_header", "Host", "$host"),
         ("proxy_set_header", "X-Real-IP", "$remote_addr"),

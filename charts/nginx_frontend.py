@@ -40,7 +40,10 @@ class NginxFrontend(Chart):
         :param backend: the Flask API's Service; /api is proxied to it and it admits nginx.
         """
         super().__init__(
-            scope, names.FRONTEND_APP, namespace=names.FRONTEND_NAMESPACE, disable_resource_name_hashes=True,
+            scope,
+            names.FRONTEND_APP,
+            namespace=names.FRONTEND_NAMESPACE,
+            disable_resource_name_hashes=True,
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         cfg = env.frontend

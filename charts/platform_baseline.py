@@ -11,8 +11,8 @@ from cdk8s import ApiObjectMetadata, App, Chart
 from cdk8s_plus_27 import k8s
 
 from charts import names
-from constructs.k8s_values import int_or_string, quantity
 from config.model import Environment, NamespaceBudget
+from constructs.k8s_values import int_or_string, quantity
 from constructs.labels import namespace_selector, sync_wave
 from imports.io.external_secrets import (
     ClusterSecretStore,
@@ -32,7 +32,9 @@ PSA_MODES = ("enforce", "audit", "warn")
 class PlatformBaseline(Chart):
     def __init__(self, scope: App, env: Environment) -> None:
         super().__init__(
-            scope, names.PLATFORM_APP, disable_resource_name_hashes=True,
+            scope,
+            names.PLATFORM_APP,
+            disable_resource_name_hashes=True,
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         self.environment = env
@@ -106,10 +108,7 @@ class PlatformBaseline(Chart):
                                 pod_selector=k8s.LabelSelector(match_labels=dict(dns.pod_labels)),
                             )
                         ],
-                        ports=[
-                            k8s.NetworkPolicyPort(port=int_or_string(53), protocol=protocol)
-                            for protocol in ("UDP", "TCP")
-                        ],
+                        ports=[k8s.NetworkPolicyPort(port=int_or_string(53), protocol=protocol) for protocol in ("UDP", "TCP")],
                     )
                 ],
             ),

@@ -35,7 +35,10 @@ def store_keys(prefix: str) -> dict[str, StoreKey]:
 
 def database_credentials(prefix: str) -> dict[str, RemoteValue]:
     key = store_keys(prefix)[DATABASE_STORE_KEY].key
-    return {"root-password": RemoteValue(key=key, property="root-password"), "password": RemoteValue(key=key, property="password")}
+    return {
+        "root-password": RemoteValue(key=key, property="root-password"),
+        "password": RemoteValue(key=key, property="password"),
+    }
 
 
 def flask_secrets(prefix: str) -> dict[str, RemoteValue]:
@@ -48,7 +51,10 @@ def flask_secrets(prefix: str) -> dict[str, RemoteValue]:
 
 def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     key = store_keys(prefix)[JWT_STORE_KEY].key
-    return {"private-key": RemoteValue(key=key, property="private-key"), "public-key": RemoteValue(key=key, property="public-key")}
+    return {
+        "private-key": RemoteValue(key=key, property="private-key"),
+        "public-key": RemoteValue(key=key, property="public-key"),
+    }
 
 
 def database_url_template(*, user: str, host: str, port: int, database: str) -> str:

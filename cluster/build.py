@@ -79,9 +79,7 @@ def run_go(args: list[str], cwd: Path) -> str:
 
 def module_info(kubernetes_version: str, workdir: Path) -> dict[str, str]:
     """The proxy's record of the kubernetes module: its go.mod path and release time."""
-    info: dict[str, str] = json.loads(
-        run_go(["mod", "download", "-json", f"k8s.io/kubernetes@{kubernetes_version}"], workdir)
-    )
+    info: dict[str, str] = json.loads(run_go(["mod", "download", "-json", f"k8s.io/kubernetes@{kubernetes_version}"], workdir))
     return info
 
 
@@ -105,11 +103,7 @@ def staging_version(kubernetes_version: str) -> str:
 def kubernetes_go_mod(kubernetes_version: str, staging: list[str]) -> str:
     twin = staging_version(kubernetes_version)
     replaces = "\n".join(f"\t{mod} => {mod} {twin}" for mod in staging)
-    return (
-        f"module {BUILD_MODULE}\n\ngo 1.25.0\n\n"
-        f"require k8s.io/kubernetes {kubernetes_version}\n\n"
-        f"replace (\n{replaces}\n)\n"
-    )
+    return f"module {BUILD_MODULE}\n\ngo 1.25.0\n\nrequire k8s.io/kubernetes {kubernetes_version}\n\nreplace (\n{replaces}\n)\n"
 
 
 def kubernetes_ldflags(kubernetes_version: str, release_time: str) -> str:

@@ -100,9 +100,7 @@ def sync_wave(obj: dict[str, Any]) -> int:
     try:
         return int(str(raw).strip())
     except ValueError as exc:
-        raise ValueError(
-            f"{obj.get('kind')} {obj.get('metadata', {}).get('name')}: sync wave {raw!r} is not an integer"
-        ) from exc
+        raise ValueError(f"{obj.get('kind')} {obj.get('metadata', {}).get('name')}: sync wave {raw!r} is not an integer") from exc
 
 
 def _kind_rank(kind: str) -> int:
@@ -128,9 +126,7 @@ def app_of_folder(manifests: list[Manifest]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def with_default_namespaces(
-    manifests: list[Manifest], is_namespaced: Callable[[dict[str, Any]], bool]
-) -> list[Manifest]:
+def with_default_namespaces(manifests: list[Manifest], is_namespaced: Callable[[dict[str, Any]], bool]) -> list[Manifest]:
     """Fill in metadata.namespace where ArgoCD would.
 
     ArgoCD puts a namespaced object without metadata.namespace into its Application's

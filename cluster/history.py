@@ -85,9 +85,7 @@ def main() -> int:
         old_root = export_dist(repo, commit, Path(tmp))
         for env in environments(repo / DIST):
             old = load_env(old_root / env) if (old_root / env).is_dir() else []
-            print(
-                f"dist/{env} (since {commit[:12]}): {describe_prune(prune_candidates(old, load_env(repo / DIST / env)))}"
-            )
+            print(f"dist/{env} (since {commit[:12]}): {describe_prune(prune_candidates(old, load_env(repo / DIST / env)))}")
     return 0
 
 

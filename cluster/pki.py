@@ -99,8 +99,7 @@ def generate(directory: Path) -> Pki:
         directory,
         "admin",
         "/O=system:masters/CN=flask-platform-test-admin",
-        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-        "extendedKeyUsage=clientAuth\n",
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
         ca_cert,
         ca_key,
     )

@@ -63,8 +63,7 @@ class ScopedRule:
 
 def workload_subjects(manifests: list[Manifest]) -> list[Subject]:
     subjects = {
-        Subject(m.namespace, pod_template(m).get("spec", {}).get("serviceAccountName") or "default")
-        for m in workloads(manifests)
+        Subject(m.namespace, pod_template(m).get("spec", {}).get("serviceAccountName") or "default") for m in workloads(manifests)
     }
     return sorted(subjects, key=lambda s: (s.namespace, s.name))
 
@@ -72,11 +71,7 @@ def workload_subjects(manifests: list[Manifest]) -> list[Subject]:
 def _binds(binding: Manifest, subject: Subject) -> bool:
     for s in binding.obj.get("subjects") or []:
         kind, name = s.get("kind"), s.get("name")
-        if (
-            kind == "ServiceAccount"
-            and name == subject.name
-            and (s.get("namespace") or binding.namespace) == subject.namespace
-        ):
+        if kind == "ServiceAccount" and name == subject.name and (s.get("namespace") or binding.namespace) == subject.namespace:
             return True
         if kind == "Group" and name in subject.groups:
             return True
@@ -149,12 +144,8 @@ def probe_requests(subject: Subject, rules: list[ScopedRule], other_namespaces: 
     probes: list[Request] = []
     for req in declared_requests(rules):
         probes.append(Request(req.namespace, req.verb, req.resource, req.group, req.subresource, UNDECLARED_NAME))
-        probes.extend(
-            Request(req.namespace, verb, req.resource, req.group, req.subresource) for verb in ("list", "watch")
-        )
-        probes.extend(
-            Request(ns, req.verb, req.resource, req.group, req.subresource, req.name) for ns in other_namespaces
-        )
+        probes.extend(Request(req.namespace, verb, req.resource, req.group, req.subresource) for verb in ("list", "watch"))
+        probes.extend(Request(ns, req.verb, req.resource, req.group, req.subresource, req.name) for ns in other_namespaces)
         probes.extend(
             Request(req.namespace, verb, req.resource, req.group, req.subresource, req.name)
             for verb in ("update", "patch", "delete")

@@ -76,9 +76,7 @@ def prerequisite_namespaces(manifests: list[Manifest]) -> list[str]:
     because ArgoCD's installation creates it. Any other missing namespace is a dist/ defect
     and is left to fail the apply.
     """
-    argocd_namespaces = {
-        m.namespace for m in manifests if m.obj.get("apiVersion", "").startswith("argoproj.io/") and m.namespace
-    }
+    argocd_namespaces = {m.namespace for m in manifests if m.obj.get("apiVersion", "").startswith("argoproj.io/") and m.namespace}
     return sorted(argocd_namespaces - declared_namespaces(manifests))
 
 

@@ -37,9 +37,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -97,9 +95,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
     """Every `<name>.yaml` beside base.yaml is an environment: adding one is adding a file."""
     return sorted(
-        path.stem
-        for path in directory.glob("*.yaml")
-        if path.name != BASE_FILE_NAME and not path.name.startswith((".", "_"))
+        path.stem for path in directory.glob("*.yaml") if path.name != BASE_FILE_NAME and not path.name.startswith((".", "_"))
     )
 
 
@@ -135,9 +131,7 @@ def _valid_name(name: str) -> bool:
     return re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", name) is not None
 
 
-def _to_config_error(
-    error: ValidationError, base_file: Path, env_file: Path, override: dict[str, Any]
-) -> ConfigError:
+def _to_config_error(error: ValidationError, base_file: Path, env_file: Path, override: dict[str, Any]) -> ConfigError:
     first = error.errors(include_url=False)[0]
     loc = [part for part in first["loc"] if not _is_validator_tag(part)]
     field = _format_loc(loc)

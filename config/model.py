@@ -91,9 +91,7 @@ class Resources(Model):
         if cpu_millicores(self.limits.cpu) < cpu_millicores(self.requests.cpu):
             raise ValueError(f"limits.cpu {self.limits.cpu} is below requests.cpu {self.requests.cpu}")
         if memory_bytes(self.limits.memory) < memory_bytes(self.requests.memory):
-            raise ValueError(
-                f"limits.memory {self.limits.memory} is below requests.memory {self.requests.memory}"
-            )
+            raise ValueError(f"limits.memory {self.limits.memory} is below requests.memory {self.requests.memory}")
         return self
 
 

@@ -26,7 +26,7 @@ _MEMORY_FACTORS = {
 
 
 def cpu_millicores(quantity: str) -> int:
-    """"250m" -> 250, "2" -> 2000. Raises ValueError on anything else."""
+    """ "250m" -> 250, "2" -> 2000. Raises ValueError on anything else."""
     if not re.match(CPU_PATTERN, quantity):
         raise ValueError(f"'{quantity}' is not a CPU quantity (use millicores like 250m or cores like 0.5)")
     if quantity.endswith("m"):
@@ -35,7 +35,7 @@ def cpu_millicores(quantity: str) -> int:
 
 
 def memory_bytes(quantity: str) -> int:
-    """"256Mi" -> 268435456. Raises ValueError on anything else."""
+    """ "256Mi" -> 268435456. Raises ValueError on anything else."""
     match = re.match(r"^([1-9][0-9]*)(Ki|Mi|Gi|Ti|k|M|G|T)?$", quantity)
     if not match:
         raise ValueError(f"'{quantity}' is not a memory quantity (use e.g. 256Mi or 1Gi)")

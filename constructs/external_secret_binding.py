@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from cdk8s import ApiObjectMetadata
 from cdk8s_plus_27 import k8s
-from constructs import Construct
 
+from constructs import Construct
 from constructs.labels import sync_wave as sync_wave_annotation
 from imports.io.external_secrets import (
     ExternalSecret,
@@ -30,6 +30,7 @@ from imports.io.external_secrets import (
     ExternalSecretSpecTargetTemplateEngineVersion,
     ExternalSecretSpecTargetTemplateMergePolicy,
 )
+
 
 class BindingError(ValueError):
     """A workload referenced a secret key that its binding does not provide."""
@@ -89,9 +90,7 @@ class ExternalSecretBinding(Construct):
         self.external_secret = ExternalSecret(
             self,
             "Resource",
-            metadata=ApiObjectMetadata(
-                name=name, labels=dict(labels or {}), annotations=sync_wave_annotation(sync_wave)
-            ),
+            metadata=ApiObjectMetadata(name=name, labels=dict(labels or {}), annotations=sync_wave_annotation(sync_wave)),
             spec=ExternalSecretSpec(
                 refresh_interval=refresh_interval,
                 secret_store_ref=ExternalSecretSpecSecretStoreRef(
@@ -115,9 +114,7 @@ class ExternalSecretBinding(Construct):
 
     def _require(self, key: str) -> None:
         if key not in self.keys:
-            raise BindingError(
-                f"Secret {self.secret_name!r} has no key {key!r} (it maps: {', '.join(sorted(self.keys))})"
-            )
+            raise BindingError(f"Secret {self.secret_name!r} has no key {key!r} (it maps: {', '.join(sorted(self.keys))})")
 
     def env_var(self, env_name: str, key: str) -> k8s.EnvVar:
         """An environment variable read from one key of the Secret."""

@@ -4,8 +4,9 @@ The Service's targetPort is the workload's declared container port, so the two c
 disagree (defect 1). The namespace's default-deny (platform chart) closes everything; each
 allowed edge is then one small NetworkPolicy per end, named after the edge (policies are
 additive, so this equals one merged policy and reads better in review). `allow_from(client)`
-writes both halves at once — ingress here, egress on the client — so the ends cannot drift. Peers that must match a namespace and pods are a single peer carrying both
-selectors (AND), never two peers (OR), and namespaces are matched on the API-server-set
+writes both halves at once — ingress here, egress on the client — so the ends cannot drift.
+Peers that must match a namespace and pods are a single peer carrying both selectors (AND), never
+two peers (OR), and namespaces are matched on the API-server-set
 `kubernetes.io/metadata.name` label (defect 7). Policy ports are pod ports, not Service ports.
 """
 
@@ -15,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from cdk8s_plus_27 import k8s
-from constructs import Construct
 
+from constructs import Construct
 from constructs.k8s_values import int_or_string
-from constructs.labels import namespace_selector, sync_wave as sync_wave_annotation
+from constructs.labels import namespace_selector
+from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_baseline import BaselineError, ContainerPort
 
 CLUSTER_DOMAIN = "cluster.local"
@@ -100,7 +102,9 @@ class MicrosegmentedService(Construct):
         """The in-cluster DNS name clients use; derived, never typed."""
         return f"{self.name}.{self.namespace}.svc.{CLUSTER_DOMAIN}"
 
-    def _policy(self, policy_name: str, edge: str, direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]) -> None:
+    def _policy(
+        self, policy_name: str, edge: str, direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]
+    ) -> None:
         """One edge of this workload's pods: a NetworkPolicy selecting them, with one rule."""
         if self.headless:
             raise BaselineError(f"{self.name}: declare edges on the client Service, not the headless one")
@@ -129,12 +133,18 @@ class MicrosegmentedService(Construct):
             if not side.workload.selector:
                 raise BaselineError(f"{side.name}: an empty pod selector would select every pod in the namespace")
         self._policy(
-            f"{self.workload.name}-from-{client.workload.name}", f"from {client.namespace}/{client.name}", "Ingress",
-            [_peer(client.namespace, client.workload.selector)], [_port(self.container_port)],
+            f"{self.workload.name}-from-{client.workload.name}",
+            f"from {client.namespace}/{client.name}",
+            "Ingress",
+            [_peer(client.namespace, client.workload.selector)],
+            [_port(self.container_port)],
         )
         client._policy(
-            f"{client.workload.name}-to-{self.workload.name}", f"to {self.namespace}/{self.name}", "Egress",
-            [_peer(self.namespace, self.workload.selector)], [_port(self.container_port)],
+            f"{client.workload.name}-to-{self.workload.name}",
+            f"to {self.namespace}/{self.name}",
+            "Egress",
+            [_peer(self.namespace, self.workload.selector)],
+            [_port(self.container_port)],
         )
 
     def allow_from_namespace(self, namespace: str, pod_labels: Mapping[str, str] | None = None) -> None:
@@ -142,14 +152,19 @@ class MicrosegmentedService(Construct):
         if pod_labels is not None and not pod_labels:
             raise BaselineError(f"{self.name}: allow_from_namespace with empty pod labels; omit them to mean the whole namespace")
         self._policy(
-            f"{self.workload.name}-from-{namespace}", f"from namespace {namespace}", "Ingress",
-            [_peer(namespace, pod_labels)], [_port(self.container_port)],
+            f"{self.workload.name}-from-{namespace}",
+            f"from namespace {namespace}",
+            "Ingress",
+            [_peer(namespace, pod_labels)],
+            [_port(self.container_port)],
         )
 
     def allow_egress_to_cidr(self, name: str, cidr: str, ports: Sequence[int]) -> None:
         """An explicit extra egress destination outside the cluster (per-environment allow list)."""
         self._policy(
-            f"{self.workload.name}-to-{name}", f"to {name}", "Egress",
+            f"{self.workload.name}-to-{name}",
+            f"to {name}",
+            "Egress",
             [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))],
             [k8s.NetworkPolicyPort(port=int_or_string(p), protocol="TCP") for p in ports],
         )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from cdk8s import Chart
 from cdk8s_plus_27 import k8s
-from constructs import Construct
 
-from constructs.k8s_values import quantity
 from config.model import Resources
+from constructs import Construct
 from constructs.external_secret_binding import ExternalSecretBinding
-from constructs.labels import metadata_labels, selector_labels, sync_wave as sync_wave_annotation
+from constructs.k8s_values import quantity
+from constructs.labels import metadata_labels, selector_labels
+from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_baseline import (
     CheckovSkip,
     ConfigFile,
@@ -109,8 +110,13 @@ class MysqlDatabase(Construct):
             files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
         )
         WorkloadIdentity(
-            self, "Identity", name=name, namespace=self.namespace, labels=self.labels,
-            config_maps=config.config_map_names, secrets=[credentials.secret_name],
+            self,
+            "Identity",
+            name=name,
+            namespace=self.namespace,
+            labels=self.labels,
+            config_maps=config.config_map_names,
+            secrets=[credentials.secret_name],
         )
         secret_volume = credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])
         ping = ("mysqladmin", "ping", f"--socket={SOCKET_DIR}/mysqld.sock")
@@ -157,7 +163,14 @@ class MysqlDatabase(Construct):
         self.stateful_set = k8s.KubeStatefulSet(
             self,
             "StatefulSet",
-            metadata=k8s.ObjectMeta(name=name, labels=self.labels, annotations={**wave, **checkov_annotations([*implied_checkov_skips(image=image, run_as=MYSQL_RUN_AS), *checkov_skips])}),
+            metadata=k8s.ObjectMeta(
+                name=name,
+                labels=self.labels,
+                annotations={
+                    **wave,
+                    **checkov_annotations([*implied_checkov_skips(image=image, run_as=MYSQL_RUN_AS), *checkov_skips]),
+                },
+            ),
             spec=k8s.StatefulSetSpec(
                 service_name=self.headless_service_name,
                 replicas=1,

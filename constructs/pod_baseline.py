@@ -16,8 +16,8 @@ from typing import Literal
 
 from cdk8s_plus_27 import k8s
 
-from constructs.k8s_values import int_or_string, quantity
 from config.model import Resources
+from constructs.k8s_values import int_or_string, quantity
 
 RELAXATION_ANNOTATION_PREFIX = "security.flask-platform.io/relaxed-"
 CHECKOV_SKIP_PREFIX = "checkov.io/skip"
@@ -203,15 +203,19 @@ def implied_checkov_skips(*, image: str, run_as: RunAs) -> list[CheckovSkip]:
     """Skips that follow from the workload's declared facts, with the reason stated once here."""
     skips = []
     if run_as.uid < HIGH_UID:
-        skips.append(CheckovSkip(
-            check_id="CKV_K8S_40",
-            reason=f"runs as the image's own fixed non-root UID {run_as.uid}; the UID is part of the image contract",
-        ))
+        skips.append(
+            CheckovSkip(
+                check_id="CKV_K8S_40",
+                reason=f"runs as the image's own fixed non-root UID {run_as.uid}; the UID is part of the image contract",
+            )
+        )
     if "@sha256:" not in image:
-        skips.append(CheckovSkip(
-            check_id="CKV_K8S_43",
-            reason="pinned by an immutable release tag; set image.digest in the environment file to pin by digest",
-        ))
+        skips.append(
+            CheckovSkip(
+                check_id="CKV_K8S_43",
+                reason="pinned by an immutable release tag; set image.digest in the environment file to pin by digest",
+            )
+        )
     return skips
 
 
@@ -235,9 +239,7 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
     volumes = [
         k8s.Volume(
             name=w.volume,
-            empty_dir=k8s.EmptyDirVolumeSource(
-                size_limit=quantity(w.size_limit), medium="Memory" if w.in_memory else None
-            ),
+            empty_dir=k8s.EmptyDirVolumeSource(size_limit=quantity(w.size_limit), medium="Memory" if w.in_memory else None),
         )
         for w in parts.writable_paths
     ] + list(parts.volumes)
@@ -273,15 +275,19 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
         volume_mounts=mounts or None,
         termination_message_policy="FallbackToLogsOnError",
     )
-    spread = [
-        k8s.TopologySpreadConstraint(
-            max_skew=1,
-            topology_key=key,
-            when_unsatisfiable="ScheduleAnyway",
-            label_selector=k8s.LabelSelector(match_labels=dict(parts.selector)),
-        )
-        for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
-    ] if parts.topology_spread else None
+    spread = (
+        [
+            k8s.TopologySpreadConstraint(
+                max_skew=1,
+                topology_key=key,
+                when_unsatisfiable="ScheduleAnyway",
+                label_selector=k8s.LabelSelector(match_labels=dict(parts.selector)),
+            )
+            for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+        ]
+        if parts.topology_spread
+        else None
+    )
     return k8s.PodTemplateSpec(
         metadata=k8s.ObjectMeta(
             labels=dict(parts.labels),

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from cdk8s import Chart
 from cdk8s_plus_27 import k8s
-from constructs import Construct
 
-from constructs.k8s_values import int_or_string
 from config.model import Autoscaling, Resources
-from constructs.labels import metadata_labels, selector_labels, sync_wave as sync_wave_annotation
+from constructs import Construct
+from constructs.k8s_values import int_or_string
+from constructs.labels import metadata_labels, selector_labels
+from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_baseline import (
     BaselineError,
     CheckovSkip,
@@ -61,6 +62,10 @@ class DisruptionBudget:
             )
 
 
+# The default budget: evict one pod at a time, which never blocks a drain (defect 6).
+ONE_AT_A_TIME = DisruptionBudget()
+
+
 class SecureDeployment(Construct):
     def __init__(
         self,
@@ -85,7 +90,7 @@ class SecureDeployment(Construct):
         args: Sequence[str] | None = None,
         replicas: int = 1,
         autoscaling: Autoscaling | None = None,
-        disruption: DisruptionBudget = DisruptionBudget(),
+        disruption: DisruptionBudget = ONE_AT_A_TIME,
         relaxations: Sequence[Relaxation] = (),
         checkov_skips: Sequence[CheckovSkip] = (),
         revision_history_limit: int = 5,
@@ -131,8 +136,13 @@ class SecureDeployment(Construct):
 
         config = WorkloadConfig(self, "Config", name=name, labels=self.labels, env=config_env, files=config_files)
         self.identity = WorkloadIdentity(
-            self, "Identity", name=name, namespace=self.namespace, labels=self.labels,
-            config_maps=config.config_map_names, secrets=readable_secrets,
+            self,
+            "Identity",
+            name=name,
+            namespace=self.namespace,
+            labels=self.labels,
+            config_maps=config.config_map_names,
+            secrets=readable_secrets,
         )
         template = pod_template(
             PodParts(
@@ -166,9 +176,7 @@ class SecureDeployment(Construct):
                 selector=k8s.LabelSelector(match_labels=self.selector),
                 strategy=k8s.DeploymentStrategy(
                     type="RollingUpdate",
-                    rolling_update=k8s.RollingUpdateDeployment(
-                        max_surge=int_or_string(1), max_unavailable=int_or_string(0)
-                    ),
+                    rolling_update=k8s.RollingUpdateDeployment(max_surge=int_or_string(1), max_unavailable=int_or_string(0)),
                 ),
                 template=template,
             ),

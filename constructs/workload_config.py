@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cdk8s_plus_27 import k8s
-from constructs import Construct
 
+from constructs import Construct
 from constructs.pod_baseline import ConfigFile, config_checksum
 
 FILES_VOLUME = "config-files"

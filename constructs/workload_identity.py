@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from cdk8s_plus_27 import k8s
+
 from constructs import Construct
 
 
@@ -35,7 +36,9 @@ class WorkloadIdentity(Construct):
         super().__init__(scope, id)
         self.name = name
         meta = k8s.ObjectMeta(name=name, labels=dict(labels))
-        self.service_account = k8s.KubeServiceAccount(self, "ServiceAccount", metadata=meta, automount_service_account_token=False)
+        self.service_account = k8s.KubeServiceAccount(
+            self, "ServiceAccount", metadata=meta, automount_service_account_token=False
+        )
         rules = [
             k8s.PolicyRule(api_groups=[""], resources=[resource], resource_names=sorted(set(names)), verbs=["get"])
             for resource, names in (("configmaps", config_maps), ("secrets", secrets))

@@ -32,7 +32,10 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module in COMMANDS.items():
         sub = commands.add_parser(
-            name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)

@@ -80,9 +80,7 @@ def public_pem_of(private_pem: str) -> str:
     from cryptography.hazmat.primitives import serialization
 
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 @dataclass
@@ -153,7 +151,9 @@ def generate_values(step: Step, current: dict[str, Any]) -> dict[str, str]:
             try:
                 values[PUBLIC_KEY] = public_pem_of(current[PRIVATE_KEY])
             except (ValueError, TypeError):
-                raise OpsError(f"{step.key}: private-key is not an unencrypted PEM key; rerun with --rotate to replace it") from None
+                raise OpsError(
+                    f"{step.key}: private-key is not an unencrypted PEM key; rerun with --rotate to replace it"
+                ) from None
     for prop in step.generate:
         if prop in SIMPLE_GENERATORS:
             values[prop] = SIMPLE_GENERATORS[prop]()
@@ -211,7 +211,9 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
         data = None
     if not isinstance(data, dict):
         # The value itself is never echoed, only that it has the wrong shape.
-        raise OpsError(f"{key}: holds a value that is not a JSON object; fix or delete it by hand, bootstrap will not overwrite it")
+        raise OpsError(
+            f"{key}: holds a value that is not a JSON object; fix or delete it by hand, bootstrap will not overwrite it"
+        )
     return data
 
 

@@ -79,10 +79,14 @@ def attribute_docstrings(cls: type) -> dict[str, str]:
         except (OSError, TypeError):
             continue
         body = ast.parse(source).body[0].body  # type: ignore[attr-defined]
-        for node, following in zip(body, body[1:]):
-            if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-                    and isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
-                    and isinstance(following.value.value, str)):
+        for node, following in zip(body, body[1:], strict=False):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
                 docs[node.target.id] = inspect.cleandoc(following.value.value)
     return docs
 
@@ -208,7 +212,9 @@ def _value_at(env: Environment, path: list[str]) -> Any:
     return node
 
 
-def rows(model: type[BaseModel], envs: list[Environment], prefix: list[str] | None = None, in_list: bool = False) -> Iterator[Row]:
+def rows(
+    model: type[BaseModel], envs: list[Environment], prefix: list[str] | None = None, in_list: bool = False
+) -> Iterator[Row]:
     prefix = prefix or []
     for name, info in model.model_fields.items():
         path = [*prefix, name]
@@ -232,8 +238,9 @@ def rows(model: type[BaseModel], envs: list[Environment], prefix: list[str] | No
                     values[env.name] = "(see keys below)"
                 else:
                     values[env.name] = _value_text(value)
-        yield Row(dotted, type_text(info.annotation, list(info.metadata)), default, description(model, name), values,
-                  nested is not None)
+        yield Row(
+            dotted, type_text(info.annotation, list(info.metadata)), default, description(model, name), values, nested is not None
+        )
         if nested is not None:
             child_prefix = [*prefix, f"{name}[]"] if is_list else path
             yield from rows(nested, envs, child_prefix, in_list=in_list or is_list)

@@ -93,7 +93,10 @@ def _selector_matches(selector: dict[str, Any] | None, labels: dict[str, str]) -
 def _selector_text(selector: dict[str, Any] | None) -> str:
     selector = selector or {}
     parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
-    parts += [f"{e.get('key')} {e.get('operator')} {','.join(e.get('values') or [])}".strip() for e in selector.get("matchExpressions") or []]
+    parts += [
+        f"{e.get('key')} {e.get('operator')} {','.join(e.get('values') or [])}".strip()
+        for e in selector.get("matchExpressions") or []
+    ]
     return ", ".join(parts)
 
 
@@ -185,8 +188,16 @@ def policies_of(objects: Iterable[DistObject]) -> list[Policy]:
     for obj in of_kind(objects, "NetworkPolicy", "networking.k8s.io"):
         spec = obj.obj.get("spec") or {}
         types = spec.get("policyTypes") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"])
-        found.append(Policy(obj.namespace, obj.name, spec.get("podSelector") or {}, tuple(types),
-                            tuple(spec.get("ingress") or []), tuple(spec.get("egress") or [])))
+        found.append(
+            Policy(
+                obj.namespace,
+                obj.name,
+                spec.get("podSelector") or {},
+                tuple(types),
+                tuple(spec.get("ingress") or []),
+                tuple(spec.get("egress") or []),
+            )
+        )
     return sorted(found, key=lambda p: p.id)
 
 
@@ -205,8 +216,11 @@ class Analysis:
 
     def selecting(self, workload: Workload, direction: str) -> list[Policy]:
         labels = dict(workload.labels)
-        return [p for p in self.policies if p.namespace == workload.namespace and direction in p.types
-                and _selector_matches(p.selector, labels)]
+        return [
+            p
+            for p in self.policies
+            if p.namespace == workload.namespace and direction in p.types and _selector_matches(p.selector, labels)
+        ]
 
     def peer_matches(self, peer: dict[str, Any], policy_ns: str, workload: Workload) -> bool:
         if "ipBlock" in peer:
@@ -239,13 +253,18 @@ def _external_node(peer: dict[str, Any], policy_ns: str) -> Node:
     if "ipBlock" in peer:
         block = peer["ipBlock"]
         except_ = block.get("except") or []
-        return Node(f"cidr:{block.get('cidr')}", str(block.get("cidr")), "CIDR" + (f" except {', '.join(except_)}" if except_ else ""), False)
+        return Node(
+            f"cidr:{block.get('cidr')}",
+            str(block.get("cidr")),
+            "CIDR" + (f" except {', '.join(except_)}" if except_ else ""),
+            False,
+        )
     ns_sel = peer.get("namespaceSelector")
     pod_sel = peer.get("podSelector")
     if ns_sel is None:
         namespace, ns_text = policy_ns, policy_ns
     else:
-        labels = (ns_sel.get("matchLabels") or {})
+        labels = ns_sel.get("matchLabels") or {}
         only_name = set(labels) == {NAMESPACE_NAME_LABEL} and not ns_sel.get("matchExpressions")
         namespace = labels[NAMESPACE_NAME_LABEL] if only_name else ""
         ns_text = namespace or (f"namespaces {_selector_text(ns_sel)}" if _selector_text(ns_sel) else "every namespace")
@@ -285,9 +304,15 @@ def analyse(objects: list[DistObject], env: str) -> Graph:
             if both and (out_pols or in_pols):
                 add(source.id, target.id, both, out_pols | in_pols)
             elif out_pols and in_iso and not both:
-                notes.append(f"{source.id} -> {target.id}: egress allowed by {', '.join(sorted(out_pols))} but no ingress rule of {target.id} admits it")
+                notes.append(
+                    f"{source.id} -> {target.id}: egress allowed by {', '.join(sorted(out_pols))} "
+                    f"but no ingress rule of {target.id} admits it"
+                )
             elif in_pols and out_iso and not both:
-                notes.append(f"{source.id} -> {target.id}: ingress allowed by {', '.join(sorted(in_pols))} but no egress rule of {source.id} allows it")
+                notes.append(
+                    f"{source.id} -> {target.id}: ingress allowed by {', '.join(sorted(in_pols))} "
+                    f"but no egress rule of {source.id} allows it"
+                )
 
     # Peers that are not workloads of dist/: the ingress controller, DNS, external networks.
     for workload in analysis.workloads:
@@ -354,22 +379,27 @@ def _layers(graph: Graph, main: list[str]) -> dict[str, int]:
     return rank
 
 
-def _text(x: int, y: int, content: str, *, size: int = 12, anchor: str = "middle", weight: str = "normal", fill: str = "#1f2937") -> str:
-    return (f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
-            f'fill="{fill}">{escape(content)}</text>')
+def _text(
+    x: int, y: int, content: str, *, size: int = 12, anchor: str = "middle", weight: str = "normal", fill: str = "#1f2937"
+) -> str:
+    return (
+        f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
+        f'fill="{fill}">{escape(content)}</text>'
+    )
 
 
 def _label(x: int, y: int, content: str) -> list[str]:
     width = len(content) * (CHAR_W - 1) + 10
-    return [f'<rect x="{x - width // 2}" y="{y - 11}" width="{width}" height="15" rx="3" fill="#ffffff" fill-opacity="0.9"/>',
-            _text(x, y, content, size=11, fill="#374151")]
+    return [
+        f'<rect x="{x - width // 2}" y="{y - 11}" width="{width}" height="15" rx="3" fill="#ffffff" fill-opacity="0.9"/>',
+        _text(x, y, content, size=11, fill="#374151"),
+    ]
 
 
 def render_svg(graph: Graph) -> str:
     # Sinks outside dist/ (DNS, CIDRs) go to a bottom row: every workload reaches DNS, and
     # drawing those edges downwards keeps them clear of the workload-to-workload edges.
-    sinks = sorted(n for n in graph.nodes if not graph.nodes[n].workload
-                   and not any(e.source == n for e in graph.edges))
+    sinks = sorted(n for n in graph.nodes if not graph.nodes[n].workload and not any(e.source == n for e in graph.edges))
     main = sorted(n for n in graph.nodes if n not in sinks)
     rank = _layers(graph, main)
     columns: dict[int, list[str]] = {}
@@ -408,7 +438,14 @@ def render_svg(graph: Graph) -> str:
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="#4b5563"/></marker>',
         "</defs>",
         f'<rect x="0" y="0" width="{canvas_w}" height="{canvas_h}" fill="#ffffff"/>',
-        _text(MARGIN, MARGIN + 14, f"Allowed connections of dist/{graph.env} (from its NetworkPolicies)", size=14, anchor="start", weight="bold"),
+        _text(
+            MARGIN,
+            MARGIN + 14,
+            f"Allowed connections of dist/{graph.env} (from its NetworkPolicies)",
+            size=14,
+            anchor="start",
+            weight="bold",
+        ),
         _text(MARGIN, MARGIN + 30, "Everything else is denied. Ports are pod ports.", size=11, anchor="start", fill="#4b5563"),
     ]
     labels: list[str] = []
@@ -419,26 +456,32 @@ def render_svg(graph: Graph) -> str:
             x1, y1 = sx + sw // 2, sy + BOX_H
             x2, y2 = max(tx + 12, min(tx + tw - 12, x1)), ty
             mx, my = x1 + (x2 - x1) * 2 // 5, y1 + (y2 - y1) * 2 // 5 + 4
-            out.append(f'<path d="M {x1} {y1} L {x2} {y2}" stroke="#9ca3af" stroke-width="1.4" fill="none" marker-end="url(#arrow)"/>')
+            out.append(
+                f'<path d="M {x1} {y1} L {x2} {y2}" stroke="#9ca3af" stroke-width="1.4" fill="none" marker-end="url(#arrow)"/>'
+            )
         elif rank[edge.target] - rank[edge.source] == 1:
             x1, y1 = sx + sw, sy + BOX_H // 2
             x2, y2 = tx, ty + BOX_H // 2
             mx, my = (x1 + x2) // 2, (y1 + y2) // 2 - 4
-            out.append(f'<path d="M {x1} {y1} L {x2} {y2}" stroke="#4b5563" stroke-width="1.6" fill="none" marker-end="url(#arrow)"/>')
+            out.append(
+                f'<path d="M {x1} {y1} L {x2} {y2}" stroke="#4b5563" stroke-width="1.6" fill="none" marker-end="url(#arrow)"/>'
+            )
         else:
             # Skips a column (or points back): an arc over the boxes in between.
             span = abs(rank[edge.target] - rank[edge.source])
             x1, y1 = sx + sw // 2, sy
             x2, y2 = tx + tw // 2, ty
             lift = min(sy, ty) - ARC_STEP * span - 10
-            out.append(f'<path d="M {x1} {y1} C {x1} {lift} {x2} {lift} {x2} {y2}" stroke="#4b5563" '
-                       'stroke-width="1.6" fill="none" marker-end="url(#arrow)"/>')
+            out.append(
+                f'<path d="M {x1} {y1} C {x1} {lift} {x2} {lift} {x2} {y2}" stroke="#4b5563" '
+                'stroke-width="1.6" fill="none" marker-end="url(#arrow)"/>'
+            )
             mx, my = (x1 + x2) // 2, (y1 + 6 * lift + y2) // 8 + 4  # the curve's apex (t = 1/2)
         labels.extend(_label(mx, my, edge.label))
     for node_id in sorted(pos):
         node = graph.nodes[node_id]
         x, y, w = pos[node_id]
-        style = ('fill="#dbeafe" stroke="#1d4ed8"' if node.workload else 'fill="#f3f4f6" stroke="#6b7280" stroke-dasharray="5 3"')
+        style = 'fill="#dbeafe" stroke="#1d4ed8"' if node.workload else 'fill="#f3f4f6" stroke="#6b7280" stroke-dasharray="5 3"'
         out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{BOX_H}" rx="6" {style} stroke-width="1.4"/>')
         out.append(_text(x + w // 2, y + 18, node.title, weight="bold"))
         out.append(_text(x + w // 2, y + 34, node.subtitle, size=11, fill="#4b5563"))

@@ -204,7 +204,9 @@ def _app_sort_key(app: str) -> tuple[int, str]:
     return (APP_ORDER.index(app), "") if app in APP_ORDER else (len(APP_ORDER), app)
 
 
-def compare(old_files: Mapping[PurePosixPath, str], new_files: Mapping[PurePosixPath, str]) -> tuple[list[ObjectChange], list[str]]:
+def compare(
+    old_files: Mapping[PurePosixPath, str], new_files: Mapping[PurePosixPath, str]
+) -> tuple[list[ObjectChange], list[str]]:
     old_objects = {(o.app, *o.key): o for o in objects_from_texts(old_files)}
     new_objects = {(o.app, *o.key): o for o in objects_from_texts(new_files)}
     changes: list[ObjectChange] = []
@@ -238,8 +240,14 @@ def render_files(env_name: str) -> dict[PurePosixPath, str]:
     return {path: text for path, text in render_environment(env).items() if path.parts[0] == env.name}
 
 
-def diff_environment(env_name: str, ref: str | None, *, repo: Path = REPO_ROOT, branch: str | None = None,
-                     rendered: Mapping[PurePosixPath, str] | None = None) -> DiffReport:
+def diff_environment(
+    env_name: str,
+    ref: str | None,
+    *,
+    repo: Path = REPO_ROOT,
+    branch: str | None = None,
+    rendered: Mapping[PurePosixPath, str] | None = None,
+) -> DiffReport:
     if branch is None:
         branch = load_environment(env_name).gitops.branch
     shown, commit, notes = resolve_ref(repo, ref, branch)

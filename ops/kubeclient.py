@@ -153,7 +153,9 @@ def _user_credentials(access: ClusterAccess, user: dict[str, Any], path: Path, w
     if user.get("auth-provider"):
         raise OpsError(f"{path}: {what} uses an auth-provider, which is not supported; use an exec plugin or a token", EXIT_USAGE)
     if user.get("username") or user.get("password"):
-        raise OpsError(f"{path}: {what} uses basic auth, which is not supported; use a certificate, token or exec plugin", EXIT_USAGE)
+        raise OpsError(
+            f"{path}: {what} uses basic auth, which is not supported; use a certificate, token or exec plugin", EXIT_USAGE
+        )
     access.client_cert_pem = _pem_bytes(user, "client-certificate", path, what)
     access.client_key_pem = _pem_bytes(user, "client-key", path, what)
     if bool(access.client_cert_pem) != bool(access.client_key_pem):
@@ -220,7 +222,9 @@ def ssl_context(access: ClusterAccess) -> ssl.SSLContext:
             try:
                 ctx.load_cert_chain(str(cert), str(key))
             except ssl.SSLError as error:
-                raise OpsError(f"context '{access.context}': client certificate or key unusable ({one_line(error)})", EXIT_USAGE) from None
+                raise OpsError(
+                    f"context '{access.context}': client certificate or key unusable ({one_line(error)})", EXIT_USAGE
+                ) from None
     return ctx
 
 
@@ -238,15 +242,26 @@ class _Connection(http.client.HTTPSConnection):
         self.sock = self._ctx.wrap_socket(sock, server_hostname=self._server_name)
 
 
-def open_connection(url: str, context: ssl.SSLContext | None, *, server_name: str | None = None,
-                    address: tuple[str, int] | None = None, timeout: float = TIMEOUT_S) -> http.client.HTTPConnection:
+def open_connection(
+    url: str,
+    context: ssl.SSLContext | None,
+    *,
+    server_name: str | None = None,
+    address: tuple[str, int] | None = None,
+    timeout: float = TIMEOUT_S,
+) -> http.client.HTTPConnection:
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     connect_host, connect_port = address or (host, port)
     if parts.scheme == "https":
-        return _Connection(connect_host, connect_port, context=context or ssl.create_default_context(),
-                           server_name=server_name or host, timeout=timeout)
+        return _Connection(
+            connect_host,
+            connect_port,
+            context=context or ssl.create_default_context(),
+            server_name=server_name or host,
+            timeout=timeout,
+        )
     return http.client.HTTPConnection(connect_host, connect_port, timeout=timeout)
 
 
@@ -293,7 +308,9 @@ class KubeClient:
         except json.JSONDecodeError:
             body = {"message": raw[:200].decode(errors="replace")}
         if resp.status == 401:
-            raise KubeError(f"{self.access.server}: the API server rejected the credentials of context '{self.access.context}' (HTTP 401)")
+            raise KubeError(
+                f"{self.access.server}: the API server rejected the credentials of context '{self.access.context}' (HTTP 401)"
+            )
         return Response(resp.status, body if isinstance(body, dict) else {"items": body})
 
     def version(self) -> str:

@@ -99,9 +99,9 @@ class Checker:
             if live is not None:
                 yield obj, live
 
-    def guarded(self, check: str, target: str, fn: Callable[[], None]) -> None:
+    def guarded(self, check: str, target: str, fn: Callable[..., None], *args: Any) -> None:
         try:
-            fn()
+            fn(*args)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             self.add(FAIL, check, target, f"unexpected response ({type(error).__name__}: {one_line(error)})")
 
@@ -109,7 +109,7 @@ class Checker:
 
     def namespaces(self) -> None:
         for obj, live in self.each("Namespace", "Namespace", ""):
-            self.guarded("Namespace", obj.name, lambda: self._namespace(obj, live))
+            self.guarded("Namespace", obj.name, self._namespace, obj, live)
 
     def _namespace(self, obj: DistObject, live: dict[str, Any]) -> None:
         want = {k: v for k, v in _labels(obj.obj).items() if k.startswith(PSA_PREFIX)}
@@ -128,7 +128,7 @@ class Checker:
         for obj, _live in self.each("AppProject", "AppProject", "argoproj.io"):
             self.add(PASS, "AppProject", _target(obj), "present")
         for obj, live in self.each("Application", "Application", "argoproj.io"):
-            self.guarded("Application", _target(obj), lambda: self._application(obj, live))
+            self.guarded("Application", _target(obj), self._application, obj, live)
 
     def _application(self, obj: DistObject, live: dict[str, Any]) -> None:
         status = live.get("status") or {}
@@ -143,7 +143,7 @@ class Checker:
     def workloads(self) -> None:
         for kind in ("Deployment", "StatefulSet"):
             for obj, live in self.each(kind, kind, "apps"):
-                self.guarded(kind, _target(obj), lambda: self._workload(obj, live))
+                self.guarded(kind, _target(obj), self._workload, obj, live)
 
     def _workload(self, obj: DistObject, live: dict[str, Any]) -> None:
         spec, status = live.get("spec") or {}, live.get("status") or {}
@@ -160,12 +160,17 @@ class Checker:
         drift = _image_drift(obj.obj, live)
         problems.extend(drift)
         detail = f"{ready}/{desired} {ready_field.removesuffix('Replicas')}"
-        self.add(FAIL if problems else PASS, obj.kind, _target(obj), "; ".join(problems) if problems else detail + ", images as rendered")
+        self.add(
+            FAIL if problems else PASS,
+            obj.kind,
+            _target(obj),
+            "; ".join(problems) if problems else detail + ", images as rendered",
+        )
 
     def secrets(self) -> None:
         for kind, check in (("ClusterSecretStore", "SecretStore"), ("ExternalSecret", "ExternalSecret")):
             for obj, live in self.each(kind, check, "external-secrets.io"):
-                self.guarded(check, _target(obj), lambda: self._ready_condition(check, obj, live))
+                self.guarded(check, _target(obj), self._ready_condition, check, obj, live)
 
     def _ready_condition(self, check: str, obj: DistObject, live: dict[str, Any]) -> None:
         ready = _condition(live, "Ready")
@@ -179,7 +184,7 @@ class Checker:
 
     def services(self) -> None:
         for obj, _live in self.each("Service", "Service", ""):
-            self.guarded("Service", _target(obj), lambda: self._endpoints(obj))
+            self.guarded("Service", _target(obj), self._endpoints, obj)
 
     def _endpoints(self, obj: DistObject) -> None:
         if self.client.resources("discovery.k8s.io/v1") is None:
@@ -207,7 +212,7 @@ class Checker:
 
     def ingresses(self) -> None:
         for obj, live in self.each("Ingress", "Ingress", "networking.k8s.io"):
-            self.guarded("Ingress", _target(obj), lambda: self._ingress(obj, live))
+            self.guarded("Ingress", _target(obj), self._ingress, obj, live)
 
     def _ingress(self, obj: DistObject, live: dict[str, Any]) -> None:
         lb = ((live.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
@@ -240,7 +245,11 @@ def _containers(obj: dict[str, Any]) -> dict[str, str]:
 
 def _image_drift(rendered: dict[str, Any], live: dict[str, Any]) -> list[str]:
     want, have = _containers(rendered), _containers(live)
-    return [f"{name} runs {have.get(name, '<absent>')}, dist has {image}" for name, image in sorted(want.items()) if have.get(name) != image]
+    return [
+        f"{name} runs {have.get(name, '<absent>')}, dist has {image}"
+        for name, image in sorted(want.items())
+        if have.get(name) != image
+    ]
 
 
 # --- the API health check through the ingress -------------------------------------------------
@@ -266,7 +275,9 @@ def health_target(objects: list[DistObject]) -> HealthTarget | None:
     for obj in of_kind(objects, "Ingress"):
         spec = obj.obj.get("spec") or {}
         for rule in spec.get("rules") or []:
-            backends = [((p.get("backend") or {}).get("service") or {}).get("name") for p in (rule.get("http") or {}).get("paths") or []]
+            backends = [
+                ((p.get("backend") or {}).get("service") or {}).get("name") for p in (rule.get("http") or {}).get("paths") or []
+            ]
             if names.FLASK_APP in backends and rule.get("host"):
                 host = rule["host"]
                 tls = any(host in (t.get("hosts") or []) for t in spec.get("tls") or [])
@@ -322,28 +333,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("env", metavar="ENV", help="environment name; expectations come from dist/ENV")
     parser.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
     parser.add_argument("--context", help="kube context (default: the current context)")
-    parser.add_argument("--ingress-address", metavar="ADDR[:PORT]", help="connect the health check here instead of resolving the API host")
+    parser.add_argument(
+        "--ingress-address", metavar="ADDR[:PORT]", help="connect the health check here instead of resolving the API host"
+    )
     parser.add_argument("--require-ingress", action="store_true", help="an unreachable API host is a FAIL, not N/A")
     parser.add_argument("--dist", type=Path, default=DIST, help=argparse.SUPPRESS)  # tests point it elsewhere
 
 
-def validate(client: KubeClient, objects: list[DistObject], *, ingress_address: str | None = None,
-             require_ingress: bool = False) -> list[Line]:
+def validate(
+    client: KubeClient, objects: list[DistObject], *, ingress_address: str | None = None, require_ingress: bool = False
+) -> list[Line]:
     checker = Checker(client, objects)
-    for check in (checker.namespaces, checker.argocd, checker.workloads, checker.secrets,
-                  checker.services, checker.network_policies, checker.ingresses):
+    for check in (
+        checker.namespaces,
+        checker.argocd,
+        checker.workloads,
+        checker.secrets,
+        checker.services,
+        checker.network_policies,
+        checker.ingresses,
+    ):
         check()
     checker.lines.append(check_health(health_target(objects), ingress_address, require_ingress))
     return checker.lines
 
 
 def render_table(lines: list[Line]) -> str:
-    widths = [max([len(h), *(len(getattr(line, f)) for line in lines)]) for h, f in
-              (("RESULT", "status"), ("CHECK", "check"), ("OBJECT", "target"))]
+    widths = [
+        max([len(h), *(len(getattr(line, f)) for line in lines)])
+        for h, f in (("RESULT", "status"), ("CHECK", "check"), ("OBJECT", "target"))
+    ]
     rows = [("RESULT", "CHECK", "OBJECT", "DETAIL"), *((ln.status, ln.check, ln.target, ln.detail) for ln in lines)]
-    return "\n".join(
-        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip() for r in rows
-    )
+    return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip() for r in rows)
 
 
 def run(args: argparse.Namespace) -> int:

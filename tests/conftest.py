@@ -22,7 +22,11 @@ def synth_into(target: Path, extra_env: dict[str, str] | None = None) -> subproc
     """Run the real entry point (new process, as `make synth` does) into `target`."""
     return subprocess.run(
         [sys.executable, "main.py", "--dist", str(target)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
         env={**os.environ, **(extra_env or {})},
     )
 
@@ -32,7 +36,6 @@ def fresh_dist(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("fresh") / "dist"
     synth_into(target)
     return target
-
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,13 +8,11 @@ from typing import Any
 from cdk8s import Chart
 from cdk8s import Testing as K8sTesting  # pytest would try to collect a class named Testing*
 
-from config.model import Resources, ResourceAmounts
+from config.model import ResourceAmounts, Resources
 
 
 def small_resources() -> Resources:
-    return Resources(
-        requests=ResourceAmounts(cpu="50m", memory="64Mi"), limits=ResourceAmounts(cpu="100m", memory="128Mi")
-    )
+    return Resources(requests=ResourceAmounts(cpu="50m", memory="64Mi"), limits=ResourceAmounts(cpu="100m", memory="128Mi"))
 
 
 def synth(build: Callable[[Chart], Any], namespace: str = "demo") -> list[dict[str, Any]]:

@@ -22,7 +22,11 @@ def test_jsii_runs_on_the_venv_node():
 def test_synth_prints_no_node_end_of_life_banner(fresh_dist):
     result = subprocess.run(
         [sys.executable, "main.py", "staging", "--dist", str(fresh_dist.parent / "banner-check")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     output = result.stdout + result.stderr
     assert "end-of-life" not in output and "not supported" not in output, output

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from verify import checkov_check, connectivity, crossrefs, schemas, secrets_scan, yaml_lint
 from verify.findings import Finding
-from verify.manifests import discover_envs, load_env, shared_crd_dir, yaml_files
+from verify.manifests import crd_dir, discover_envs, load_env, yaml_files
 
 
 def _tool(path: Path, hint: str) -> Path | None:
@@ -30,11 +30,13 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
     findings: list[Finding] = []
     print(f"== {env_dir}: {len(manifests)} objects in {len(files)} files")
 
-    schema = schemas.check(manifests, shared_crd_dir())
+    schema = schemas.check(manifests, crd_dir())
     findings += schema.findings
-    print(f"  schemas       {schema.builtin} built-in objects x Kubernetes {schema.minors[0]}.."
-          f"{schema.minors[-1]} ({len(schema.minors)} minors), {schema.custom} custom resources "
-          f"x pinned CRDs: {len(schema.findings)} findings")
+    print(
+        f"  schemas       {schema.builtin} built-in objects x Kubernetes {schema.minors[0]}.."
+        f"{schema.minors[-1]} ({len(schema.minors)} minors), {schema.custom} custom resources "
+        f"x pinned CRDs: {len(schema.findings)} findings"
+    )
 
     refs = crossrefs.check(manifests, env_dir)
     findings += refs
@@ -53,8 +55,10 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
     if checkov:
         report = checkov_check.run(env_dir, manifests, checkov)
         findings += report.findings
-        print(f"  checkov {report.version}  {report.resources} resources: passed {report.passed}, "
-              f"failed {report.failed}, skipped {report.skipped}")
+        print(
+            f"  checkov {report.version}  {report.resources} resources: passed {report.passed}, "
+            f"failed {report.failed}, skipped {report.skipped}"
+        )
         for skip in checkov_check.skip_annotations(manifests):
             print(f"    skip {skip.check} on {skip.obj}: {skip.reason}")
     else:
@@ -64,8 +68,10 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
     if nca:
         conn = connectivity.check(env_dir.name, manifests, nca, golden=golden)
         findings += conn.findings
-        print(f"  connectivity  {len(conn.edges)} edges allowed, compared with {conn.golden}; "
-              f"forbids queries: {', '.join(conn.queries)}")
+        print(
+            f"  connectivity  {len(conn.edges)} edges allowed, compared with {conn.golden}; "
+            f"forbids queries: {', '.join(conn.queries)}"
+        )
         for edge in conn.edges:
             print(f"    {edge}")
     else:
@@ -80,10 +86,10 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify", description=__doc__)
     parser.add_argument("envs", nargs="*", type=Path, help="environment directories")
-    parser.add_argument("--golden", type=Path, help="connectivity intent to compare with "
-                        "(default: verify/golden/connectivity[-<env>].txt)")
-    parser.add_argument("--no-repo-scan", action="store_true",
-                        help="skip the secrets scan of the whole repository")
+    parser.add_argument(
+        "--golden", type=Path, help="connectivity intent to compare with (default: verify/golden/connectivity[-<env>].txt)"
+    )
+    parser.add_argument("--no-repo-scan", action="store_true", help="skip the secrets scan of the whole repository")
     args = parser.parse_args(argv)
     envs = args.envs or discover_envs()
     if not envs:

@@ -42,10 +42,8 @@ class CheckovReport:
 
 
 def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> CheckovReport:
-    cmd = [str(checkov), "-d", str(env_dir), "--framework", "kubernetes", "-o", "json",
-           "--skip-download"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **OFFLINE_ENV})
+    cmd = [str(checkov), "-d", str(env_dir), "--framework", "kubernetes", "-o", "json", "--skip-download"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, **OFFLINE_ENV})
     # checkov exits 1 when a check fails; anything else without JSON is a crash.
     try:
         data: Any = json.loads(proc.stdout)
@@ -73,20 +71,28 @@ def parse(data: Any, manifests: list[Manifest]) -> CheckovReport:
             for result in results.get(outcome, []):
                 seen.add(result["resource"])
         for result in results.get("failed_checks", []):
-            report.findings.append(Finding(
-                "checkov", result["check_id"], result["resource"],
-                f"{result['check_name']} ({result.get('file_path', '')})",
-            ))
+            report.findings.append(
+                Finding(
+                    "checkov",
+                    result["check_id"],
+                    result["resource"],
+                    f"{result['check_name']} ({result.get('file_path', '')})",
+                )
+            )
     for m in manifests:
         template = (m.body.get("spec") or {}).get("template") or {}
         template_annotations = (template.get("metadata") or {}).get("annotations") or {}
         if any(key.startswith(SKIP_PREFIX) for key in template_annotations):
-            report.findings.append(Finding("checkov", "misplaced-skip", m.ref,
-                                           "checkov reads skips from the object's own metadata, "
-                                           "not from its pod template"))
+            report.findings.append(
+                Finding(
+                    "checkov",
+                    "misplaced-skip",
+                    m.ref,
+                    "checkov reads skips from the object's own metadata, not from its pod template",
+                )
+            )
         if m.kind in WORKLOAD_KINDS and resource_id(m) not in seen:
-            report.findings.append(Finding("checkov", "not-scanned", m.ref,
-                                           f"checkov reported no check for it ({m.path.name})"))
+            report.findings.append(Finding("checkov", "not-scanned", m.ref, f"checkov reported no check for it ({m.path.name})"))
     return report
 
 

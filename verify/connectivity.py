@@ -28,14 +28,27 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 # Only these kinds shape pod-to-pod connectivity. Ingress objects are left out on purpose:
 # NCA would add its own simulated controller; the stand-in below is the real one's shape.
-NCA_KINDS = {"Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-             "ReplicationController", "Job", "CronJob", "NetworkPolicy"}
+NCA_KINDS = {
+    "Namespace",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "NetworkPolicy",
+}
 
 
 def _pod(namespace: str, name: str, labels: dict[str, str], ports: list[dict[str, Any]]) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": namespace, "labels": labels},
-            "spec": {"containers": [{"name": name, "image": "stand-in", "ports": ports}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {"containers": [{"name": name, "image": "stand-in", "ports": ports}]},
+    }
 
 
 def _namespace(name: str) -> dict:
@@ -46,14 +59,23 @@ def _namespace(name: str) -> dict:
 # so policies that name ports resolve as they would on a cluster.
 STAND_INS: list[dict] = [
     _namespace("ingress-nginx"),
-    _pod("ingress-nginx", "ingress-nginx-controller",
-         {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller"},
-         [{"name": "http", "containerPort": 80}, {"name": "https", "containerPort": 443}]),
+    _pod(
+        "ingress-nginx",
+        "ingress-nginx-controller",
+        {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller"},
+        [{"name": "http", "containerPort": 80}, {"name": "https", "containerPort": 443}],
+    ),
     _namespace("kube-system"),
-    _pod("kube-system", "coredns", {"k8s-app": "kube-dns"},
-         [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
-          {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
-          {"name": "metrics", "containerPort": 9153, "protocol": "TCP"}]),
+    _pod(
+        "kube-system",
+        "coredns",
+        {"k8s-app": "kube-dns"},
+        [
+            {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+            {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+            {"name": "metrics", "containerPort": 9153, "protocol": "TCP"},
+        ],
+    ),
 ]
 
 EDGE = re.compile(r"^(?P<src>\S+) => (?P<dst>\S+) : (?P<conn>.+)$")
@@ -95,8 +117,7 @@ def _namespace_of(endpoint: str) -> str | None:
 
 
 BASE = "dist"  # the name of the environment's own configuration in the scheme
-BLOCK = re.compile(r"^Running query (?P<name>\S+)\n(?P<body>.*?)^Query (?P=name) finished",
-                   re.S | re.M)
+BLOCK = re.compile(r"^Running query (?P<name>\S+)\n(?P<body>.*?)^Query (?P=name) finished", re.S | re.M)
 
 
 @dataclass
@@ -114,27 +135,31 @@ def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) ->
         "resourceList": [str(cluster)],
         "networkConfigList": [{"name": BASE, "networkPolicyList": [str(cluster)]}]
         + [{"name": q.stem, "networkPolicyList": [str(q)]} for q in queries],
-        "queries": [{"name": "connectivity-map", "connectivityMap": [BASE],
-                     "outputConfiguration": {"outputFormat": "txt_no_fw_rules",
-                                             "outputEndpoints": "deployments",
-                                             "outputPath": str(workdir / "map.txt")}}]
+        "queries": [
+            {
+                "name": "connectivity-map",
+                "connectivityMap": [BASE],
+                "outputConfiguration": {
+                    "outputFormat": "txt_no_fw_rules",
+                    "outputEndpoints": "deployments",
+                    "outputPath": str(workdir / "map.txt"),
+                },
+            }
+        ]
         # forbids: [implementation, specification]; expected 0 means "all denied".
-        + [{"name": f"forbids-{q.stem}", "forbids": [BASE, q.stem], "expected": 0}
-           for q in queries],
+        + [{"name": f"forbids-{q.stem}", "forbids": [BASE, q.stem], "expected": 0} for q in queries],
     }
     (workdir / "scheme.yaml").write_text(yaml.safe_dump(scheme), encoding="utf-8")
-    proc = subprocess.run([str(nca), "--scheme", str(workdir / "scheme.yaml")],
-                          capture_output=True, text=True, timeout=300, cwd=workdir)
+    proc = subprocess.run(
+        [str(nca), "--scheme", str(workdir / "scheme.yaml")], capture_output=True, text=True, timeout=300, cwd=workdir
+    )
     blocks = {m["name"]: m["body"] for m in BLOCK.finditer(proc.stdout)}
-    denied = {q.stem: f"{BASE} forbids connections specified in {q.stem}" in
-              blocks.get(f"forbids-{q.stem}", "") for q in queries}
+    denied = {q.stem: f"{BASE} forbids connections specified in {q.stem}" in blocks.get(f"forbids-{q.stem}", "") for q in queries}
     map_file = workdir / "map.txt"
     # NCA's exit status counts the queries whose result was not the expected one; it must
     # agree with what the output says, or the output was not understood.
-    if not map_file.exists() or "connectivity-map" not in blocks \
-            or proc.returncode != sum(not ok for ok in denied.values()):
-        raise RuntimeError(f"nca --scheme failed ({proc.returncode}): "
-                           f"{proc.stdout[-2000:]} {proc.stderr[-2000:]}")
+    if not map_file.exists() or "connectivity-map" not in blocks or proc.returncode != sum(not ok for ok in denied.values()):
+        raise RuntimeError(f"nca --scheme failed ({proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
     edges = []
     for line in map_file.read_text(encoding="utf-8").splitlines():
         match = EDGE.match(line.strip())
@@ -161,22 +186,19 @@ def vacuous_selectors(query_docs: list[dict], cluster_docs: list[dict]) -> list[
     for doc in query_docs:
         policy = Manifest(doc, Path("-"), 0)
         spec = doc.get("spec") or {}
-        if not any(ns == policy.namespace and selectors.matches(spec.get("podSelector"), labels)
-                   for ns, labels in pods):
+        if not any(ns == policy.namespace and selectors.matches(spec.get("podSelector"), labels) for ns, labels in pods):
             problems.append(f"{policy.ref}: podSelector selects no pod")
         for direction, key in (("ingress", "from"), ("egress", "to")):
             for rule in spec.get(direction) or []:
                 for peer in rule.get(key) or []:
                     if "ipBlock" in peer:
                         continue
-                    if not any(_peer_selects(peer, policy.namespace, ns, labels, namespaces)
-                               for ns, labels in pods):
+                    if not any(_peer_selects(peer, policy.namespace, ns, labels, namespaces) for ns, labels in pods):
                         problems.append(f"{policy.ref}: {direction} peer {peer} selects no pod")
     return problems
 
 
-def _peer_selects(peer: dict, own_ns: str, ns: str, labels: dict[str, str],
-                  namespaces: dict[str, dict[str, str]]) -> bool:
+def _peer_selects(peer: dict, own_ns: str, ns: str, labels: dict[str, str], namespaces: dict[str, dict[str, str]]) -> bool:
     if "namespaceSelector" in peer:
         ns_ok = selectors.matches(peer["namespaceSelector"], namespaces.get(ns, {}))
     else:
@@ -184,8 +206,9 @@ def _peer_selects(peer: dict, own_ns: str, ns: str, labels: dict[str, str],
     return ns_ok and selectors.matches(peer.get("podSelector"), labels)
 
 
-def check(env: str, manifests: list[Manifest], nca: Path = NCA,
-          golden: Path | None = None, forbids_dir: Path = GOLDEN / "forbids") -> ConnectivityReport:
+def check(
+    env: str, manifests: list[Manifest], nca: Path = NCA, golden: Path | None = None, forbids_dir: Path = GOLDEN / "forbids"
+) -> ConnectivityReport:
     golden = golden or golden_file(env)
     report = ConnectivityReport(golden=golden)
     cluster_docs = cluster_documents(manifests)
@@ -198,19 +221,17 @@ def check(env: str, manifests: list[Manifest], nca: Path = NCA,
     for query in queries:
         report.queries.append(query.stem)
         if not result.denied[query.stem]:
-            report.findings.append(Finding("connectivity", f"forbids:{query.stem}",
-                                           "NetworkPolicies", result.explanations[query.stem]))
+            report.findings.append(
+                Finding("connectivity", f"forbids:{query.stem}", "NetworkPolicies", result.explanations[query.stem])
+            )
         docs = [d for d in yaml.safe_load_all(query.read_text(encoding="utf-8")) if d]
         for problem in vacuous_selectors(docs, cluster_docs):
-            report.findings.append(Finding("connectivity", f"forbids:{query.stem}",
-                                           query.name, problem))
+            report.findings.append(Finding("connectivity", f"forbids:{query.stem}", query.name, problem))
     intended = read_edges(golden)
     for edge in sorted(set(report.edges) - set(intended)):
-        report.findings.append(Finding("connectivity", "extra-edge", golden.name,
-                                       f"allowed but not intended: {edge}"))
+        report.findings.append(Finding("connectivity", "extra-edge", golden.name, f"allowed but not intended: {edge}"))
     for edge in sorted(set(intended) - set(report.edges)):
-        report.findings.append(Finding("connectivity", "missing-edge", golden.name,
-                                       f"intended but denied: {edge}"))
+        report.findings.append(Finding("connectivity", "missing-edge", golden.name, f"intended but denied: {edge}"))
     return report
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from verify import label_selectors as selectors
 from verify.findings import Finding
@@ -49,11 +50,9 @@ class Index:
     def of_kind(self, kind: str) -> list[Manifest]:
         return [m for (k, _, _), m in self.objects.items() if k == kind]
 
-    def pods(self, namespace: str, selector: dict | None, *, map_style: bool = False
-             ) -> list[PodTemplate]:
+    def pods(self, namespace: str, selector: dict | None, *, map_style: bool = False) -> list[PodTemplate]:
         match = selectors.matches_map if map_style else selectors.matches
-        return [t for t in self.templates
-                if t.owner.namespace == namespace and match(selector, t.labels)]
+        return [t for t in self.templates if t.owner.namespace == namespace and match(selector, t.labels)]
 
 
 def build_index(manifests: list[Manifest]) -> Index:
@@ -91,9 +90,21 @@ def external_secret_keys(es: Manifest) -> set[str] | None:
 
 def check(manifests: list[Manifest], env_dir: Path | None = None) -> list[Finding]:
     index = build_index(manifests)
-    rules = [services, probes, workload_refs, network_policies, external_secrets, nginx_upstreams,
-             cluster_dns_names, ingresses, http_routes, rbac, disruption_budgets, autoscalers,
-             names_and_selectors]
+    rules = [
+        services,
+        probes,
+        workload_refs,
+        network_policies,
+        external_secrets,
+        nginx_upstreams,
+        cluster_dns_names,
+        ingresses,
+        http_routes,
+        rbac,
+        disruption_budgets,
+        autoscalers,
+        names_and_selectors,
+    ]
     findings = [f for rule in rules for f in rule(index)]
     if env_dir is not None:
         findings.extend(argocd_applications(index, env_dir.resolve().parent.parent))
@@ -111,8 +122,7 @@ def container_ports(container: dict[str, Any]) -> list[dict[str, Any]]:
     return list(container.get("ports") or [])
 
 
-def exposes(containers: list[dict[str, Any]], port: int | str, protocol: str = "TCP",
-            end_port: int | None = None) -> bool:
+def exposes(containers: list[dict[str, Any]], port: int | str, protocol: str = "TCP", end_port: int | None = None) -> bool:
     """True if some container declares the port (by number or by name) for the protocol."""
     for container in containers:
         for p in container_ports(container):
@@ -147,9 +157,9 @@ def services(index: Index) -> Iterator[Finding]:
             protocol = port.get("protocol", "TCP")
             for pod in pods:
                 if not exposes(pod.containers(), target, protocol):
-                    yield _f("service-target-port", svc,
-                             f"targetPort {target}/{protocol} is not a container port of "
-                             f"{pod.owner.ref}")
+                    yield _f(
+                        "service-target-port", svc, f"targetPort {target}/{protocol} is not a container port of {pod.owner.ref}"
+                    )
 
 
 def probes(index: Index) -> Iterator[Finding]:
@@ -161,9 +171,9 @@ def probes(index: Index) -> Iterator[Finding]:
                     if handler in probe and "port" in probe[handler]:
                         port = probe[handler]["port"]
                         if not exposes([container], port):
-                            yield _f("probe-port", pod.owner,
-                                     f"{container['name']} {probe_name} port {port} is not a "
-                                     f"container port")
+                            yield _f(
+                                "probe-port", pod.owner, f"{container['name']} {probe_name} port {port} is not a container port"
+                            )
 
 
 def _volume_refs(pod: PodTemplate) -> Iterator[tuple[str, str, str | None, bool]]:
@@ -211,14 +221,13 @@ def workload_refs(index: Index) -> Iterator[Finding]:
                 cm = index.get("ConfigMap", ns, name)
                 if cm is None:
                     yield _f("ref-configmap", owner, f"ConfigMap {ns}/{name}{note} is not rendered")
-                elif key is not None and key not in {**(cm.body.get("data") or {}),
-                                                     **(cm.body.get("binaryData") or {})}:
+                elif key is not None and key not in {**(cm.body.get("data") or {}), **(cm.body.get("binaryData") or {})}:
                     yield _f("ref-key", owner, f"ConfigMap {ns}/{name} has no key {key}{note}")
             else:
                 if (ns, name) not in index.secrets:
-                    yield _f("ref-secret", owner,
-                             f"Secret {ns}/{name}{note} is neither rendered nor produced by an "
-                             f"ExternalSecret")
+                    yield _f(
+                        "ref-secret", owner, f"Secret {ns}/{name}{note} is neither rendered nor produced by an ExternalSecret"
+                    )
                     continue
                 keys = index.secrets[(ns, name)]
                 if key is not None and keys is not ANY_KEY and key not in keys:
@@ -227,8 +236,7 @@ def workload_refs(index: Index) -> Iterator[Finding]:
         if sa and index.get("ServiceAccount", ns, sa) is None:
             yield _f("ref-serviceaccount", owner, f"ServiceAccount {ns}/{sa} is not rendered")
         claim_templates = {
-            (t.get("metadata") or {}).get("name")
-            for t in (owner.body.get("spec") or {}).get("volumeClaimTemplates") or []
+            (t.get("metadata") or {}).get("name") for t in (owner.body.get("spec") or {}).get("volumeClaimTemplates") or []
         }
         volumes = {v.get("name") for v in pod.spec.get("volumes") or []}
         for volume in pod.spec.get("volumes") or []:
@@ -238,8 +246,9 @@ def workload_refs(index: Index) -> Iterator[Finding]:
         for container in pod.containers():
             for mount in container.get("volumeMounts") or []:
                 if mount.get("name") not in volumes | claim_templates:
-                    yield _f("ref-volume", owner, f"{container['name']} mounts "
-                             f"{mount.get('name')}, which is no volume of the pod")
+                    yield _f(
+                        "ref-volume", owner, f"{container['name']} mounts {mount.get('name')}, which is no volume of the pod"
+                    )
         if owner.kind == "StatefulSet":
             service = (owner.body.get("spec") or {}).get("serviceName")
             if service and index.get("Service", ns, service) is None:
@@ -247,8 +256,7 @@ def workload_refs(index: Index) -> Iterator[Finding]:
         selector = (owner.body.get("spec") or {}).get("selector")
         if owner.kind != "Pod" and owner.kind != "CronJob" and isinstance(selector, dict):
             if not selectors.matches(selector, pod.labels):
-                yield _f("workload-selector", owner, "spec.selector does not match its own "
-                         "pod template labels")
+                yield _f("workload-selector", owner, "spec.selector does not match its own pod template labels")
 
 
 def _peer_pods(index: Index, policy: Manifest, peer: dict) -> tuple[list[PodTemplate], bool]:
@@ -258,8 +266,7 @@ def _peer_pods(index: Index, policy: Manifest, peer: dict) -> tuple[list[PodTemp
         return [], False
     if "namespaceSelector" in peer:
         ns_selector = peer["namespaceSelector"]
-        candidates = [ns for ns in index.namespaces
-                      if selectors.matches(ns_selector, _ns_labels(index, ns))]
+        candidates = [ns for ns in index.namespaces if selectors.matches(ns_selector, _ns_labels(index, ns))]
         pinned = (ns_selector.get("matchLabels") or {}).get("kubernetes.io/metadata.name")
         only_ours = pinned is not None and pinned in index.namespaces
     else:
@@ -294,8 +301,11 @@ def network_policies(index: Index) -> Iterator[Finding]:
                         targets, resolvable = targets + pods, True
                 for port in rule.get("ports") or []:
                     if "port" not in port:
-                        yield _f("netpol-port", policy, f"{direction} rule opens every "
-                                 f"{port.get('protocol', 'TCP')} port: no port number")
+                        yield _f(
+                            "netpol-port",
+                            policy,
+                            f"{direction} rule opens every {port.get('protocol', 'TCP')} port: no port number",
+                        )
                 if not resolvable or not targets:
                     continue
                 for port in rule.get("ports") or []:
@@ -305,9 +315,9 @@ def network_policies(index: Index) -> Iterator[Finding]:
                     containers = [c for t in targets for c in t.containers()]
                     if not exposes(containers, port["port"], protocol, port.get("endPort")):
                         names = ", ".join(sorted({t.owner.ref for t in targets}))
-                        yield _f("netpol-port", policy,
-                                 f"{direction} port {port['port']}/{protocol} is not a pod port "
-                                 f"of {names}")
+                        yield _f(
+                            "netpol-port", policy, f"{direction} port {port['port']}/{protocol} is not a pod port of {names}"
+                        )
 
 
 def external_secrets(index: Index) -> Iterator[Finding]:
@@ -323,16 +333,17 @@ def external_secrets(index: Index) -> Iterator[Finding]:
     for secret in index.of_kind("Secret"):
         owners[(secret.namespace, secret.name)].append(secret.ref)
         if secret.body.get("data") or secret.body.get("stringData"):
-            yield _f("secret-value", secret, "a Secret with values is rendered; secrets come "
-                     "from the secret store through an ExternalSecret")
+            yield _f(
+                "secret-value",
+                secret,
+                "a Secret with values is rendered; secrets come from the secret store through an ExternalSecret",
+            )
     for (ns, name), refs in sorted(owners.items()):
         if len(refs) > 1:
-            yield Finding("crossref", "secret-owner", f"Secret {ns}/{name}",
-                          "more than one owner: " + ", ".join(sorted(refs)))
+            yield Finding("crossref", "secret-owner", f"Secret {ns}/{name}", "more than one owner: " + ", ".join(sorted(refs)))
 
 
-def _service_port(index: Index, namespace: str, name: str, port: int | str | None
-                  ) -> str | None:
+def _service_port(index: Index, namespace: str, name: str, port: int | str | None) -> str | None:
     """None if Service namespace/name renders the port, else what is wrong."""
     svc = index.get("Service", namespace, name)
     if svc is None:
@@ -356,8 +367,7 @@ NGINX_SERVER = re.compile(r"\bserver\s+([^;\s]+)[^;]*;")
 def nginx_targets(conf: str) -> list[tuple[str, int | None]]:
     """(host, port) of every upstream an nginx config proxies to."""
     variables = dict(NGINX_SET.findall(conf))
-    upstreams = {name: [s for s in NGINX_SERVER.findall(body)]
-                 for name, body in NGINX_UPSTREAM.findall(conf)}
+    upstreams = {name: [s for s in NGINX_SERVER.findall(body)] for name, body in NGINX_UPSTREAM.findall(conf)}
     targets = []
     for raw in NGINX_PROXY.findall(conf):
         url = re.sub(r"\$(\w+)", lambda m: variables.get(m.group(1), m.group(0)), raw)
@@ -395,8 +405,7 @@ def nginx_upstreams(index: Index) -> Iterator[Finding]:
             for host, port in nginx_targets(conf):
                 resolved = _resolve_host(host, cm.namespace)
                 if resolved is None:
-                    yield _f("nginx-upstream", cm, f"{key}: upstream {host}:{port} is not a "
-                             f"cluster Service name")
+                    yield _f("nginx-upstream", cm, f"{key}: upstream {host}:{port} is not a cluster Service name")
                     continue
                 problem = _service_port(index, *resolved, port)
                 if problem:
@@ -408,12 +417,10 @@ def cluster_dns_names(index: Index) -> Iterator[Finding]:
     configs are left to nginx_upstreams, which knows their default ports)."""
     texts: list[tuple[Manifest, str]] = []
     for cm in index.of_kind("ConfigMap"):
-        texts += [(cm, v) for v in (cm.body.get("data") or {}).values()
-                  if isinstance(v, str) and not NGINX_PROXY.search(v)]
+        texts += [(cm, v) for v in (cm.body.get("data") or {}).values() if isinstance(v, str) and not NGINX_PROXY.search(v)]
     for pod in index.templates:
         for container in pod.containers():
-            texts += [(pod.owner, str(e["value"])) for e in container.get("env") or []
-                      if "value" in e]
+            texts += [(pod.owner, str(e["value"])) for e in container.get("env") or [] if "value" in e]
     for owner, text in texts:
         for match in CLUSTER_DNS.finditer(text):
             port = int(match["port"]) if match["port"] else None
@@ -433,20 +440,20 @@ def ingresses(index: Index) -> Iterator[Finding]:
             if not service:
                 continue
             port = service.get("port") or {}
-            problem = _service_port(index, ing.namespace, service.get("name", ""),
-                                    port.get("number", port.get("name")))
+            problem = _service_port(index, ing.namespace, service.get("name", ""), port.get("number", port.get("name")))
             if problem:
                 yield _f("ingress-backend", ing, problem)
         annotations = ing.metadata.get("annotations") or {}
         issued = any(k.startswith("cert-manager.io/") and k.endswith("issuer") for k in annotations)
-        certificates = {((c.body.get("spec") or {}).get("secretName"), c.namespace)
-                        for c in index.of_kind("Certificate")}
+        certificates = {((c.body.get("spec") or {}).get("secretName"), c.namespace) for c in index.of_kind("Certificate")}
         for tls in spec.get("tls") or []:
             name = tls.get("secretName")
-            if name and not issued and (ing.namespace, name) not in index.secrets \
-                    and (name, ing.namespace) not in certificates:
-                yield _f("ingress-tls", ing, f"TLS Secret {name} is neither rendered, produced "
-                         f"by an ExternalSecret, nor issued by cert-manager")
+            if name and not issued and (ing.namespace, name) not in index.secrets and (name, ing.namespace) not in certificates:
+                yield _f(
+                    "ingress-tls",
+                    ing,
+                    f"TLS Secret {name} is neither rendered, produced by an ExternalSecret, nor issued by cert-manager",
+                )
 
 
 def http_routes(index: Index) -> Iterator[Finding]:
@@ -455,8 +462,7 @@ def http_routes(index: Index) -> Iterator[Finding]:
             for ref in rule.get("backendRefs") or []:
                 if ref.get("kind", "Service") != "Service" or ref.get("group", "") != "":
                     continue
-                problem = _service_port(index, ref.get("namespace", route.namespace),
-                                        ref.get("name", ""), ref.get("port"))
+                problem = _service_port(index, ref.get("namespace", route.namespace), ref.get("name", ""), ref.get("port"))
                 if problem:
                     yield _f("route-backend", route, problem)
 
@@ -467,18 +473,20 @@ def rbac(index: Index) -> Iterator[Finding]:
         kind, name = role_ref.get("kind"), role_ref.get("name", "")
         if kind == "Role" and index.get("Role", binding.namespace, name) is None:
             yield _f("rbac-role", binding, f"Role {binding.namespace}/{name} is not rendered")
-        if kind == "ClusterRole" and index.get("ClusterRole", "", name) is None \
-                and name not in BUILTIN_CLUSTER_ROLES and not name.startswith("system:"):
+        if (
+            kind == "ClusterRole"
+            and index.get("ClusterRole", "", name) is None
+            and name not in BUILTIN_CLUSTER_ROLES
+            and not name.startswith("system:")
+        ):
             yield _f("rbac-role", binding, f"ClusterRole {name} is not rendered")
         for subject in binding.body.get("subjects") or []:
             if subject.get("kind") != "ServiceAccount":
                 continue
             ns = subject.get("namespace") or binding.namespace
             if ns in index.namespaces and index.get("ServiceAccount", ns, subject["name"]) is None:
-                yield _f("rbac-subject", binding,
-                         f"ServiceAccount {ns}/{subject['name']} is not rendered")
-    resource_kinds = {f"{kind.lower()}s": kind
-                      for kind in ("ConfigMap", "Service", "ServiceAccount", "Secret")}
+                yield _f("rbac-subject", binding, f"ServiceAccount {ns}/{subject['name']} is not rendered")
+    resource_kinds = {f"{kind.lower()}s": kind for kind in ("ConfigMap", "Service", "ServiceAccount", "Secret")}
     for role in index.of_kind("Role"):
         for rule in role.body.get("rules") or []:
             for resource in rule.get("resources") or []:
@@ -498,8 +506,7 @@ def _replicas(index: Index, workload: Manifest) -> int:
     """The fewest replicas a workload runs with: the HPA's minimum if one scales it."""
     for hpa in index.of_kind("HorizontalPodAutoscaler"):
         target = (hpa.body.get("spec") or {}).get("scaleTargetRef") or {}
-        if hpa.namespace == workload.namespace and target.get("kind") == workload.kind \
-                and target.get("name") == workload.name:
+        if hpa.namespace == workload.namespace and target.get("kind") == workload.kind and target.get("name") == workload.name:
             return int((hpa.body.get("spec") or {}).get("minReplicas", 1))
     return int((workload.body.get("spec") or {}).get("replicas", 1))
 
@@ -524,16 +531,16 @@ def disruption_budgets(index: Index) -> Iterator[Finding]:
         for pod in pods:
             replicas = _replicas(index, pod.owner)
             if _blocks_drain(spec, replicas):
-                yield _f("pdb-drain", pdb, f"with {replicas} replica(s) of {pod.owner.ref} no "
-                         f"pod may be evicted: node drains block")
+                yield _f(
+                    "pdb-drain", pdb, f"with {replicas} replica(s) of {pod.owner.ref} no pod may be evicted: node drains block"
+                )
 
 
 def autoscalers(index: Index) -> Iterator[Finding]:
     for hpa in index.of_kind("HorizontalPodAutoscaler"):
         target = (hpa.body.get("spec") or {}).get("scaleTargetRef") or {}
         if index.get(target.get("kind", ""), hpa.namespace, target.get("name", "")) is None:
-            yield _f("hpa-target", hpa, f"{target.get('kind')} {target.get('name')} is not "
-                     f"rendered")
+            yield _f("hpa-target", hpa, f"{target.get('kind')} {target.get('name')} is not rendered")
 
 
 def names_and_selectors(index: Index) -> Iterator[Finding]:
@@ -543,14 +550,13 @@ def names_and_selectors(index: Index) -> Iterator[Finding]:
         spec = m.body.get("spec") or {}
         used = [spec.get("selector")] if m.kind == "Service" else []
         if isinstance(spec.get("selector"), dict) and m.kind != "Service":
-            used.append((spec["selector"].get("matchLabels") or {}))
+            used.append(spec["selector"].get("matchLabels") or {})
         if m.kind == "NetworkPolicy":
             used.append((spec.get("podSelector") or {}).get("matchLabels") or {})
         for labels in used:
             for key in labels or {}:
                 if key.startswith(CONSTRUCT_LABEL):
-                    yield _f("selector-construct-label", m, f"selector uses {key}, which "
-                             f"changes when a construct is renamed")
+                    yield _f("selector-construct-label", m, f"selector uses {key}, which changes when a construct is renamed")
 
 
 def argocd_applications(index: Index, repo_root: Path) -> Iterator[Finding]:

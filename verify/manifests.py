@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -14,10 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DIST = REPO_ROOT / "dist"
 
 
-def shared_crd_dir() -> Path:
-    # CI clones the repo next to a copy of shared/, so resolve it from the repo root,
-    # never from the current directory.
-    return REPO_ROOT.parent / "shared" / "crds"
+def crd_dir() -> Path:
+    """The pinned upstream CRDs (crds/SOURCES.md), resolved from the repository root, never the
+    current directory."""
+    return REPO_ROOT / "crds"
 
 
 def discover_envs(dist: Path = DIST) -> list[Path]:

@@ -70,14 +70,8 @@ def structural(schema: dict[str, Any]) -> dict[str, Any]:
         props.setdefault("apiVersion", {"type": "string"})
         props.setdefault("kind", {"type": "string"})
         props.setdefault("metadata", {"$ref": OBJECT_META})
-    is_object = node.get("type") == "object" or (
-        isinstance(node.get("type"), list) and "object" in node["type"]
-    )
-    if (
-        is_object
-        and "additionalProperties" not in node
-        and not node.get("x-kubernetes-preserve-unknown-fields")
-    ):
+    is_object = node.get("type") == "object" or (isinstance(node.get("type"), list) and "object" in node["type"])
+    if is_object and "additionalProperties" not in node and not node.get("x-kubernetes-preserve-unknown-fields"):
         node["additionalProperties"] = False
     return node
 
@@ -92,7 +86,7 @@ class CrdCatalog:
 
     @classmethod
     @functools.lru_cache(maxsize=4)
-    def load(cls, crd_dir: Path) -> "CrdCatalog":
+    def load(cls, crd_dir: Path) -> CrdCatalog:
         catalog = cls()
         for path in yaml_files(crd_dir):
             for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER):
@@ -124,9 +118,7 @@ def root_schema(openapi: dict[str, Any]) -> dict[str, Any]:
 
 def _definitions_registry() -> Registry:
     newest = kv_utils.all_versions()[-1]
-    defs = kv_utils.schema_contents(
-        f"kubernetes-json-schema/v{newest}-local-strict/_definitions.json", newest
-    )
+    defs = kv_utils.schema_contents(f"kubernetes-json-schema/v{newest}-local-strict/_definitions.json", newest)
     return Resource.from_contents(defs) @ Registry()
 
 
@@ -159,13 +151,9 @@ def check(manifests: list[Manifest], crd_dir: Path) -> SchemaReport:
             for error in sorted(validator.iter_errors(m.body), key=lambda e: list(e.path)):
                 report.findings.append(Finding("schema", "crd", m.ref, _error_text(error)))
         elif key in catalog.unserved:
-            report.findings.append(
-                Finding("schema", "crd", m.ref, f"{m.api_version} is not served by the pinned CRD")
-            )
+            report.findings.append(Finding("schema", "crd", m.ref, f"{m.api_version} is not served by the pinned CRD"))
         elif m.group in crd_groups:
-            report.findings.append(
-                Finding("schema", "crd", m.ref, f"no pinned CRD serves {m.api_version} {m.kind}")
-            )
+            report.findings.append(Finding("schema", "crd", m.ref, f"no pinned CRD serves {m.api_version} {m.kind}"))
         else:
             report.builtin += 1
             report.findings.extend(_builtin(m, report.minors))
@@ -181,7 +169,5 @@ def _builtin(m: Manifest, minors: list[str]) -> list[Finding]:
         except kubernetes_validate.ValidationError as error:
             findings.append(Finding("schema", rule, m.ref, _error_text(error)))
         except kubernetes_validate.SchemaNotFoundError:
-            findings.append(
-                Finding("schema", rule, m.ref, f"{m.api_version} {m.kind} does not exist in {minor}")
-            )
+            findings.append(Finding("schema", rule, m.ref, f"{m.api_version} {m.kind} does not exist in {minor}"))
     return findings

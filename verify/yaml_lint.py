@@ -23,8 +23,12 @@ def lint(root: Path, config: Path = CONFIG) -> list[Finding]:
     for path in yaml_files(root):
         text = path.read_text(encoding="utf-8")
         for problem in linter.run(text, conf, str(path)):
-            findings.append(Finding(
-                "yaml", problem.rule or "syntax", f"{path}:{problem.line}:{problem.column}",
-                f"{problem.level}: {problem.desc}",
-            ))
+            findings.append(
+                Finding(
+                    "yaml",
+                    problem.rule or "syntax",
+                    f"{path}:{problem.line}:{problem.column}",
+                    f"{problem.level}: {problem.desc}",
+                )
+            )
     return findings

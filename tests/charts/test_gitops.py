@@ -133,7 +133,11 @@ def test_namespaces_enforce_restricted_pod_security(env_dist):
 def test_default_deny_with_dns_in_every_workload_namespace(env_dist):
     _, apps = env_dist
     for namespace in names.WORKLOAD_NAMESPACES:
-        policies = {o["metadata"]["name"]: o for o in apps["platform"] if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == namespace}
+        policies = {
+            o["metadata"]["name"]: o
+            for o in apps["platform"]
+            if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == namespace
+        }
         deny = policies["default-deny"]["spec"]
         assert deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress", "Egress"] and "ingress" not in deny
         dns = policies["allow-dns-egress"]["spec"]["egress"][0]

@@ -10,8 +10,8 @@ import pytest
 from charts import names
 from charts.nginx_conf import NginxSiteSettings
 from config.loader import load_environment
-from constructs.secure_deployment import DisruptionBudget
 from constructs.pod_baseline import BaselineError
+from constructs.secure_deployment import DisruptionBudget
 from synthesis.build import build_manifests
 
 ENVIRONMENTS = ["staging", "prod"]
@@ -68,7 +68,11 @@ def test_3_every_secret_has_exactly_one_owner(rendered):
 
 def test_4_every_configured_host_is_routed(rendered):
     env = load_environment(find(rendered, "Deployment", names.FLASK_APP)["metadata"]["labels"]["flask-platform.io/environment"])
-    hosts = {rule["host"]: rule["http"]["paths"][0]["backend"]["service"] for i in objects(rendered, "Ingress") for rule in i["spec"]["rules"]}
+    hosts = {
+        rule["host"]: rule["http"]["paths"][0]["backend"]["service"]
+        for i in objects(rendered, "Ingress")
+        for rule in i["spec"]["rules"]
+    }
     assert hosts[env.backend.host] == {"name": names.FLASK_APP, "port": {"number": 8000}}
     assert hosts[env.frontend.host] == {"name": names.NGINX, "port": {"number": 80}}
 
@@ -84,8 +88,14 @@ def test_5_nginx_runs_unprivileged_with_writable_dirs(rendered):
     mounts = {m["mountPath"] for m in c["volumeMounts"]}
     assert {"/tmp", "/var/cache/nginx"} <= mounts
     with pytest.raises(ValueError):
-        NginxSiteSettings(listen_port=80, upstream_host="a.b", upstream_port=8000, server_names=("a.b",),
-                          client_max_body_size="1m", content_security_policy="default-src 'self'")
+        NginxSiteSettings(
+            listen_port=80,
+            upstream_host="a.b",
+            upstream_port=8000,
+            server_names=("a.b",),
+            client_max_body_size="1m",
+            content_security_policy="default-src 'self'",
+        )
 
 
 def test_6_no_pdb_blocks_a_drain(rendered):

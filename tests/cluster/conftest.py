@@ -41,7 +41,7 @@ def control_planes(binaries: tuple[str, str]) -> Iterator[ControlPlanes]:
 @pytest.fixture(scope="session")
 def crd_dir() -> Path:
     if not CRD_DIR.is_dir():
-        pytest.fail(f"pinned CRDs not found at {CRD_DIR} (shared/crds beside the repository)", pytrace=False)
+        pytest.fail(f"pinned CRDs not found at {CRD_DIR} (crds/ of the repository)", pytrace=False)
     return CRD_DIR
 
 

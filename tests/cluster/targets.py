@@ -14,8 +14,7 @@ from cluster.sync import SyncReport
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # CLUSTER_TIER_DIST points the tier at another synth output (a scratch synth, say) instead.
 DIST = Path(os.environ.get("CLUSTER_TIER_DIST") or REPO_ROOT / "dist")
-# shared/ sits beside the repository, locally and in CI alike.
-CRD_DIR = REPO_ROOT.parent / "shared" / "crds"
+CRD_DIR = REPO_ROOT / "crds"
 FIXTURE_ENV = Path(__file__).resolve().parent / "fixtures" / "env"
 FIXTURE = "fixture"
 

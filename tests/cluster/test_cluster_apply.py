@@ -52,9 +52,7 @@ def test_pod_templates_pass_admission(synced: Callable[[str], SyncedEnv], target
             continue
         labels = ns.body.get("metadata", {}).get("labels", {})
         if labels.get(PSA_ENFORCE) != "restricted":
-            problems.append(
-                f"{what}: namespace {workload.namespace} enforces {labels.get(PSA_ENFORCE)!r}, not 'restricted'"
-            )
+            problems.append(f"{what}: namespace {workload.namespace} enforces {labels.get(PSA_ENFORCE)!r}, not 'restricted'")
         for kind in ("resourcequotas", "limitranges"):
             if not env.client.get(f"/api/v1/namespaces/{workload.namespace}/{kind}").body.get("items"):
                 problems.append(f"{what}: namespace {workload.namespace} has no {kind}")

@@ -120,9 +120,7 @@ def _git(repo: Path, *args: str) -> str:
         "GIT_COMMITTER_EMAIL": "t@example.invalid",
         "PATH": "/usr/bin:/bin",
     }
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout.strip()
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
 def _write_dist(repo: Path, names: list[str]) -> None:
@@ -159,9 +157,7 @@ def test_baseline_is_the_dist_before_the_change(tmp_path: Path) -> None:
 
 
 def test_build_module_replaces_every_staging_module() -> None:
-    gomod = (
-        "replace (\n\tk8s.io/api => ./staging/src/k8s.io/api\n\tk8s.io/client-go => ./staging/src/k8s.io/client-go\n)\n"
-    )
+    gomod = "replace (\n\tk8s.io/api => ./staging/src/k8s.io/api\n\tk8s.io/client-go => ./staging/src/k8s.io/client-go\n)\n"
     staging = staging_modules(gomod)
     assert staging == ["k8s.io/api", "k8s.io/client-go"]
     assert staging_version("v1.35.4") == "v0.35.4"

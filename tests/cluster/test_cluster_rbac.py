@@ -51,7 +51,8 @@ def test_service_account_access_matches_dist(synced: Callable[[str], SyncedEnv],
             if allowed != want:
                 why = "must always be denied" if fixed else f"dist/ declares it {'allowed' if want else 'denied'}"
                 problems.append(
-                    f"{subject.user}: {req}: authorizer says {'allowed' if allowed else 'denied'} ({reason or 'no reason given'}), {why}"
+                    f"{subject.user}: {req}: authorizer says {'allowed' if allowed else 'denied'} "
+                    f"({reason or 'no reason given'}), {why}"
                 )
         lines.append(f"    - everything else probed ({len(unique) - len(set(declared))} requests)")
     print("\n".join(lines))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -46,29 +47,101 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
     ("zero-replicas", "staging.yaml", _set("backend.replicas", 0), "backend.replicas", "greater than or equal to 1"),
     ("negative-replicas", "prod.yaml", _set("frontend.replicas", -3), "frontend.replicas", "greater than or equal to 1"),
     ("hpa-min-above-max", "prod.yaml", _set("backend.autoscaling.min_replicas", 9), "backend.autoscaling", "above max_replicas"),
-    ("hpa-zero-min", "prod.yaml", _set("backend.autoscaling.min_replicas", 0), "backend.autoscaling.min_replicas", "greater than or equal to 1"),
+    (
+        "hpa-zero-min",
+        "prod.yaml",
+        _set("backend.autoscaling.min_replicas", 0),
+        "backend.autoscaling.min_replicas",
+        "greater than or equal to 1",
+    ),
     ("image-latest", "staging.yaml", _set("backend.image.tag", "latest"), "backend.image.tag", "mutable tag"),
-    ("image-bad-repo", "staging.yaml", _set("frontend.image.repository", "Registry/UPPER case"), "frontend.image.repository", "pattern"),
+    (
+        "image-bad-repo",
+        "staging.yaml",
+        _set("frontend.image.repository", "Registry/UPPER case"),
+        "frontend.image.repository",
+        "pattern",
+    ),
     ("image-bad-digest", "staging.yaml", _set("backend.image.digest", "sha256:xyz"), "backend.image.digest", "pattern"),
     ("host-underscore", "staging.yaml", _set("backend.host", "api_staging.example.internal"), "backend.host", "pattern"),
     ("host-single-label", "prod.yaml", _set("frontend.host", "localhost"), "frontend.host", "pattern"),
-    ("cpu-bad", "staging.yaml", _set("backend.resources.requests.cpu", "100 millicores"), "backend.resources.requests.cpu", "pattern"),
-    ("memory-bad", "staging.yaml", _set("backend.resources.limits.memory", "512MB"), "backend.resources.limits.memory", "pattern"),
-    ("limits-below-requests", "staging.yaml", _set("backend.resources.limits", {"cpu": "50m", "memory": "512Mi"}), "backend.resources", "below requests.cpu"),
-    ("duplicate-egress-ports", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]), "backend.egress_allow[0].ports", "duplicate"),
-    ("port-out-of-range", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]), "backend.egress_allow[0].ports[0]", "less than or equal to 65535"),
-    ("bad-cidr", "staging.yaml", _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]), "backend.egress_allow[0].cidr", "pattern"),
+    (
+        "cpu-bad",
+        "staging.yaml",
+        _set("backend.resources.requests.cpu", "100 millicores"),
+        "backend.resources.requests.cpu",
+        "pattern",
+    ),
+    (
+        "memory-bad",
+        "staging.yaml",
+        _set("backend.resources.limits.memory", "512MB"),
+        "backend.resources.limits.memory",
+        "pattern",
+    ),
+    (
+        "limits-below-requests",
+        "staging.yaml",
+        _set("backend.resources.limits", {"cpu": "50m", "memory": "512Mi"}),
+        "backend.resources",
+        "below requests.cpu",
+    ),
+    (
+        "duplicate-egress-ports",
+        "staging.yaml",
+        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]),
+        "backend.egress_allow[0].ports",
+        "duplicate",
+    ),
+    (
+        "port-out-of-range",
+        "staging.yaml",
+        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]),
+        "backend.egress_allow[0].ports[0]",
+        "less than or equal to 65535",
+    ),
+    (
+        "bad-cidr",
+        "staging.yaml",
+        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]),
+        "backend.egress_allow[0].cidr",
+        "pattern",
+    ),
     ("unknown-top-key", "staging.yaml", _set("backnd", {"replicas": 2}), "backnd", "unknown key"),
     ("unknown-nested-key", "staging.yaml", _set("backend.replica", 2), "backend.replica", "did you mean 'replicas'"),
-    ("unknown-deep-key", "prod.yaml", _set("backend.autoscaling.max_replica", 4), "backend.autoscaling.max_replica", "unknown key"),
+    (
+        "unknown-deep-key",
+        "prod.yaml",
+        _set("backend.autoscaling.max_replica", 4),
+        "backend.autoscaling.max_replica",
+        "unknown key",
+    ),
     ("unknown-key-in-base", "base.yaml", _set("platform.backend.cpus", "2"), "platform.backend.cpus", "unknown key"),
     ("missing-required", "staging.yaml", _delete("backend.host"), "backend.host", "required field is missing"),
     ("missing-section", "staging.yaml", _delete("database"), "database.name", "required field is missing"),
-    ("bad-log-level", "staging.yaml", _set("backend.log_level", "verbose"), "backend.log_level", "'debug', 'info', 'warning' or 'error'"),
+    (
+        "bad-log-level",
+        "staging.yaml",
+        _set("backend.log_level", "verbose"),
+        "backend.log_level",
+        "'debug', 'info', 'warning' or 'error'",
+    ),
     ("tls-without-issuer", "staging.yaml", _set("tls", {"enabled": True}), "tls", "no cluster_issuer"),
     ("gateway-without-ref", "staging.yaml", _set("backend.exposure", "gateway"), "backend", "no gateway"),
-    ("bad-cors-origin", "staging.yaml", _set("backend.cors_origins", ["frontend-staging.example.internal"]), "backend.cors_origins[0]", "pattern"),
-    ("duplicate-cors-origin", "staging.yaml", _set("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]), "backend.cors_origins", "duplicate"),
+    (
+        "bad-cors-origin",
+        "staging.yaml",
+        _set("backend.cors_origins", ["frontend-staging.example.internal"]),
+        "backend.cors_origins[0]",
+        "pattern",
+    ),
+    (
+        "duplicate-cors-origin",
+        "staging.yaml",
+        _set("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]),
+        "backend.cors_origins",
+        "duplicate",
+    ),
     ("name-in-file", "staging.yaml", _set("name", "other"), "name", "environment name is the file name"),
     ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "pattern"),
     ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "valid dictionary"),
@@ -172,7 +245,10 @@ def test_cli_exit_code_and_no_traceback(workspace):
     before = _snapshot(dist)
     result = subprocess.run(
         [sys.executable, "main.py", "--environments-dir", str(environments), "--dist", str(dist)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert result.stdout == ""

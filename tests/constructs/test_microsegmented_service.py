@@ -9,13 +9,22 @@ from constructs.pod_baseline import BaselineError, ContainerPort, HttpCheck, Pro
 from constructs.secure_deployment import SecureDeployment
 from tests.synth_helper import one, small_resources, synth
 
+HTTP_5000 = ContainerPort(name="http", number=5000)
 
-def workload(chart, name="api", port=ContainerPort(name="http", number=5000)):
+
+def workload(chart, name="api", port=HTTP_5000):
     check = HttpCheck(path="/health", port=port.name)
     return SecureDeployment(
-        chart, f"{name}-workload", name=name, component=name, image="registry.example.internal/x:1", version="1",
-        ports=[port], probes=Probes(readiness=check, liveness=check, startup=check),
-        resources=small_resources(), run_as=RunAs(uid=1000, gid=1000),
+        chart,
+        f"{name}-workload",
+        name=name,
+        component=name,
+        image="registry.example.internal/x:1",
+        version="1",
+        ports=[port],
+        probes=Probes(readiness=check, liveness=check, startup=check),
+        resources=small_resources(),
+        run_as=RunAs(uid=1000, gid=1000),
     )
 
 
@@ -37,18 +46,26 @@ def test_unknown_target_port_is_refused():
 def test_allow_from_writes_both_ends_with_and_peers_on_pod_port():
     def build(chart):
         api = MicrosegmentedService(chart, "api", workload=workload(chart), port=8000, target_port="http")
-        web = MicrosegmentedService(chart, "web", workload=workload(chart, "web", ContainerPort(name="http", number=8080)), port=80, target_port="http")
+        web = MicrosegmentedService(
+            chart, "web", workload=workload(chart, "web", ContainerPort(name="http", number=8080)), port=80, target_port="http"
+        )
         api.allow_from(web)
 
     objects = synth(build)
     ingress = one(objects, "NetworkPolicy", "api-from-web")["spec"]["ingress"]
-    assert ingress == [{
-        "from": [{
-            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "demo"}},
-            "podSelector": {"matchLabels": {"app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "flask-platform"}},
-        }],
-        "ports": [{"port": 5000, "protocol": "TCP"}],
-    }]
+    assert ingress == [
+        {
+            "from": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "demo"}},
+                    "podSelector": {
+                        "matchLabels": {"app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "flask-platform"}
+                    },
+                }
+            ],
+            "ports": [{"port": 5000, "protocol": "TCP"}],
+        }
+    ]
     egress = one(objects, "NetworkPolicy", "web-to-api")["spec"]["egress"]
     assert egress[0]["ports"] == [{"port": 5000, "protocol": "TCP"}]  # pod port, not Service port 8000
     assert egress[0]["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "api"
@@ -60,7 +77,9 @@ def test_allow_from_writes_both_ends_with_and_peers_on_pod_port():
 
 def test_namespace_peer_matches_metadata_name_label():
     def build(chart):
-        MicrosegmentedService(chart, "api", workload=workload(chart), port=8000, target_port="http").allow_from_namespace("ingress-nginx")
+        MicrosegmentedService(chart, "api", workload=workload(chart), port=8000, target_port="http").allow_from_namespace(
+            "ingress-nginx"
+        )
 
     rule = one(synth(build), "NetworkPolicy", "api-from-ingress-nginx")["spec"]["ingress"][0]
     assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]

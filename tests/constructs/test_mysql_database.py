@@ -11,12 +11,25 @@ from tests.synth_helper import one, small_resources, synth
 
 def database(chart, keys=("root-password", "password")):
     creds = ExternalSecretBinding(
-        chart, "Creds", name="db-credentials", store_name="store", refresh_interval="1h",
+        chart,
+        "Creds",
+        name="db-credentials",
+        store_name="store",
+        refresh_interval="1h",
         values={k: RemoteValue(key="env/db", property=k) for k in keys},
     )
     return MysqlDatabase(
-        chart, "Db", name="db", image="docker.io/library/mysql:8.0.35", version="8.0.35", database="app",
-        user="app", credentials=creds, storage="1Gi", storage_class="gp3", resources=small_resources(),
+        chart,
+        "Db",
+        name="db",
+        image="docker.io/library/mysql:8.0.35",
+        version="8.0.35",
+        database="app",
+        user="app",
+        credentials=creds,
+        storage="1Gi",
+        storage_class="gp3",
+        resources=small_resources(),
     )
 
 

@@ -29,7 +29,9 @@ def deployment(chart, **overrides):
         image="registry.example.internal/demo:1.0.0",
         version="1.0.0",
         ports=[HTTP],
-        probes=Probes(readiness=HttpCheck(path="/ready", port="http"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http")),
+        probes=Probes(
+            readiness=HttpCheck(path="/ready", port="http"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http")
+        ),
         resources=small_resources(),
         run_as=RunAs(uid=1000, gid=1000),
         writable_paths=[WritablePath(volume="tmp", path="/tmp")],
@@ -121,7 +123,12 @@ def test_relaxation_needs_a_reason_and_is_annotated():
 
 def test_probe_on_undeclared_port_is_refused():
     with pytest.raises(BaselineError, match="port 'metrics', which the container does not declare"):
-        synth(lambda c: deployment(c, probes=Probes(readiness=TcpCheck(port="metrics"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http"))))
+        synth(
+            lambda c: deployment(
+                c,
+                probes=Probes(readiness=TcpCheck(port="metrics"), liveness=TcpCheck(port="http"), startup=TcpCheck(port="http")),
+            )
+        )
 
 
 def test_blocking_pdb_is_refused():

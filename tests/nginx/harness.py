@@ -55,9 +55,7 @@ READY_TIMEOUT_S = 5.0
 
 # Container paths the sandbox relocates. One regex, one pass: a replacement is never rewritten
 # again even though the sandbox itself lives under /tmp.
-_CONTAINER_PATHS = re.compile(
-    r"(?<![\w./-])(/var/cache/nginx|/usr/share/nginx/html|/tmp)(?=[/;\s])"
-)
+_CONTAINER_PATHS = re.compile(r"(?<![\w./-])(/var/cache/nginx|/usr/share/nginx/html|/tmp)(?=[/;\s])")
 
 
 # --- HTTP ----------------------------------------------------------------------------------
@@ -98,9 +96,7 @@ def assert_security_headers(response: Response, expected: Iterable[tuple[str, st
         got = response.headers.get_all(name) or []
         if got != [value]:
             problems.append(f"{name}: expected [{value!r}], got {got!r}")
-    assert not problems, f"{response.path} ({response.status}) security headers: " + "; ".join(
-        problems
-    )
+    assert not problems, f"{response.path} ({response.status}) security headers: " + "; ".join(problems)
 
 
 def free_port() -> int:
@@ -230,15 +226,11 @@ class NginxSandbox:
 
     def start(self) -> None:
         with open(self.logs["stdout"], "ab") as out, open(self.logs["stderr"], "ab") as err:
-            self.process = subprocess.Popen(
-                self.nginx_command("-g", "daemon off;"), stdout=out, stderr=err
-            )
+            self.process = subprocess.Popen(self.nginx_command("-g", "daemon off;"), stdout=out, stderr=err)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(
-                    f"nginx exited with {self.process.returncode}: {self.stderr()}"
-                )
+                raise AssertionError(f"nginx exited with {self.process.returncode}: {self.stderr()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return

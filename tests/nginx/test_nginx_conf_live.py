@@ -279,11 +279,7 @@ def test_header_assertion_fails_for_a_location_that_drops_the_security_headers(
     def drop_security_headers_in_assets(text: str) -> str:
         block = re.search(r"location /assets/ \{.*?\n        \}", text, re.DOTALL)
         assert block is not None
-        stripped = "\n".join(
-            line
-            for line in block.group(0).splitlines()
-            if "add_header" not in line or "Cache-Control" in line
-        )
+        stripped = "\n".join(line for line in block.group(0).splitlines() if "add_header" not in line or "Cache-Control" in line)
         assert stripped != block.group(0)
         return text.replace(block.group(0), stripped)
 

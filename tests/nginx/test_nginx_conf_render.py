@@ -45,13 +45,9 @@ def directives(text: str, name: str) -> list[list[str]]:
 
 
 def test_rendering_is_deterministic() -> None:
-    twin = NginxSiteSettings(
-        **{f: getattr(BASE_SETTINGS, f) for f in BASE_SETTINGS.__dataclass_fields__}
-    )
+    twin = NginxSiteSettings(**{f: getattr(BASE_SETTINGS, f) for f in BASE_SETTINGS.__dataclass_fields__})
     assert render_nginx_conf(BASE_SETTINGS) == render_nginx_conf(twin)
-    assert render_nginx_conf(BASE_SETTINGS) != render_nginx_conf(
-        replace(BASE_SETTINGS, client_max_body_size="2m")
-    )
+    assert render_nginx_conf(BASE_SETTINGS) != render_nginx_conf(replace(BASE_SETTINGS, client_max_body_size="2m"))
 
 
 def test_security_headers_include_the_required_set() -> None:
@@ -75,11 +71,7 @@ def test_header_checker_catches_a_location_with_only_its_own_header() -> None:
     text = render_nginx_conf(BASE_SETTINGS)
     block = re.search(r"location /assets/ \{.*?\n        \}", text, re.DOTALL)
     assert block is not None
-    broken_block = "\n".join(
-        line
-        for line in block.group(0).splitlines()
-        if "add_header" not in line or "Cache-Control" in line
-    )
+    broken_block = "\n".join(line for line in block.group(0).splitlines() if "add_header" not in line or "Cache-Control" in line)
     broken = text.replace(block.group(0), broken_block)
     gaps = header_gaps(broken, dict(security_headers(BASE_SETTINGS)))
     assert len(gaps) == 1 and gaps[0].startswith("location /assets/"), gaps
@@ -87,9 +79,7 @@ def test_header_checker_catches_a_location_with_only_its_own_header() -> None:
 
 def test_header_checker_catches_a_header_without_always() -> None:
     text = render_nginx_conf(BASE_SETTINGS)
-    broken = text.replace(
-        "add_header X-Frame-Options DENY always;", "add_header X-Frame-Options DENY;", 1
-    )
+    broken = text.replace("add_header X-Frame-Options DENY always;", "add_header X-Frame-Options DENY;", 1)
     assert broken != text
     assert any("x-frame-options" in gap for gap in header_gaps(broken, ["X-Frame-Options"]))
 
@@ -106,9 +96,7 @@ def test_everything_nginx_writes_lives_in_the_writable_emptydirs() -> None:
     assert WRITABLE_DIRS == (RUN_DIR, CACHE_DIR) == ("/tmp", "/var/cache/nginx")
     assert directives(text, "pid") == [[PID_PATH]]
     temp_paths = [
-        args[0]
-        for node in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        for args in directives(text, f"{node}_temp_path")
+        args[0] for node in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi") for args in directives(text, f"{node}_temp_path")
     ]
     assert len(temp_paths) == 5
     for path in [PID_PATH, *temp_paths]:

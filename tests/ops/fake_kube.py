@@ -22,8 +22,17 @@ from ops.manifests import DistObject
 
 CLUSTER_SCOPED = {"Namespace", "ClusterSecretStore"}
 IRREGULAR_PLURALS = {"Ingress": "ingresses", "NetworkPolicy": "networkpolicies", "EndpointSlice": "endpointslices"}
-ALWAYS_SERVED = {"v1", "apps/v1", "networking.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1",
-                 "autoscaling/v2", "argoproj.io/v1alpha1", "external-secrets.io/v1"}
+ALWAYS_SERVED = {
+    "v1",
+    "apps/v1",
+    "networking.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "policy/v1",
+    "rbac.authorization.k8s.io/v1",
+    "autoscaling/v2",
+    "argoproj.io/v1alpha1",
+    "external-secrets.io/v1",
+}
 
 
 def plural(kind: str) -> str:
@@ -72,13 +81,17 @@ class FakeCluster:
                 if group_version == "discovery.k8s.io/v1":
                     kinds.add("EndpointSlice")
                 resources = [{"name": plural(k), "kind": k, "namespaced": k not in CLUSTER_SCOPED} for k in sorted(kinds)]
-                resources += [{"name": plural(k) + "/status", "kind": k, "namespaced": k not in CLUSTER_SCOPED} for k in sorted(kinds)]
+                resources += [
+                    {"name": plural(k) + "/status", "kind": k, "namespaced": k not in CLUSTER_SCOPED} for k in sorted(kinds)
+                ]
                 return 200, {"kind": "APIResourceList", "groupVersion": group_version, "resources": resources}
         if path.startswith("/apis/discovery.k8s.io/v1/namespaces/") and path.endswith("/endpointslices"):
             namespace = path.split("/")[5]
             selector = (query.get("labelSelector") or [""])[0]
             service = selector.partition("kubernetes.io/service-name=")[2]
-            slices = [{"endpoints": self.endpoints.get((namespace, service), [])}] if (namespace, service) in self.endpoints else []
+            slices = (
+                [{"endpoints": self.endpoints.get((namespace, service), [])}] if (namespace, service) in self.endpoints else []
+            )
             return 200, {"kind": "EndpointSliceList", "items": slices}
         routes = {url_path(av, k, ns, n): o for (av, k, ns, n), o in self.objects.items() if av in self.served}
         if path in routes:
@@ -130,7 +143,12 @@ def healthy(objects: list[DistObject]) -> FakeCluster:
             obj["status"] = {"sync": {"status": "Synced", "revision": "0123456789abcdef"}, "health": {"status": "Healthy"}}
         elif kind in {"Deployment", "StatefulSet"}:
             replicas = obj["spec"].setdefault("replicas", 1)
-            obj["status"] = {"observedGeneration": 1, "replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas}
+            obj["status"] = {
+                "observedGeneration": 1,
+                "replicas": replicas,
+                "readyReplicas": replicas,
+                "availableReplicas": replicas,
+            }
         elif kind in {"ExternalSecret", "ClusterSecretStore"}:
             obj["status"] = {"conditions": [{"type": "Ready", "status": "True", "reason": "SecretSynced"}]}
         elif kind == "Ingress":

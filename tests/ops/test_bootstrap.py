@@ -47,7 +47,9 @@ def assert_no_value_printed(client: Any, text: str) -> None:
     assert "PRIVATE KEY" not in text
 
 
-def test_first_run_creates_exactly_the_layout(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_first_run_creates_exactly_the_layout(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_bootstrap(moto_endpoint, capsys)
     assert (code, err) == (0, "")
     assert plan_rows(out) == {k.key: ("create", ", ".join(k.properties)) for k in LAYOUT.values()}
@@ -64,7 +66,9 @@ def test_first_run_creates_exactly_the_layout(secrets_manager: Any, moto_endpoin
     assert_no_value_printed(secrets_manager, out + err)
 
 
-def test_passwords_are_distinct_and_url_safe(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_passwords_are_distinct_and_url_safe(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_bootstrap(moto_endpoint, capsys)[0] == 0
     db = secret_json(secrets_manager, LAYOUT["database"].key)
     flask = secret_json(secrets_manager, LAYOUT["flask"].key)
@@ -97,7 +101,9 @@ def test_rerun_changes_nothing(secrets_manager: Any, moto_endpoint: str, capsys:
     assert "done: 3 keep" in out
 
 
-def test_rotate_puts_new_values_and_keeps_the_previous_version(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rotate_puts_new_values_and_keeps_the_previous_version(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_bootstrap(moto_endpoint, capsys)[0] == 0
     old = {k.key: secret_json(secrets_manager, k.key) for k in LAYOUT.values()}
     versions = {k.key: current_version(secrets_manager, k.key) for k in LAYOUT.values()}
@@ -122,7 +128,9 @@ def test_rotate_only_one_key(secrets_manager: Any, moto_endpoint: str, capsys: p
     assert "ALTER USER" not in out
 
 
-def test_dry_run_writes_nothing_and_prints_no_values(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_writes_nothing_and_prints_no_values(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_bootstrap(moto_endpoint, capsys, "--dry-run")
     assert code == 0
     assert secrets_manager.list_secrets()["SecretList"] == []
@@ -171,7 +179,9 @@ def test_a_lone_public_key_gets_a_new_pair(secrets_manager: Any, moto_endpoint: 
     assert "key pair is regenerated" in out
 
 
-def test_a_non_json_secret_is_refused_before_anything_is_written(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_non_json_secret_is_refused_before_anything_is_written(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     flask_key = LAYOUT["flask"].key
     plain = f"not-json-{token_urlsafe(12)}"
     secrets_manager.create_secret(Name=flask_key, SecretString=plain)
@@ -182,7 +192,9 @@ def test_a_non_json_secret_is_refused_before_anything_is_written(secrets_manager
     assert [s["Name"] for s in secrets_manager.list_secrets()["SecretList"]] == [flask_key]
 
 
-def test_a_secret_scheduled_for_deletion_is_reported(secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_secret_scheduled_for_deletion_is_reported(
+    secrets_manager: Any, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     db_key = LAYOUT["database"].key
     secrets_manager.create_secret(Name=db_key, SecretString="{}")
     secrets_manager.delete_secret(SecretId=db_key, RecoveryWindowInDays=7)
@@ -198,7 +210,9 @@ def test_unreachable_endpoint_is_one_line(aws_env: None, capsys: pytest.CaptureF
     assert "Traceback" not in err
 
 
-def test_missing_credentials_is_one_line(moto_endpoint: str, aws_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_credentials_is_one_line(
+    moto_endpoint: str, aws_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     code, _, err = run_bootstrap(moto_endpoint, capsys)
@@ -219,6 +233,8 @@ def test_every_layout_property_has_a_generator() -> None:
 
 
 def test_help_says_database_url_is_not_stored() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ops", "bootstrap", "--help"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ops", "bootstrap", "--help"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0
     assert "DATABASE_URL is NOT stored" in proc.stdout

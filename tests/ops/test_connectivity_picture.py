@@ -17,17 +17,27 @@ ENV = "staging"
 
 def workload(namespace: str, name: str, port: int, port_name: str = "http") -> DistObject:
     obj = {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace},
-        "spec": {"template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [
-            {"name": name, "image": "i:1", "ports": [{"name": port_name, "containerPort": port}]}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": name, "image": "i:1", "ports": [{"name": port_name, "containerPort": port}]}]},
+            }
+        },
     }
     return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
 
 
 def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> DistObject:
     types = [t for t, key in (("Ingress", "ingress"), ("Egress", "egress")) if key in spec]
-    obj = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": name, "namespace": namespace},
-           "spec": {"podSelector": selector, "policyTypes": types, **spec}}
+    obj = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"podSelector": selector, "policyTypes": types, **spec},
+    }
     return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
 
 
@@ -45,9 +55,20 @@ def edges(objects: list[DistObject]) -> dict[tuple[str, str], str]:
 
 def test_both_sides_must_allow_and_named_ports_resolve() -> None:
     objects = [
-        workload("a", "client", 9000), workload("b", "server", 8443, "https"),
-        policy("a", "client-out", {"matchLabels": {"app": "client"}}, egress=[{"to": [peer("b", "server")], "ports": [{"port": "https"}]}]),
-        policy("b", "server-in", {"matchLabels": {"app": "server"}}, ingress=[{"from": [peer("a", "client")], "ports": [{"protocol": "TCP", "port": 8443}]}]),
+        workload("a", "client", 9000),
+        workload("b", "server", 8443, "https"),
+        policy(
+            "a",
+            "client-out",
+            {"matchLabels": {"app": "client"}},
+            egress=[{"to": [peer("b", "server")], "ports": [{"port": "https"}]}],
+        ),
+        policy(
+            "b",
+            "server-in",
+            {"matchLabels": {"app": "server"}},
+            ingress=[{"from": [peer("a", "client")], "ports": [{"protocol": "TCP", "port": 8443}]}],
+        ),
         policy("b", "deny", {}, ingress=[], egress=[]),
     ]
     assert edges(objects) == {("a/client", "b/server"): "TCP 8443"}
@@ -55,7 +76,8 @@ def test_both_sides_must_allow_and_named_ports_resolve() -> None:
 
 def test_a_one_sided_rule_is_no_connection_but_a_note() -> None:
     objects = [
-        workload("a", "client", 9000), workload("b", "server", 8080),
+        workload("a", "client", 9000),
+        workload("b", "server", 8080),
         policy("a", "client-out", {"matchLabels": {"app": "client"}}, egress=[{"to": [peer("b", "server")]}]),
         policy("b", "server-in", {"matchLabels": {"app": "server"}}, ingress=[]),
         policy("a", "deny-in", {}, ingress=[]),
@@ -70,7 +92,8 @@ def test_namespace_and_pod_selectors_in_one_peer_are_anded() -> None:
     # The pod selector names `client`, which lives in namespace a, not c: nothing matches.
     and_peer = {**peer("c"), "podSelector": {"matchLabels": {"app": "client"}}}
     objects = [
-        workload("a", "client", 9000), workload("b", "server", 8080),
+        workload("a", "client", 9000),
+        workload("b", "server", 8080),
         policy("b", "server-in", {"matchLabels": {"app": "server"}}, ingress=[{"from": [and_peer], "ports": [{"port": 8080}]}]),
         policy("a", "out", {}, egress=[{}]),  # client may send anywhere
         policy("b", "deny-out", {}, egress=[]),
@@ -84,8 +107,10 @@ def test_namespace_and_pod_selectors_in_one_peer_are_anded() -> None:
 
 def test_unisolated_workloads_are_called_out() -> None:
     graph = analyse([workload("a", "open", 80)], "t")
-    assert graph.notes == ["a/open: no NetworkPolicy selects it for egress; it is open in that direction",
-                           "a/open: no NetworkPolicy selects it for ingress; it is open in that direction"]
+    assert graph.notes == [
+        "a/open: no NetworkPolicy selects it for egress; it is open in that direction",
+        "a/open: no NetworkPolicy selects it for ingress; it is open in that direction",
+    ]
 
 
 def test_port_labels() -> None:
@@ -100,7 +125,11 @@ def test_dist_staging_matches_the_connectivity_intent() -> None:
     by_title = {n.id: (n.title if not n.workload else n.id) for n in graph.nodes.values()}
     found = {(by_title[e.source], by_title[e.target]): e.label for e in graph.edges}
     ingress = env.cluster.ingress_controller_namespace
-    api, db, web = f"{names.BACKEND_NAMESPACE}/{names.FLASK_APP}", f"{names.BACKEND_NAMESPACE}/{names.DATABASE}", f"{names.FRONTEND_NAMESPACE}/{names.NGINX}"
+    api, db, web = (
+        f"{names.BACKEND_NAMESPACE}/{names.FLASK_APP}",
+        f"{names.BACKEND_NAMESPACE}/{names.DATABASE}",
+        f"{names.FRONTEND_NAMESPACE}/{names.NGINX}",
+    )
     dns = env.cluster.dns.namespace
     assert found == {
         (ingress, web): f"TCP {names.NGINX_PORT.number}",

@@ -25,10 +25,14 @@ def deployment(image: str, replicas: int = 1) -> dict[str, Any]:
         "metadata": {"name": "flask-app", "namespace": "backend", "labels": {"app.kubernetes.io/version": "stage-1"}},
         "spec": {
             "replicas": replicas,
-            "template": {"spec": {"containers": [
-                {"name": "flask-app", "image": image, "env": [{"name": "LOG_LEVEL", "value": "info"}]},
-                {"name": "sidecar", "image": "sidecar:1"},
-            ]}},
+            "template": {
+                "spec": {
+                    "containers": [
+                        {"name": "flask-app", "image": image, "env": [{"name": "LOG_LEVEL", "value": "info"}]},
+                        {"name": "sidecar", "image": "sidecar:1"},
+                    ]
+                }
+            },
         },
     }
 
@@ -38,8 +42,12 @@ def config_map(name: str, namespace: str, data: dict[str, str]) -> dict[str, Any
 
 
 def files_of(*entries: tuple[str, dict[str, Any]]) -> dict[PurePosixPath, str]:
-    return {PurePosixPath(f"{ENV}/{app}/{obj['kind'].lower()}_{obj['metadata']['namespace']}_{obj['metadata']['name']}.yaml"): to_yaml(obj)
-            for app, obj in entries}
+    return {
+        PurePosixPath(
+            f"{ENV}/{app}/{obj['kind'].lower()}_{obj['metadata']['namespace']}_{obj['metadata']['name']}.yaml"
+        ): to_yaml(obj)
+        for app, obj in entries
+    }
 
 
 COMMITTED = files_of(
@@ -51,9 +59,21 @@ COMMITTED = files_of(
 
 def git(repo: Path, *args: str) -> str:
     proc = subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=ops-test", "-c", "user.email=ops-test@example.invalid",
-         "-c", "commit.gpgsign=false", *args],
-        capture_output=True, text=True, check=True,
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=ops-test",
+            "-c",
+            "user.email=ops-test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return proc.stdout.strip()
 
@@ -95,7 +115,8 @@ def test_added_removed_and_changed_objects(tmp_path: Path) -> None:
     changed = next(c for c in report.changes if c.what == "Deployment backend/flask-app")
     assert changed.fields == [
         "spec.replicas: 1 -> 2",
-        "spec.template.spec.containers[name=flask-app].image: registry.example.internal/flask-api:stage-1 -> registry.example.internal/flask-api:stage-2",
+        "spec.template.spec.containers[name=flask-app].image: "
+        "registry.example.internal/flask-api:stage-1 -> registry.example.internal/flask-api:stage-2",
     ]
     text = format_report(report)
     assert "== backend: 1 added, 1 removed, 1 changed" in text
@@ -104,7 +125,9 @@ def test_added_removed_and_changed_objects(tmp_path: Path) -> None:
     assert text.endswith("4 change(s): dist/staging would change")
 
 
-def test_cli_exit_status_is_1_on_change_and_0_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_status_is_1_on_change_and_0_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = make_repo(tmp_path, COMMITTED)
     monkeypatch.setattr(ops_diff, "render_files", lambda env: rendered_with_changes())
     assert main(["diff", ENV, "--repo", str(repo)]) == 1
@@ -168,7 +191,10 @@ def test_unknown_environment_exits_2(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_field_diff_paths() -> None:
     old = {"metadata": {"annotations": {"argocd.argoproj.io/sync-wave": "0"}}, "spec": {"ports": [{"port": 80}], "gone": 1}}
-    new = {"metadata": {"annotations": {"argocd.argoproj.io/sync-wave": "1"}}, "spec": {"ports": [{"port": 80}, {"port": 443}], "new": "a b"}}
+    new = {
+        "metadata": {"annotations": {"argocd.argoproj.io/sync-wave": "1"}},
+        "spec": {"ports": [{"port": 80}, {"port": 443}], "new": "a b"},
+    }
     assert field_diff(old, new) == [
         'metadata.annotations["argocd.argoproj.io/sync-wave"]: 0 -> 1',
         'spec.ports[1]: (absent) -> {"port": 443}',

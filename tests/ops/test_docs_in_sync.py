@@ -9,8 +9,11 @@ from ops.config_reference import CONNECTIVITY_MD, CONNECTIVITY_SVG, REFERENCE_PA
 def test_generated_documents_are_committed_up_to_date() -> None:
     documents = generate()
     assert set(documents) == {REFERENCE_PATH, CONNECTIVITY_MD, CONNECTIVITY_SVG}
-    stale = [str(path.relative_to(REPO_ROOT)) for path, text in documents.items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        str(path.relative_to(REPO_ROOT))
+        for path, text in documents.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"stale generated documents {stale}: run `make docs` and commit them"
 
 

@@ -26,20 +26,29 @@ def test_a_missing_command_is_a_usage_error() -> None:
     assert proc.returncode == 2 and "required: COMMAND" in proc.stderr
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("bootstrap ENV=prod OPS_ARGS=--dry-run", "-m ops bootstrap prod --dry-run"),
-    ("validate", "-m ops validate staging"),
-    ("diff ENV=prod REF=HEAD~1", "-m ops diff prod HEAD~1"),
-    ("docs", "-m ops docs"),
-])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("bootstrap ENV=prod OPS_ARGS=--dry-run", "-m ops bootstrap prod --dry-run"),
+        ("validate", "-m ops validate staging"),
+        ("diff ENV=prod REF=HEAD~1", "-m ops diff prod HEAD~1"),
+        ("docs", "-m ops docs"),
+    ],
+)
 def test_make_targets(target: str, expected: str) -> None:
     proc = subprocess.run(["make", "-n", *target.split()], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert any(line.endswith(expected) or f"{expected} " in line for line in proc.stdout.splitlines()), proc.stdout
 
 
-def test_docs_check_reports_stale_documents_and_docs_rewrites_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = {"REFERENCE_PATH": tmp_path / "REF.md", "CONNECTIVITY_MD": tmp_path / "docs" / "c.md", "CONNECTIVITY_SVG": tmp_path / "docs" / "c.svg"}
+def test_docs_check_reports_stale_documents_and_docs_rewrites_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = {
+        "REFERENCE_PATH": tmp_path / "REF.md",
+        "CONNECTIVITY_MD": tmp_path / "docs" / "c.md",
+        "CONNECTIVITY_SVG": tmp_path / "docs" / "c.svg",
+    }
     for name, path in paths.items():
         monkeypatch.setattr(config_reference, name, path)
     assert main(["docs", "--check"]) == 1

@@ -31,8 +31,9 @@ OBJECTS = load_env_objects(DIST, ENV)
 HEALTH = health_target(OBJECTS)
 
 
-def write_kubeconfig(directory: Path, server: str, user: dict[str, Any] | None = None,
-                     cluster: dict[str, Any] | None = None) -> Path:
+def write_kubeconfig(
+    directory: Path, server: str, user: dict[str, Any] | None = None, cluster: dict[str, Any] | None = None
+) -> Path:
     config = {
         "apiVersion": "v1",
         "kind": "Config",
@@ -58,7 +59,9 @@ def table(out: str) -> list[tuple[str, str, str, str]]:
 
 @pytest.fixture
 def run_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    def run(cluster: FakeCluster, *extra: str, user: dict[str, Any] | None = None) -> tuple[int, list[tuple[str, str, str, str]], str, str]:
+    def run(
+        cluster: FakeCluster, *extra: str, user: dict[str, Any] | None = None
+    ) -> tuple[int, list[tuple[str, str, str, str]], str, str]:
         if "--ingress-address" not in extra:
             # Never resolve the real API host from a test: only loopback is used.
             extra = (*extra, "--ingress-address", f"127.0.0.1:{closed_port()}")
@@ -147,7 +150,12 @@ def test_external_secret_not_ready_shows_the_reason(run_validate: Any) -> None:
     ]
     code, rows, _, _ = run_validate(cluster)
     assert code == 1
-    assert ("FAIL", "ExternalSecret", f"{secret.namespace}/{secret.name}", "not Ready: could not get secret data from provider") in rows
+    assert (
+        "FAIL",
+        "ExternalSecret",
+        f"{secret.namespace}/{secret.name}",
+        "not Ready: could not get secret data from provider",
+    ) in rows
 
 
 def test_application_out_of_sync_and_missing_objects_fail(run_validate: Any) -> None:
@@ -171,8 +179,10 @@ def test_services_without_ready_endpoints_fail(run_validate: Any) -> None:
     code, rows, _, _ = run_validate(cluster)
     assert code == 1
     bad = {(r[1], r[2]): r[3] for r in failing(rows)}
-    assert bad == {("Service", f"backend/{names.FLASK_APP}"): "0 ready endpoint(s) of 1",
-                   ("Service", f"frontend/{names.NGINX}"): "0 ready endpoint(s) of 0"}
+    assert bad == {
+        ("Service", f"backend/{names.FLASK_APP}"): "0 ready endpoint(s) of 1",
+        ("Service", f"frontend/{names.NGINX}"): "0 ready endpoint(s) of 0",
+    }
 
 
 def test_unreachable_ingress_is_na_unless_required(run_validate: Any) -> None:
@@ -219,8 +229,14 @@ def test_exec_plugin_token(run_validate: Any, tmp_path: Path) -> None:
         "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', 'kind': 'ExecCredential',"
         " 'status': {'token': os.environ['TOKEN']}}))\n"
     )
-    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": sys.executable,
-                     "args": [str(plugin)], "env": [{"name": "TOKEN", "value": "from-plugin"}]}}
+    user = {
+        "exec": {
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "command": sys.executable,
+            "args": [str(plugin)],
+            "env": [{"name": "TOKEN", "value": "from-plugin"}],
+        }
+    }
     code, rows, _, err = run_validate(cluster, user=user)
     assert (code, err) == (0, "") and rows
 
@@ -243,16 +259,26 @@ def test_kubeconfig_errors_are_usage_errors(tmp_path: Path, capsys: pytest.Captu
 # --- TLS with client certificates ------------------------------------------------------------
 
 
-def _cert(subject: str, key: Any, issuer: tuple[x509.Name, Any] | None, *, ca: bool = False, server: bool = False) -> x509.Certificate:
+def _cert(
+    subject: str, key: Any, issuer: tuple[x509.Name, Any] | None, *, ca: bool = False, server: bool = False
+) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
     issuer_name, issuer_key = issuer or (name, key)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer_name).public_key(key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(hours=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if server:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -279,14 +305,20 @@ def test_tls_with_client_certificate_data(tmp_path: Path, capsys: pytest.Capture
         return base64.b64encode(data).decode()
 
     with serve(healthy(OBJECTS), tls) as url:
-        good = write_kubeconfig(tmp_path, url, {"client-certificate-data": b64(_pem(client_cert)), "client-key-data": b64(_pem(client_key))},
-                                {"certificate-authority-data": b64(_pem(ca))})
+        good = write_kubeconfig(
+            tmp_path,
+            url,
+            {"client-certificate-data": b64(_pem(client_cert)), "client-key-data": b64(_pem(client_key))},
+            {"certificate-authority-data": b64(_pem(ca))},
+        )
         code = main(["validate", ENV, "--kubeconfig", str(good), "--ingress-address", f"127.0.0.1:{closed_port()}"])
         out = capsys.readouterr().out
         assert code == 0, out
         assert "v1.35.4-fake" in out
         # Without the CA the server certificate is not trusted: exit 3, one line.
-        untrusted = write_kubeconfig(tmp_path, url, {"client-certificate-data": b64(_pem(client_cert)), "client-key-data": b64(_pem(client_key))})
+        untrusted = write_kubeconfig(
+            tmp_path, url, {"client-certificate-data": b64(_pem(client_cert)), "client-key-data": b64(_pem(client_key))}
+        )
         code = main(["validate", ENV, "--kubeconfig", str(untrusted), "--ingress-address", "127.0.0.1:1"])
         err = capsys.readouterr().err
         assert code == 3 and "TLS failed" in err and err.count("\n") == 1

@@ -23,7 +23,7 @@ from tests.ops.ops_helpers import closed_port
 from tests.tooling import missing_tool
 
 ENV = "staging"
-CRD_DIR = REPO_ROOT.parent / "shared" / "crds"
+CRD_DIR = REPO_ROOT / "crds"
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +52,25 @@ def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         report = sync(client, load_env(DIST / ENV))
         assert not report.errors(), "dist/staging did not apply:\n" + "\n".join(report.errors())
         kubeconfig = tmp_path_factory.mktemp("live") / "kubeconfig"
-        kubeconfig.write_text(yaml.safe_dump({
-            "apiVersion": "v1", "kind": "Config", "current-context": "live",
-            "clusters": [{"name": "live", "cluster": {"server": server.url, "certificate-authority": str(server.pki.ca_cert)}}],
-            "users": [{"name": "admin", "user": {"client-certificate": str(server.pki.admin_cert), "client-key": str(server.pki.admin_key)}}],
-            "contexts": [{"name": "live", "context": {"cluster": "live", "user": "admin"}}],
-        }))
+        kubeconfig.write_text(
+            yaml.safe_dump(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Config",
+                    "current-context": "live",
+                    "clusters": [
+                        {"name": "live", "cluster": {"server": server.url, "certificate-authority": str(server.pki.ca_cert)}}
+                    ],
+                    "users": [
+                        {
+                            "name": "admin",
+                            "user": {"client-certificate": str(server.pki.admin_cert), "client-key": str(server.pki.admin_key)},
+                        }
+                    ],
+                    "contexts": [{"name": "live", "context": {"cluster": "live", "user": "admin"}}],
+                }
+            )
+        )
         yield kubeconfig
     finally:
         planes.close()
@@ -65,9 +78,22 @@ def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_validate_reports_present_objects_and_absent_pods(live_kubeconfig: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "ops", "validate", ENV, "--kubeconfig", str(live_kubeconfig),
-         "--ingress-address", f"127.0.0.1:{closed_port()}"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "ops",
+            "validate",
+            ENV,
+            "--kubeconfig",
+            str(live_kubeconfig),
+            "--ingress-address",
+            f"127.0.0.1:{closed_port()}",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     print(proc.stdout)
     assert proc.returncode == 1, proc.stdout + proc.stderr

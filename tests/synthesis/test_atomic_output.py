@@ -158,8 +158,13 @@ def test_killed_synth_process_leaves_dist_old_or_new(tmp_path: Path):
     old = _tree(dist)
     staging = environments / "staging.yaml"
     staging.write_text(staging.read_text().replace("tag: stage-1", "tag: stage-2"))
-    subprocess.run([*command[:2], "--environments-dir", str(environments), "--dist", str(tmp_path / "want")],
-                   cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*command[:2], "--environments-dir", str(environments), "--dist", str(tmp_path / "want")],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     new = _tree(tmp_path / "want")
     assert old != new
 

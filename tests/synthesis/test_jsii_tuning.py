@@ -119,9 +119,7 @@ def test_python_subclass_of_a_struct_keeps_the_stock_path():
             return "computed"
 
     assert jsii_tuning._generated_struct_fields(Computed()) is None
-    assert jsii_tuning._generated_struct_fields(k8s.ObjectMeta(name="x")) == (
-        k8s.ObjectMeta.__jsii_name_mapping__, {"name": "x"}
-    )
+    assert jsii_tuning._generated_struct_fields(k8s.ObjectMeta(name="x")) == (k8s.ObjectMeta.__jsii_name_mapping__, {"name": "x"})
 
 
 def test_stock_jsii_renders_the_same_bytes(fresh_dist: Path, tmp_path: Path):
@@ -133,7 +131,11 @@ def test_stock_jsii_renders_the_same_bytes(fresh_dist: Path, tmp_path: Path):
 def test_opt_out_variable_keeps_stock_jsii():
     probe = "from synthesis import jsii_tuning as s; print(s.install(), s.is_installed())"
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", probe],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PATH": "/usr/bin:/bin", jsii_tuning.OPT_OUT_VARIABLE: "1"},
     )
     assert result.stdout.split() == ["False", "False"]

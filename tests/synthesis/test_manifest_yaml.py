@@ -10,9 +10,42 @@ import yaml
 from synthesis import manifest_yaml
 
 TRICKY_STRINGS = [
-    "yes", "no", "on", "off", "y", "n", "1", "1.0", "0x1f", "0o17", "+1", "1e3", ".inf", ".nan", "null", "~", "",
-    " leading", "trailing ", "a: b", "- x", "#c", "'q'", '"d"', "é ü 中", "\ttab", "true", "False", "2001-12-14",
-    "12:30", "<<", "=", "multi\nline\n", "multi\nno end", "trailing spaces \nline", "\n",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "1",
+    "1.0",
+    "0x1f",
+    "0o17",
+    "+1",
+    "1e3",
+    ".inf",
+    ".nan",
+    "null",
+    "~",
+    "",
+    " leading",
+    "trailing ",
+    "a: b",
+    "- x",
+    "#c",
+    "'q'",
+    '"d"',
+    "é ü 中",
+    "\ttab",
+    "true",
+    "False",
+    "2001-12-14",
+    "12:30",
+    "<<",
+    "=",
+    "multi\nline\n",
+    "multi\nno end",
+    "trailing spaces \nline",
+    "\n",
 ]
 
 
@@ -24,8 +57,15 @@ _StockDumper.add_representer(str, manifest_yaml._represent_str)
 
 
 def stock_yaml(document: object) -> str:
-    return yaml.dump(document, Dumper=_StockDumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=4096, explicit_start=True)
+    return yaml.dump(
+        document,
+        Dumper=_StockDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=4096,
+        explicit_start=True,
+    )
 
 
 def tricky_document() -> dict:

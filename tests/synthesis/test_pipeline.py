@@ -16,14 +16,21 @@ from synthesis.layout import LayoutError
 
 def objects(app: str, count: int) -> list[dict]:
     return [
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"{app}-{i}", "namespace": app},
-         "data": {"index": str(i), "text": "two\nlines\n"}}
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": f"{app}-{i}", "namespace": app},
+            "data": {"index": str(i), "text": "two\nlines\n"},
+        }
         for i in range(count)
     ]
 
 
-RENDERED = [("staging", "backend", objects("backend", 5)), ("staging", "frontend", objects("frontend", 3)),
-            ("prod", "backend", objects("backend", 4))]
+RENDERED = [
+    ("staging", "backend", objects("backend", 5)),
+    ("staging", "frontend", objects("frontend", 3)),
+    ("prod", "backend", objects("backend", 4)),
+]
 KEEP = {PurePosixPath("other/app/configmap_x_y.yaml"): "kept\n"}
 OLD = {PurePosixPath("old/app/file.yaml"): "old\n"}
 

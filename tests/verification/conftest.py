@@ -39,14 +39,12 @@ def nca_bin() -> Path:
 
 
 @pytest.fixture(scope="session")
-def checkov_report(env: Path, env_manifests: list[Manifest], checkov_bin: Path
-                   ) -> checkov_check.CheckovReport:
+def checkov_report(env: Path, env_manifests: list[Manifest], checkov_bin: Path) -> checkov_check.CheckovReport:
     return checkov_check.run(env, env_manifests, checkov_bin)
 
 
 @pytest.fixture(scope="session")
-def connectivity_report(env: Path, env_manifests: list[Manifest], nca_bin: Path
-                        ) -> connectivity.ConnectivityReport:
+def connectivity_report(env: Path, env_manifests: list[Manifest], nca_bin: Path) -> connectivity.ConnectivityReport:
     return connectivity.check(env.name, env_manifests, nca_bin)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -31,7 +32,7 @@ class FixtureEnv:
     path: Path
 
     @classmethod
-    def copy_of_baseline(cls, target: Path) -> "FixtureEnv":
+    def copy_of_baseline(cls, target: Path) -> FixtureEnv:
         shutil.copytree(BASELINE, target)
         return cls(target)
 

@@ -12,8 +12,7 @@ from verify.manifests import load_env
 
 def test_dist_passes_checkov(checkov_report: checkov_check.CheckovReport) -> None:
     assert checkov_report.passed > 0
-    assert checkov_report.failed == 0 and not checkov_report.findings, \
-        show(checkov_report.findings)
+    assert checkov_report.failed == 0 and not checkov_report.findings, show(checkov_report.findings)
 
 
 def test_dist_skips_are_the_pinned_ones() -> None:
@@ -45,8 +44,9 @@ def test_root_container_fails(fixture_env: FixtureEnv, checkov_bin: Path) -> Non
     report = checkov_check.run(fixture_env.path, fixture_env.manifests(), checkov_bin)
     failed = {(f.rule, f.obj) for f in report.findings}
     # CKV_K8S_23: root containers admitted; CKV_K8S_40: low UID.
-    assert failed == {("CKV_K8S_23", "Deployment.backend.flask-app"),
-                      ("CKV_K8S_40", "Deployment.backend.flask-app")}, show(report.findings)
+    assert failed == {("CKV_K8S_23", "Deployment.backend.flask-app"), ("CKV_K8S_40", "Deployment.backend.flask-app")}, show(
+        report.findings
+    )
 
 
 def test_unpinned_skip_is_reported() -> None:
@@ -56,18 +56,20 @@ def test_unpinned_skip_is_reported() -> None:
 
 
 def test_skip_without_reason_is_reported(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "Deployment", "flask-app")["metadata"].update(
-        annotations={"checkov.io/skip1": "CKV_K8S_40"}))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "Deployment", "flask-app")["metadata"].update(annotations={"checkov.io/skip1": "CKV_K8S_40"}),
+    )
     found = checkov_check.skip_annotations(fixture_env.manifests())
     assert found == [Skip("CKV_K8S_40", "Deployment backend/flask-app", "")]
     assert any("no reason" in p for p in checkov_check.skip_problems(found, found))
 
 
 def test_workload_that_checkov_did_not_scan_is_reported(fixture_env: FixtureEnv) -> None:
-    empty = {"check_type": "kubernetes", "summary": {"passed": 0, "failed": 0, "skipped": 0},
-             "results": {}}
+    empty = {"check_type": "kubernetes", "summary": {"passed": 0, "failed": 0, "skipped": 0}, "results": {}}
     report = checkov_check.parse(empty, fixture_env.manifests())
     assert {f.obj for f in report.findings if f.rule == "not-scanned"} == {
-        "Deployment backend/flask-app", "StatefulSet backend/flask-app-db",
-        "Deployment frontend/nginx-front"}
+        "Deployment backend/flask-app",
+        "StatefulSet backend/flask-app-db",
+        "Deployment frontend/nginx-front",
+    }

@@ -10,16 +10,27 @@ from tests.verification.helpers import FixtureEnv, find
 from verify.manifests import REPO_ROOT
 
 
-def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, checkov_bin: Path,
-                                                      nca_bin: Path) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "Service", "flask-app")["spec"]["ports"][0].update(targetPort=8000))
+def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, checkov_bin: Path, nca_bin: Path) -> None:
+    fixture_env.edit(
+        "backend/flask-app.yaml", lambda docs: find(docs, "Service", "flask-app")["spec"]["ports"][0].update(targetPort=8000)
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "verify", "--no-repo-scan", str(fixture_env.path)],
-        capture_output=True, text=True, cwd=REPO_ROOT, timeout=600)
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=600,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    for section in ("schemas ", "crossrefs ", "yamllint ", "secrets ", "checkov 3.",
-                    "connectivity ", "forbids queries: backend-to-frontend"):
+    for section in (
+        "schemas ",
+        "crossrefs ",
+        "yamllint ",
+        "secrets ",
+        "checkov 3.",
+        "connectivity ",
+        "forbids queries: backend-to-frontend",
+    ):
         assert section in proc.stdout, proc.stdout
     assert "[crossref] service-target-port Service backend/flask-app" in proc.stdout
     assert "1 findings in total" in proc.stdout

@@ -10,8 +10,7 @@ from tests.verification.helpers import FixtureEnv, show
 from verify import connectivity
 
 
-def test_dist_connectivity_is_the_intent(
-        connectivity_report: connectivity.ConnectivityReport) -> None:
+def test_dist_connectivity_is_the_intent(connectivity_report: connectivity.ConnectivityReport) -> None:
     assert connectivity_report.edges, "NCA reported no edge at all"
     assert not connectivity_report.findings, show(connectivity_report.findings)
 
@@ -33,8 +32,12 @@ def test_golden_states_every_edge_of_the_brief() -> None:
 
 def test_every_brief_query_is_present() -> None:
     queries = {p.stem for p in (connectivity.GOLDEN / "forbids").glob("*.yaml")}
-    assert queries == {"frontend-to-database", "database-to-anything-but-dns",
-                       "backend-to-frontend", "outside-sources-but-ingress-controller"}
+    assert queries == {
+        "frontend-to-database",
+        "database-to-anything-but-dns",
+        "backend-to-frontend",
+        "outside-sources-but-ingress-controller",
+    }
 
 
 # --- the check can fail ------------------------------------------------------------------
@@ -96,24 +99,32 @@ def test_extra_network_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> Non
     fixture_env.add("backend/extra-edge.yaml", EXTRA_EDGE)
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
     assert sorted((f.rule, f.message) for f in report.findings) == [
-        ("extra-edge", "allowed but not intended: frontend/nginx-front[Deployment] => "
-                       "backend/flask-app-db[StatefulSet] : {protocols:TCP,dst_ports:3306}"),
-        ("forbids:frontend-to-database",
-         "src: ['frontend/nginx-front-1'], dst: ['backend/flask-app-db-1'], "
-         "conn: {'protocols': 'TCP', 'dst_ports': '3306'}"),
+        (
+            "extra-edge",
+            "allowed but not intended: frontend/nginx-front[Deployment] => "
+            "backend/flask-app-db[StatefulSet] : {protocols:TCP,dst_ports:3306}",
+        ),
+        (
+            "forbids:frontend-to-database",
+            "src: ['frontend/nginx-front-1'], dst: ['backend/flask-app-db-1'], conn: {'protocols': 'TCP', 'dst_ports': '3306'}",
+        ),
     ], show(report.findings)
 
 
 def test_missing_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
     def drop_dns(docs: list[dict]) -> None:
-        docs[:] = [d for d in docs if not (d["metadata"]["name"] == "allow-dns-egress"
-                                           and d["metadata"]["namespace"] == "frontend")]
+        docs[:] = [
+            d for d in docs if not (d["metadata"]["name"] == "allow-dns-egress" and d["metadata"]["namespace"] == "frontend")
+        ]
 
     fixture_env.edit("platform/network-policies.yaml", drop_dns)
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
     assert [(f.rule, f.message) for f in report.findings] == [
-        ("missing-edge", "intended but denied: frontend/nginx-front[Deployment] => "
-                         "kube-system/coredns[Pod] : {protocols:TCP, UDP,dst_ports:53}")
+        (
+            "missing-edge",
+            "intended but denied: frontend/nginx-front[Deployment] => "
+            "kube-system/coredns[Pod] : {protocols:TCP, UDP,dst_ports:53}",
+        )
     ], show(report.findings)
 
 

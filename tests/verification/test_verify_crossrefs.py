@@ -34,59 +34,68 @@ def _flask(docs: list[dict]) -> dict:
 def test_dangling_secret_reference_fails(fixture_env: FixtureEnv) -> None:
     # The seed's bug: the app read a Secret named after a database that does not exist.
     dangling = "flask-backend-db-credentials"
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["volumes"][1]["secret"]
-                     .update({"secretName": dangling}))
+    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["volumes"][1]["secret"].update({"secretName": dangling}))
     assert _rules(fixture_env) == [("ref-secret", "Deployment backend/flask-app")]
 
 
 def test_missing_secret_key_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["volumes"][1]["secret"]
-                     ["items"][0].update(key="DB_PASS"))
+    fixture_env.edit(
+        "backend/flask-app.yaml", lambda docs: _flask(docs)["volumes"][1]["secret"]["items"][0].update(key="DB_PASS")
+    )
     assert _rules(fixture_env) == [("ref-key", "Deployment backend/flask-app")]
 
 
 def test_missing_configmap_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["containers"][0]
-                     ["envFrom"][0]["configMapRef"].update(name="flask-config"))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: _flask(docs)["containers"][0]["envFrom"][0]["configMapRef"].update(name="flask-config"),
+    )
     assert _rules(fixture_env) == [("ref-configmap", "Deployment backend/flask-app")]
 
 
 def test_missing_service_account_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml",
-                     lambda docs: _flask(docs).update(serviceAccountName="flask"))
+    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs).update(serviceAccountName="flask"))
     assert _rules(fixture_env) == [("ref-serviceaccount", "Deployment backend/flask-app")]
 
 
 def test_service_target_port_that_no_container_opens_fails(fixture_env: FixtureEnv) -> None:
     # The seed's bug: container port 8000 while gunicorn listens on 5000.
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(docs, "Service", "flask-app")
-                     ["spec"]["ports"][0].update(targetPort=8000))
+    fixture_env.edit(
+        "backend/flask-app.yaml", lambda docs: find(docs, "Service", "flask-app")["spec"]["ports"][0].update(targetPort=8000)
+    )
     assert _rules(fixture_env) == [("service-target-port", "Service backend/flask-app")]
 
 
 def test_service_selector_that_matches_nothing_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(docs, "Service", "flask-app")
-                     ["spec"].update(selector={"app.kubernetes.io/name": "flask-backend"}))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "Service", "flask-app")["spec"].update(selector={"app.kubernetes.io/name": "flask-backend"}),
+    )
     assert _rules(fixture_env) == [("service-selector", "Service backend/flask-app")]
 
 
 def test_probe_on_undeclared_port_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["containers"][0]
-                     ["livenessProbe"]["httpGet"].update(port=8000))
+    fixture_env.edit(
+        "backend/flask-app.yaml", lambda docs: _flask(docs)["containers"][0]["livenessProbe"]["httpGet"].update(port=8000)
+    )
     assert _rules(fixture_env) == [("probe-port", "Deployment backend/flask-app")]
 
 
 def test_network_policy_on_service_port_fails(fixture_env: FixtureEnv) -> None:
     # NetworkPolicies see pod ports: 8000 is the Service port, the pod listens on 5000.
-    fixture_env.edit("frontend/nginx-front.yaml", lambda docs: find(
-        docs, "NetworkPolicy", "nginx-front")["spec"]["egress"][0]["ports"][0].update(port=8000))
+    fixture_env.edit(
+        "frontend/nginx-front.yaml",
+        lambda docs: find(docs, "NetworkPolicy", "nginx-front")["spec"]["egress"][0]["ports"][0].update(port=8000),
+    )
     assert _rules(fixture_env) == [("netpol-port", "NetworkPolicy frontend/nginx-front")]
 
 
 def test_network_policy_port_without_number_fails(fixture_env: FixtureEnv) -> None:
     # A port entry with only a protocol opens every port of that protocol.
-    fixture_env.edit("frontend/nginx-front.yaml", lambda docs: find(
-        docs, "NetworkPolicy", "nginx-front")["spec"]["ingress"][0]["ports"][0].pop("port"))
+    fixture_env.edit(
+        "frontend/nginx-front.yaml",
+        lambda docs: find(docs, "NetworkPolicy", "nginx-front")["spec"]["ingress"][0]["ports"][0].pop("port"),
+    )
     assert _rules(fixture_env) == [("netpol-port", "NetworkPolicy frontend/nginx-front")]
 
 
@@ -94,8 +103,7 @@ def test_nginx_upstream_that_is_no_service_fails(fixture_env: FixtureEnv) -> Non
     # The seed's bug: nginx proxied to a name the Service did not have.
     def rename(docs: list[dict]) -> None:
         cm = find(docs, "ConfigMap", "nginx-front")
-        cm["data"]["nginx.conf"] = cm["data"]["nginx.conf"].replace(
-            "flask-app.backend", "flask-backend-flask-app.backend")
+        cm["data"]["nginx.conf"] = cm["data"]["nginx.conf"].replace("flask-app.backend", "flask-backend-flask-app.backend")
 
     fixture_env.edit("frontend/nginx-front.yaml", rename)
     assert _rules(fixture_env) == [("nginx-upstream", "ConfigMap frontend/nginx-front")]
@@ -111,16 +119,22 @@ def test_nginx_upstream_on_pod_port_fails(fixture_env: FixtureEnv) -> None:
 
 
 def test_database_host_that_is_no_service_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ConfigMap", "flask-app-config")["data"].update(
-        DB_HOST="flask-backend-db.backend.svc.cluster.local"))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ConfigMap", "flask-app-config")["data"].update(
+            DB_HOST="flask-backend-db.backend.svc.cluster.local"
+        ),
+    )
     assert _rules(fixture_env) == [("service-dns-name", "ConfigMap backend/flask-app-config")]
 
 
 def test_ingress_backend_port_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("frontend/nginx-front.yaml", lambda docs: find(
-        docs, "Ingress", "nginx-front")["spec"]["rules"][0]["http"]["paths"][0]["backend"]
-        ["service"].update(port={"number": 8080}))
+    fixture_env.edit(
+        "frontend/nginx-front.yaml",
+        lambda docs: find(docs, "Ingress", "nginx-front")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(
+            port={"number": 8080}
+        ),
+    )
     assert _rules(fixture_env) == [("ingress-backend", "Ingress frontend/nginx-front")]
 
 
@@ -152,15 +166,15 @@ subjects:
 """
 
 
-@pytest.mark.parametrize(("old", "new", "rule", "obj"), [
-    ("  kind: Role\n  name: flask-app\n", "  kind: Role\n  name: flask\n",
-     "rbac-role", "RoleBinding backend/flask-app"),
-    ("    name: flask-app\n    namespace", "    name: flask\n    namespace",
-     "rbac-subject", "RoleBinding backend/flask-app"),
-    ("[flask-app-config]", "[flask-config]", "rbac-resource-name", "Role backend/flask-app"),
-])
-def test_rbac_reference_fails(fixture_env: FixtureEnv, old: str, new: str, rule: str,
-                              obj: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "obj"),
+    [
+        ("  kind: Role\n  name: flask-app\n", "  kind: Role\n  name: flask\n", "rbac-role", "RoleBinding backend/flask-app"),
+        ("    name: flask-app\n    namespace", "    name: flask\n    namespace", "rbac-subject", "RoleBinding backend/flask-app"),
+        ("[flask-app-config]", "[flask-config]", "rbac-resource-name", "Role backend/flask-app"),
+    ],
+)
+def test_rbac_reference_fails(fixture_env: FixtureEnv, old: str, new: str, rule: str, obj: str) -> None:
     fixture_env.add("backend/rbac.yaml", RBAC)
     assert _rules(fixture_env) == []
     fixture_env.add("backend/rbac.yaml", RBAC.replace(old, new))
@@ -190,16 +204,21 @@ def test_pdb_that_blocks_drains_fails(fixture_env: FixtureEnv) -> None:
 
 
 def test_hashed_name_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ConfigMap", "flask-app-config")["metadata"].update(name="flask-app-config-c8f3a2b1"))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ConfigMap", "flask-app-config")["metadata"].update(name="flask-app-config-c8f3a2b1"),
+    )
     assert ("name-hash", "ConfigMap backend/flask-app-config-c8f3a2b1") in _rules(fixture_env)
 
 
 def test_second_owner_of_a_secret_fails(fixture_env: FixtureEnv) -> None:
     # The seed's bug: a chart Secret and an ExternalSecret target with the same name.
-    fixture_env.add("backend/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n"
-                    "  name: flask-app-db-credentials\n  namespace: backend\n"
-                    "stringData:\n  DB_PASSWORD: changeme\n")
+    fixture_env.add(
+        "backend/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n"
+        "  name: flask-app-db-credentials\n  namespace: backend\n"
+        "stringData:\n  DB_PASSWORD: changeme\n",
+    )
     assert _rules(fixture_env) == [
         ("secret-owner", "Secret backend/flask-app-db-credentials"),
         ("secret-value", "Secret backend/flask-app-db-credentials"),
@@ -212,26 +231,33 @@ def test_missing_secret_store_fails(fixture_env: FixtureEnv) -> None:
 
 
 def test_mount_of_undeclared_volume_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["containers"][0]
-                     ["volumeMounts"][0].update(name="scratch"))
+    fixture_env.edit(
+        "backend/flask-app.yaml", lambda docs: _flask(docs)["containers"][0]["volumeMounts"][0].update(name="scratch")
+    )
     assert _rules(fixture_env) == [("ref-volume", "Deployment backend/flask-app")]
 
 
 def test_missing_pvc_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: _flask(docs)["volumes"][0].update(
-        {"emptyDir": None, "persistentVolumeClaim": {"claimName": "flask-data"}}))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: _flask(docs)["volumes"][0].update({"emptyDir": None, "persistentVolumeClaim": {"claimName": "flask-data"}}),
+    )
     assert _rules(fixture_env) == [("ref-pvc", "Deployment backend/flask-app")]
 
 
 def test_workload_selector_that_misses_its_pods_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(docs, "Deployment", "flask-app")
-                     ["spec"]["selector"]["matchLabels"].update({"tier": "api"}))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "Deployment", "flask-app")["spec"]["selector"]["matchLabels"].update({"tier": "api"}),
+    )
     assert ("workload-selector", "Deployment backend/flask-app") in _rules(fixture_env)
 
 
 def test_statefulset_service_name_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app-db.yaml", lambda docs: find(
-        docs, "StatefulSet", "flask-app-db")["spec"].update(serviceName="flask-backend-db"))
+    fixture_env.edit(
+        "backend/flask-app-db.yaml",
+        lambda docs: find(docs, "StatefulSet", "flask-app-db")["spec"].update(serviceName="flask-backend-db"),
+    )
     assert _rules(fixture_env) == [("ref-service", "StatefulSet backend/flask-app-db")]
 
 
@@ -242,16 +268,19 @@ def test_network_policy_selectors_that_select_nothing_fail(fixture_env: FixtureE
         spec["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] = "api"
 
     fixture_env.edit("backend/flask-app-db.yaml", miss)
-    assert _rules(fixture_env) == [("netpol-peer", "NetworkPolicy backend/flask-app-db"),
-                                   ("netpol-selector", "NetworkPolicy backend/flask-app-db")]
+    assert _rules(fixture_env) == [
+        ("netpol-peer", "NetworkPolicy backend/flask-app-db"),
+        ("netpol-selector", "NetworkPolicy backend/flask-app-db"),
+    ]
 
 
 def test_construct_path_label_in_selector_fails(fixture_env: FixtureEnv) -> None:
     def label(docs: list[dict]) -> None:
         svc = find(docs, "Service", "flask-app")
         svc["spec"]["selector"]["cdk8s.io/metadata.addr"] = "backend-flask-app-c8a1b2c3"
-        find(docs, "Deployment", "flask-app")["spec"]["template"]["metadata"]["labels"][
-            "cdk8s.io/metadata.addr"] = "backend-flask-app-c8a1b2c3"
+        find(docs, "Deployment", "flask-app")["spec"]["template"]["metadata"]["labels"]["cdk8s.io/metadata.addr"] = (
+            "backend-flask-app-c8a1b2c3"
+        )
 
     fixture_env.edit("backend/flask-app.yaml", label)
     assert _rules(fixture_env) == [("selector-construct-label", "Service backend/flask-app")]
@@ -332,9 +361,10 @@ spec:
 def test_argocd_application_references_fail(fixture_env: FixtureEnv) -> None:
     # Paths are relative to the repository root, two levels above an environment (dist/<env>).
     here = fixture_env.path
-    fixture_env.add("backend/app.yaml", APPLICATION.format(
-        project="default", path=f"{here.parent.name}/{here.name}/backend"))
+    fixture_env.add("backend/app.yaml", APPLICATION.format(project="default", path=f"{here.parent.name}/{here.name}/backend"))
     assert _rules(fixture_env) == []
     fixture_env.add("backend/app.yaml", APPLICATION.format(project="flask", path="dist/x/backend"))
-    assert _rules(fixture_env) == [("argocd-path", "Application argocd/backend"),
-                                   ("argocd-project", "Application argocd/backend")]
+    assert _rules(fixture_env) == [
+        ("argocd-path", "Application argocd/backend"),
+        ("argocd-project", "Application argocd/backend"),
+    ]

@@ -9,7 +9,7 @@ from packaging.version import Version
 
 from tests.verification.helpers import ENVS, FixtureEnv, find, show
 from verify import schemas
-from verify.manifests import Manifest, shared_crd_dir
+from verify.manifests import Manifest, crd_dir
 
 
 def test_dist_has_environments() -> None:
@@ -17,7 +17,7 @@ def test_dist_has_environments() -> None:
 
 
 def test_pinned_crds_are_found() -> None:
-    catalog = schemas.CrdCatalog.load(shared_crd_dir())
+    catalog = schemas.CrdCatalog.load(crd_dir())
     assert ("external-secrets.io/v1", "ExternalSecret") in catalog.served
     assert ("argoproj.io/v1alpha1", "Application") in catalog.served
 
@@ -31,7 +31,7 @@ def test_minors_run_from_1_27_to_the_newest_shipped() -> None:
 
 
 def test_dist_validates(env: Path, env_manifests: list[Manifest]) -> None:
-    report = schemas.check(env_manifests, shared_crd_dir())
+    report = schemas.check(env_manifests, crd_dir())
     assert report.builtin and report.custom, "expected built-in objects and custom resources"
     assert not report.findings, show(report.findings)
 
@@ -40,7 +40,7 @@ def test_dist_validates(env: Path, env_manifests: list[Manifest]) -> None:
 
 
 def _findings(fixture_env: FixtureEnv) -> list:
-    return schemas.check(fixture_env.manifests(), shared_crd_dir()).findings
+    return schemas.check(fixture_env.manifests(), crd_dir()).findings
 
 
 def test_baseline_validates(fixture_env: FixtureEnv) -> None:
@@ -55,8 +55,7 @@ def test_typo_field_in_builtin_object_fails_in_every_minor(fixture_env: FixtureE
     fixture_env.edit("backend/flask-app.yaml", typo)
     findings = _findings(fixture_env)
     assert {f.rule for f in findings} == {f"k8s-{m}" for m in schemas.kubernetes_minors()}
-    assert all(f.obj == "Deployment backend/flask-app" and "imagePullPolicyy" in f.message
-               for f in findings), show(findings)
+    assert all(f.obj == "Deployment backend/flask-app" and "imagePullPolicyy" in f.message for f in findings), show(findings)
 
 
 def test_typo_field_in_custom_resource_fails(fixture_env: FixtureEnv) -> None:
@@ -66,43 +65,43 @@ def test_typo_field_in_custom_resource_fails(fixture_env: FixtureEnv) -> None:
 
     fixture_env.edit("backend/flask-app.yaml", typo)
     findings = _findings(fixture_env)
-    assert [(f.rule, f.obj) for f in findings] == [
-        ("crd", "ExternalSecret backend/flask-app-db-credentials")], show(findings)
+    assert [(f.rule, f.obj) for f in findings] == [("crd", "ExternalSecret backend/flask-app-db-credentials")], show(findings)
     assert "refreshIntervall" in findings[0].message
 
 
 def test_typo_in_custom_resource_metadata_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("platform/secret-store.yaml",
-                     lambda docs: docs[0]["metadata"].update(lables={"a": "b"}))
+    fixture_env.edit("platform/secret-store.yaml", lambda docs: docs[0]["metadata"].update(lables={"a": "b"}))
     findings = _findings(fixture_env)
     assert len(findings) == 1 and "lables" in findings[0].message, show(findings)
 
 
 def test_unserved_crd_version_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ExternalSecret", "flask-app-db-credentials").update(
-        apiVersion="external-secrets.io/v1beta1"))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ExternalSecret", "flask-app-db-credentials").update(apiVersion="external-secrets.io/v1beta1"),
+    )
     findings = _findings(fixture_env)
     assert len(findings) == 1 and "not served" in findings[0].message, show(findings)
 
 
 def test_resource_without_any_schema_fails(fixture_env: FixtureEnv) -> None:
-    fixture_env.add("backend/unknown.yaml",
-                    "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n")
+    fixture_env.add("backend/unknown.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n")
     findings = _findings(fixture_env)
     assert findings and all(f.obj == "Widget w" for f in findings), show(findings)
 
 
 def test_structural_schema_rules() -> None:
-    schema = schemas.structural({
-        "type": "object",
-        "properties": {
-            "closed": {"type": "object", "properties": {"a": {"type": "string"}}},
-            "open": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-            "map": {"type": "object", "additionalProperties": {"type": "string"}},
-            "maybe": {"type": "string", "nullable": True},
-        },
-    })
+    schema = schemas.structural(
+        {
+            "type": "object",
+            "properties": {
+                "closed": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "open": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                "map": {"type": "object", "additionalProperties": {"type": "string"}},
+                "maybe": {"type": "string", "nullable": True},
+            },
+        }
+    )
     assert schema["additionalProperties"] is False
     assert schema["properties"]["closed"]["additionalProperties"] is False
     assert "additionalProperties" not in schema["properties"]["open"]

@@ -44,24 +44,32 @@ def test_baseline_passes(fixture_env: FixtureEnv) -> None:
 
 
 def test_planted_private_key_is_found(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ConfigMap", "flask-app-config")["data"].update({"tls.key": _private_key()}))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ConfigMap", "flask-app-config")["data"].update({"tls.key": _private_key()}),
+    )
     findings = secrets_scan.scan(yaml_files(fixture_env.path))
     assert [f.rule for f in findings] == ["Private Key"], show(findings)
     assert findings[0].obj.startswith(str(fixture_env.path / "backend" / "flask-app.yaml"))
 
 
 def test_planted_access_key_is_found_even_in_a_reference_field(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ExternalSecret", "flask-app-db-credentials")["spec"]["data"][0].update(
-        secretKey=_access_key_id()))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ExternalSecret", "flask-app-db-credentials")["spec"]["data"][0].update(
+            secretKey=_access_key_id()
+        ),
+    )
     findings = secrets_scan.scan(yaml_files(fixture_env.path))
     assert "AWS Access Key" in {f.rule for f in findings}, show(findings)
 
 
 def test_planted_password_is_found(fixture_env: FixtureEnv) -> None:
-    fixture_env.edit("backend/flask-app.yaml", lambda docs: find(
-        docs, "ConfigMap", "flask-app-config")["data"].update(
-        DB_PASSWORD="".join(random.choices(string.ascii_letters + string.digits, k=20))))
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ConfigMap", "flask-app-config")["data"].update(
+            DB_PASSWORD="".join(random.choices(string.ascii_letters + string.digits, k=20))
+        ),
+    )
     findings = secrets_scan.scan(yaml_files(fixture_env.path))
     assert [f.rule for f in findings] == ["Secret Keyword"], show(findings)
