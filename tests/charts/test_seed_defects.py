@@ -1,4 +1,4 @@
-"""The Helm setup's defects (brief §9), each shown impossible: not just absent from today's values."""
+"""The Helm setup's defects (docs/defects.md), each shown impossible: not just absent from today's values."""
 
 from __future__ import annotations
 
