@@ -44,7 +44,12 @@ APPLICATIONS = {
     names.BACKEND_APP: (names.BACKEND_NAMESPACE, 1),
     names.FRONTEND_APP: (names.FRONTEND_NAMESPACE, 2),
 }
-CLUSTER_KINDS = (("", "Namespace"), ("external-secrets.io", "ClusterSecretStore"))
+CLUSTER_KINDS = (
+    ("", "Namespace"),
+    ("external-secrets.io", "ClusterSecretStore"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+)
 ARGOCD_KINDS = (("argoproj.io", "Application"), ("argoproj.io", "AppProject"))
 
 

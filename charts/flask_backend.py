@@ -12,6 +12,7 @@ from cdk8s_plus_27 import k8s
 
 from charts import names, secret_layout
 from charts.exposure import expose
+from charts.metrics import scrape
 from config.model import Environment
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import MicrosegmentedService
@@ -116,6 +117,9 @@ class FlaskBackend(Chart):
             "DEBUG": "true" if cfg.debug else "false",
             "LOG_LEVEL": cfg.log_level,
             "BACKEND_PORT": str(names.FLASK_PORT.number),
+            # The app contract: Prometheus metrics on their own port, never on BACKEND_PORT.
+            "METRICS_PORT": str(names.FLASK_METRICS_PORT.number),
+            "METRICS_PATH": names.METRICS_PATH,
             "GUNICORN_WORKERS": str(cfg.gunicorn_workers),
             "GUNICORN_TIMEOUT": str(cfg.gunicorn_timeout_seconds),
             "CORS_ORIGINS": ",".join(cfg.cors_origins),
@@ -138,7 +142,7 @@ class FlaskBackend(Chart):
             component="api",
             image=cfg.image.reference,
             version=cfg.image.tag,
-            ports=[names.FLASK_PORT],
+            ports=[names.FLASK_PORT, names.FLASK_METRICS_PORT],
             # The bind address comes from the same port object as the Service and the probes.
             args=[
                 "gunicorn",
@@ -173,4 +177,5 @@ class FlaskBackend(Chart):
         for rule in cfg.egress_allow:
             self.api_service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
 
+        self.metrics_service = scrape(self, monitoring=env.monitoring, workload=self.api, port=names.FLASK_METRICS_PORT.name)
         expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)

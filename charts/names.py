@@ -23,6 +23,9 @@ FLASK_APP = "flask-app"
 FLASK_PORT = ContainerPort(name="http", number=5000)  # gunicorn binds here (defect 1)
 FLASK_SERVICE_PORT = 8000
 FLASK_UID = 1000
+# The app serves Prometheus metrics here, never on FLASK_PORT (app contract, docs/operations.md).
+FLASK_METRICS_PORT = ContainerPort(name="metrics", number=9200)
+METRICS_PATH = "/metrics"
 
 DATABASE = "flask-app-db"  # the MySQL StatefulSet and its client Service (defect 2)
 DATABASE_PORT = 3306
@@ -31,6 +34,16 @@ NGINX = "nginx-front"
 NGINX_PORT = ContainerPort(name="http", number=8080)  # unprivileged: never 80 (defect 5)
 NGINX_SERVICE_PORT = 80
 NGINX_UID = 101
+# The exporter sidecar serves nginx's metrics here; it reads stub_status from a loopback-only
+# listener that no Service, Ingress or NetworkPolicy can reach.
+NGINX_EXPORTER = "nginx-exporter"
+NGINX_METRICS_PORT = ContainerPort(name="metrics", number=9113)
+NGINX_STATUS_PORT = 8081
+
+# Monitoring and admission objects.
+METRICS_SERVICE_SUFFIX = "-metrics"  # a Service of the metrics port only; no route points at it
+ALERT_RULES = "flask-platform-alerts"
+DATABASE_BACKUP_CRONJOB = "flask-app-db-backup"
 
 # Secrets owned by ExternalSecrets (one owner per Secret, defect 3).
 DATABASE_CREDENTIALS_SECRET = "flask-app-db-credentials"  # pragma: allowlist secret (a Secret name)

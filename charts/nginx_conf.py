@@ -112,6 +112,10 @@ class NginxSiteSettings:
     # At least gunicorn's worker timeout, so gunicorn (not nginx) decides when a request dies.
     proxy_read_timeout_seconds: int = 60
     proxy_send_timeout_seconds: int = 60
+    # nginx's stub_status, for the metrics exporter sidecar: on a listener bound to loopback,
+    # so only containers of the same pod reach it (never a Service, Ingress or other pod).
+    status_port: int | None = None
+    status_path: str = "/stub_status"
 
     def __post_init__(self) -> None:
         for tuple_field in ("server_names", "immutable_asset_prefixes", "trusted_proxy_cidrs"):
@@ -195,6 +199,13 @@ class NginxSiteSettings:
                 raise ValueError(f"trusted_proxy_cidrs: {cidr!r} is not a network ({exc})") from None
         if len(set(self.trusted_proxy_cidrs)) != len(self.trusted_proxy_cidrs):
             raise ValueError(f"trusted_proxy_cidrs has duplicates: {self.trusted_proxy_cidrs!r}")
+
+        if self.status_port is not None:
+            _check_port("status_port", self.status_port)
+            if self.status_port == self.listen_port:
+                raise ValueError(f"status_port must differ from listen_port ({self.listen_port})")
+        if not isinstance(self.status_path, str) or not _EXACT_PATH.match(self.status_path):
+            raise ValueError(f"status_path must be an absolute path without a trailing '/', got {self.status_path!r}")
 
         _check_int_range("worker_processes", self.worker_processes, 1, 64)
         _check_int_range("worker_connections", self.worker_connections, 64, 65535)
@@ -405,6 +416,26 @@ def _http_block(settings: NginxSiteSettings) -> _Block:
                 (("server", _host_port(settings.upstream_host, settings.upstream_port)),),
             ),
             _server_block(settings),
+            *((_status_server_block(settings),) if settings.status_port is not None else ()),
+        ),
+    )
+
+
+LOOPBACK = "127.0.0.1"
+
+
+def _status_server_block(settings: NginxSiteSettings) -> _Block:
+    """stub_status for the exporter sidecar, on loopback only; every other path is a 404.
+
+    The public server has no stub_status location, so no Service or Ingress path can reach it.
+    """
+    return _Block(
+        ("server",),
+        (
+            ("listen", _host_port(LOOPBACK, settings.status_port or 0)),
+            ("access_log", "off"),
+            _Block(("location", "=", settings.status_path), (("stub_status",), ("allow", LOOPBACK), ("deny", "all"))),
+            _Block(("location", "/"), (("return", "404"),)),
         ),
     )
 
@@ -521,6 +552,7 @@ __all__ = [
     "CONFIG_PATH",
     "ERROR_PAGE_PATH",
     "IMMUTABLE_CACHE_CONTROL",
+    "LOOPBACK",
     "PID_PATH",
     "PRIVATE_NETWORKS",
     "RUN_DIR",

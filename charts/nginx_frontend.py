@@ -11,10 +11,11 @@ from cdk8s import App, Chart
 
 from charts import names
 from charts.exposure import expose
-from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, RUN_DIR, NginxSiteSettings, render_nginx_conf
+from charts.metrics import scrape
+from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, LOOPBACK, RUN_DIR, NginxSiteSettings, render_nginx_conf
 from config.model import Environment
 from constructs.microsegmented_service import MicrosegmentedService
-from constructs.pod_baseline import ConfigFile, HttpCheck, Probes, RunAs, WritablePath
+from constructs.pod_baseline import ConfigFile, HttpCheck, Probes, RunAs, Sidecar, WritablePath
 from constructs.secure_deployment import SecureDeployment
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -30,6 +31,25 @@ def site_settings(env: Environment, backend: MicrosegmentedService) -> NginxSite
         client_max_body_size=cfg.client_max_body_size,
         content_security_policy=cfg.content_security_policy,
         strict_transport_security=HSTS if env.tls.enabled else "",
+        status_port=names.NGINX_STATUS_PORT,
+    )
+
+
+def metrics_exporter(env: Environment, settings: NginxSiteSettings) -> Sidecar:
+    """nginx-prometheus-exporter, reading stub_status from nginx's loopback-only listener."""
+    exporter = env.monitoring.nginx_exporter
+    metrics = HttpCheck(path=names.METRICS_PATH, port=names.NGINX_METRICS_PORT.name)
+    return Sidecar(
+        name=names.NGINX_EXPORTER,
+        image=exporter.image.reference,
+        ports=[names.NGINX_METRICS_PORT],
+        probes=Probes(readiness=metrics, liveness=metrics, startup=metrics),
+        resources=exporter.resources,
+        args=[
+            f"--nginx.scrape-uri=http://{LOOPBACK}:{settings.status_port}{settings.status_path}",
+            f"--web.listen-address=:{names.NGINX_METRICS_PORT.number}",
+            f"--web.telemetry-path={names.METRICS_PATH}",
+        ],
     )
 
 
@@ -66,6 +86,7 @@ class NginxFrontend(Chart):
                 WritablePath(volume="cache", path=CACHE_DIR, size_limit="256Mi"),
             ],
             config_files=[ConfigFile(key="nginx.conf", mount_path=CONFIG_PATH, content=render_nginx_conf(self.settings))],
+            sidecars=[metrics_exporter(env, self.settings)],
             replicas=cfg.replicas,
             autoscaling=cfg.autoscaling,
             sync_wave=names.WAVE_WORKLOADS,
@@ -76,4 +97,5 @@ class NginxFrontend(Chart):
         backend.allow_from(self.service)
         for rule in cfg.egress_allow:
             self.service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
+        self.metrics_service = scrape(self, monitoring=env.monitoring, workload=self.proxy, port=names.NGINX_METRICS_PORT.name)
         expose(self, env=env, service=self.service, host=cfg.host)

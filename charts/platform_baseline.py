@@ -2,7 +2,8 @@
 
 Namespaces labelled for Pod Security Admission `restricted` (enforce, audit, warn, version
 pinned), each with a ResourceQuota, a LimitRange and a default-deny NetworkPolicy that lets
-only DNS out; and the ClusterSecretStore every ExternalSecret reads through (IRSA, no keys).
+only DNS out; the ClusterSecretStore every ExternalSecret reads through (IRSA, no keys); the
+ValidatingAdmissionPolicies guarding those namespaces; and the product's PrometheusRule.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from cdk8s import ApiObjectMetadata, App, Chart
 from cdk8s_plus_27 import k8s
 
 from charts import names
+from charts.admission_policies import admission_policies
+from charts.alerting import alerting_rules
 from config.model import Environment, NamespaceBudget
 from constructs.k8s_values import int_or_string, quantity
 from constructs.labels import namespace_selector, sync_wave
@@ -42,6 +45,8 @@ class PlatformBaseline(Chart):
         for namespace in names.WORKLOAD_NAMESPACES:
             self._namespace(namespace, budgets[namespace], env)
         self._secret_store(env)
+        admission_policies(self, env.admission)
+        alerting_rules(self, env)
 
     def _namespace(self, namespace: str, budget: NamespaceBudget, env: Environment) -> None:
         wave = sync_wave(names.WAVE_NAMESPACES)

@@ -138,16 +138,48 @@ def build_kube_apiserver(component: Component = KUBE_APISERVER) -> Path:
         return _go_build(component, workdir, kubernetes_ldflags(component.version, release_time(info)))
 
 
-def _go_build(component: Component, workdir: Path, ldflags: str) -> Path:
+def _go_build(component: Component, workdir: Path, ldflags: str, tags: str = "") -> Path:
     component.cache_dir.mkdir(parents=True, exist_ok=True)
     partial = component.cache_dir / f".{component.name}.partial"
-    run_go(["build", "-ldflags", ldflags, "-o", str(partial), component.package], workdir)
+    run_go(["build", *(["-tags", tags] if tags else []), "-ldflags", ldflags, "-o", str(partial), component.package], workdir)
     # Rename last so an interrupted build never leaves a binary that looks complete.
     partial.replace(component.binary)
     return component.binary
 
 
-BUILDERS = {KUBE_APISERVER.name: (KUBE_APISERVER, build_kube_apiserver)}
+# promtool checks and unit-tests the rendered alerting rules (tests/monitoring). Prometheus
+# publishes its Go module as v0.<major><minor>.<patch> for release v<major>.<minor>.<patch>.
+# `remove_all_sd` leaves out the service-discovery plugins promtool does not need for rules,
+# which saves most of the build.
+PROMETHEUS_VERSION = "v3.16.0"
+PROMTOOL = Component("promtool", PROMETHEUS_VERSION, "github.com/prometheus/prometheus/cmd/promtool")
+
+
+def prometheus_module_version(release: str) -> str:
+    major, minor, patch = release.lstrip("v").split(".")
+    return f"v0.{int(major)}{int(minor):02d}.{patch}"
+
+
+def build_promtool(component: Component = PROMTOOL) -> Path:
+    module = prometheus_module_version(component.version)
+    with tempfile.TemporaryDirectory(prefix="promtool-build-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "go.mod").write_text(
+            f"module {BUILD_MODULE}\n\ngo 1.26\n\nrequire github.com/prometheus/prometheus {module}\n"
+        )
+        info = json.loads(run_go(["mod", "download", "-json", f"github.com/prometheus/prometheus@{module}"], workdir))
+        pkg = "github.com/prometheus/common/version"
+        ldflags = (
+            f"-s -w -X {pkg}.Version={component.version.lstrip('v')} -X {pkg}.Branch=HEAD"
+            f" -X {pkg}.BuildUser=flask-platform -X {pkg}.BuildDate={release_time(info)}"
+        )
+        return _go_build(component, workdir, ldflags, tags="remove_all_sd")
+
+
+BUILDERS = {
+    KUBE_APISERVER.name: (KUBE_APISERVER, build_kube_apiserver),
+    PROMTOOL.name: (PROMTOOL, build_promtool),
+}
 
 
 def ensure(name: str) -> Path:

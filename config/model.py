@@ -300,6 +300,11 @@ class Platform(Model):
     """Quota and LimitRange of the frontend namespace."""
 
 
+# Sub-models that live in their own modules build on the blocks above, so they are imported here.
+from config.admission import Admission  # noqa: E402
+from config.monitoring import Monitoring  # noqa: E402
+
+
 class EnvironmentSpec(Model):
     """The content of base.yaml merged with one environment file."""
 
@@ -319,6 +324,10 @@ class EnvironmentSpec(Model):
     """The MySQL database of the API."""
     frontend: Frontend
     """The nginx reverse proxy and single-page app."""
+    monitoring: Monitoring
+    """Metrics scraping, alert rules and their thresholds."""
+    admission: Admission
+    """The cluster-side guard: ValidatingAdmissionPolicies in the product's namespaces."""
 
 
 class Environment(EnvironmentSpec):

@@ -59,6 +59,7 @@ class MicrosegmentedService(Construct):
         target_port: str,
         name: str | None = None,
         headless: bool = False,
+        extra_labels: Mapping[str, str] | None = None,
         sync_wave: int = 0,
     ) -> None:
         """
@@ -67,6 +68,7 @@ class MicrosegmentedService(Construct):
         :param target_port: name of the workload's container port the Service forwards to.
         :param name: Service name (default: the workload's name).
         :param headless: a headless Service (clusterIP None) for StatefulSet identities.
+        :param extra_labels: labels of the Service only (e.g. for a ServiceMonitor to select it).
         :param sync_wave: ArgoCD sync wave.
         """
         super().__init__(scope, id)
@@ -80,7 +82,7 @@ class MicrosegmentedService(Construct):
         self.service = k8s.KubeService(
             self,
             "Service",
-            metadata=k8s.ObjectMeta(name=self.name, labels=dict(workload.labels), annotations=self._wave),
+            metadata=k8s.ObjectMeta(name=self.name, labels={**workload.labels, **(extra_labels or {})}, annotations=self._wave),
             spec=k8s.ServiceSpec(
                 type="ClusterIP",
                 cluster_ip="None" if headless else None,

@@ -133,6 +133,19 @@ class ConfigFile:
     content: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class Sidecar:
+    """A helper container in the workload's pod (e.g. a metrics exporter), under the same baseline:
+    the pod's identity, read-only root, no capabilities, requests, limits and all three probes."""
+
+    name: str
+    image: str
+    ports: Sequence[ContainerPort]
+    probes: Probes
+    resources: Resources
+    args: Sequence[str] | None = None
+
+
 @dataclass(kw_only=True)
 class PodParts:
     """What a pod template is built from; the workload constructs fill it in."""
@@ -154,6 +167,7 @@ class PodParts:
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
     service_account: str = ""
+    sidecars: Sequence[Sidecar] = ()
     termination_grace_seconds: int = 30
     topology_spread: bool = True
 
@@ -233,8 +247,57 @@ def config_checksum(*contents: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def all_ports(parts: PodParts) -> list[ContainerPort]:
+    """Every port of the pod, main container first; names and numbers are unique pod-wide."""
+    return [*parts.ports, *(port for car in parts.sidecars for port in car.ports)]
+
+
+def _container(
+    *,
+    name: str,
+    image: str,
+    ports: Sequence[ContainerPort],
+    probes: Probes,
+    resources: Resources,
+    run_as: RunAs,
+    args: Sequence[str] | None = None,
+    env: Sequence[k8s.EnvVar] = (),
+    env_from: Sequence[k8s.EnvFromSource] = (),
+    mounts: Sequence[k8s.VolumeMount] = (),
+    read_only_root: bool = True,
+) -> k8s.Container:
+    return k8s.Container(
+        name=name,
+        image=image,
+        image_pull_policy="Always",
+        args=list(args) if args is not None else None,
+        ports=[k8s.ContainerPort(name=p.name, container_port=p.number, protocol=p.protocol) for p in ports],
+        env=list(env) or None,
+        env_from=list(env_from) or None,
+        resources=k8s.ResourceRequirements(requests=_quantities(resources.requests), limits=_quantities(resources.limits)),
+        readiness_probe=_probe(probes.readiness, ports, probes, kind="readiness"),
+        liveness_probe=_probe(probes.liveness, ports, probes, kind="liveness"),
+        startup_probe=_probe(probes.startup, ports, probes, kind="startup"),
+        security_context=k8s.SecurityContext(
+            allow_privilege_escalation=False,
+            privileged=False,
+            read_only_root_filesystem=read_only_root,
+            run_as_non_root=True,
+            run_as_user=run_as.uid,
+            run_as_group=run_as.gid,
+            capabilities=k8s.Capabilities(drop=["ALL"]),
+            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+        ),
+        volume_mounts=list(mounts) or None,
+        termination_message_policy="FallbackToLogsOnError",
+    )
+
+
 def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
-    check_unique_ports(parts.ports)
+    check_unique_ports(all_ports(parts))
+    container_names = [parts.name, *(car.name for car in parts.sidecars)]
+    if len(set(container_names)) != len(container_names):
+        raise BaselineError(f"duplicate container names in {parts.name}: {sorted(container_names)}")
     relaxed = {r.item for r in parts.relaxations}
     volumes = [
         k8s.Volume(
@@ -248,33 +311,31 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
     if len(set(names)) != len(names):
         raise BaselineError(f"duplicate volume names in {parts.name}: {sorted(names)}")
 
-    container = k8s.Container(
+    container = _container(
         name=parts.name,
         image=parts.image,
-        image_pull_policy="Always",
-        args=list(parts.args) if parts.args is not None else None,
-        ports=[k8s.ContainerPort(name=p.name, container_port=p.number, protocol=p.protocol) for p in parts.ports],
-        env=list(parts.env) or None,
-        env_from=list(parts.env_from) or None,
-        resources=k8s.ResourceRequirements(
-            requests=_quantities(parts.resources.requests), limits=_quantities(parts.resources.limits)
-        ),
-        readiness_probe=_probe(parts.probes.readiness, parts.ports, parts.probes, kind="readiness"),
-        liveness_probe=_probe(parts.probes.liveness, parts.ports, parts.probes, kind="liveness"),
-        startup_probe=_probe(parts.probes.startup, parts.ports, parts.probes, kind="startup"),
-        security_context=k8s.SecurityContext(
-            allow_privilege_escalation=False,
-            privileged=False,
-            read_only_root_filesystem="read_only_root_filesystem" not in relaxed,
-            run_as_non_root=True,
-            run_as_user=parts.run_as.uid,
-            run_as_group=parts.run_as.gid,
-            capabilities=k8s.Capabilities(drop=["ALL"]),
-            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-        ),
-        volume_mounts=mounts or None,
-        termination_message_policy="FallbackToLogsOnError",
+        ports=parts.ports,
+        probes=parts.probes,
+        resources=parts.resources,
+        run_as=parts.run_as,
+        args=parts.args,
+        env=parts.env,
+        env_from=parts.env_from,
+        mounts=mounts,
+        read_only_root="read_only_root_filesystem" not in relaxed,
     )
+    sidecars = [
+        _container(
+            name=car.name,
+            image=car.image,
+            ports=car.ports,
+            probes=car.probes,
+            resources=car.resources,
+            run_as=parts.run_as,
+            args=car.args,
+        )
+        for car in parts.sidecars
+    ]
     spread = (
         [
             k8s.TopologySpreadConstraint(
@@ -306,7 +367,7 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
                 fs_group_change_policy="OnRootMismatch",
                 seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
             ),
-            containers=[container],
+            containers=[container, *sidecars],
             volumes=volumes or None,
             topology_spread_constraints=spread,
         ),

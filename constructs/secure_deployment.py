@@ -28,6 +28,7 @@ from constructs.pod_baseline import (
     Probes,
     Relaxation,
     RunAs,
+    Sidecar,
     WritablePath,
     checkov_annotations,
     implied_checkov_skips,
@@ -93,6 +94,7 @@ class SecureDeployment(Construct):
         disruption: DisruptionBudget = ONE_AT_A_TIME,
         relaxations: Sequence[Relaxation] = (),
         checkov_skips: Sequence[CheckovSkip] = (),
+        sidecars: Sequence[Sidecar] = (),
         revision_history_limit: int = 5,
         sync_wave: int = 0,
     ) -> None:
@@ -118,6 +120,7 @@ class SecureDeployment(Construct):
         :param disruption: the PodDisruptionBudget; rejected if it could block a drain.
         :param relaxations: reviewed exceptions to the baseline, each with a reason.
         :param checkov_skips: hardening checks that do not apply, each with a reason.
+        :param sidecars: helper containers of the pod (same baseline); their ports are the workload's too.
         :param revision_history_limit: old ReplicaSets kept for rollback.
         :param sync_wave: ArgoCD sync wave of the workload objects.
         """
@@ -126,7 +129,7 @@ class SecureDeployment(Construct):
             raise BaselineError(f"{name}: replicas must be at least 1 (got {replicas})")
         self.name = name
         self.namespace = Chart.of(self).namespace  # read once: each read is a round trip
-        self.ports = tuple(ports)
+        self.ports = (*ports, *(port for car in sidecars for port in car.ports))
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component=component, version=version)
         hpa = autoscaling if autoscaling and autoscaling.enabled else None
@@ -148,7 +151,7 @@ class SecureDeployment(Construct):
             PodParts(
                 name=name,
                 image=image,
-                ports=self.ports,
+                ports=tuple(ports),
                 probes=probes,
                 resources=resources,
                 run_as=run_as,
@@ -163,6 +166,7 @@ class SecureDeployment(Construct):
                 labels=self.labels,
                 annotations={CONFIG_CHECKSUM_ANNOTATION: config.checksum},
                 service_account=name,
+                sidecars=sidecars,
             )
         )
         annotations = {**wave, **checkov_annotations([*implied_checkov_skips(image=image, run_as=run_as), *checkov_skips])}

@@ -6,6 +6,11 @@ other. The External Secrets store CRD is imported from a derived copy without th
 `spec.provider.keepersecurity.getByTitleFallback`: jsii refuses property names that look like
 getters (JSII5000), and nothing here uses that provider. The pinned files stay untouched.
 
+Built-in APIs newer than cdk8s-plus-27's `k8s` module (ValidatingAdmissionPolicy and its binding)
+are imported the same way, from a CRD-shaped document derived in a scratch folder from the
+pinned Kubernetes OpenAPI file in openapi/: each kind's schema with every `$ref` inlined. That
+document is only an input of `cdk8s import`; it is never installed or validated against.
+
 Usage: python -m tools.imports [--check]   (--check: exit 1 if imports/ differs from a fresh import)
 """
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +30,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CRDS_DIR = REPO_ROOT / "crds"
+OPENAPI_DIR = REPO_ROOT / "openapi"
 IMPORTS_DIR = REPO_ROOT / "imports"
 CDK8S_CLI = REPO_ROOT / "node_modules" / "cdk8s-cli" / "bin" / "cdk8s"
 
@@ -35,6 +42,16 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "argoproj.io": ("argoproj.io_applications.yaml", "argoproj.io_appprojects.yaml"),
     "gateway.networking.k8s.io": ("gateway.networking.k8s.io_httproutes.yaml",),
+    "monitoring.coreos.com": ("monitoring.coreos.com_servicemonitors.yaml", "monitoring.coreos.com_prometheusrules.yaml"),
+}
+
+# group module -> (pinned OpenAPI file, version, kinds) of built-in APIs imported like CRDs
+OPENAPI_GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "admissionregistration.k8s.io": (
+        "apis__admissionregistration.k8s.io__v1_openapi.json",
+        "v1",
+        ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"),
+    ),
 }
 
 _JSII_GETTER_FIELDS = (("keepersecurity", "getByTitleFallback"),)
@@ -57,6 +74,62 @@ def _strip_getter_fields(crd: dict) -> dict:
     return crd
 
 
+def _inline_refs(node: object, schemas: dict[str, dict]) -> object:
+    """The schema with every `$ref` (and the `allOf: [$ref]` wrapper OpenAPI v3 uses) inlined."""
+    if isinstance(node, list):
+        return [_inline_refs(item, schemas) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    all_of = node.get("allOf")
+    if isinstance(all_of, list) and len(all_of) == 1 and "$ref" in all_of[0]:
+        node.pop("allOf")
+        node = {**all_of[0], **node}
+    if "$ref" in node:
+        target = schemas[node.pop("$ref").rsplit("/", 1)[-1]]
+        node = {**target, **node}
+    return {key: _inline_refs(value, schemas) for key, value in node.items()}
+
+
+def openapi_crd(document: dict, group: str, version: str, kind: str) -> dict:
+    """A CRD-shaped description of a built-in kind, for `cdk8s import` only."""
+    schemas = document["components"]["schemas"]
+    name = next(
+        key for key, value in schemas.items() if key.endswith(f".{version}.{kind}") and "x-kubernetes-group-version-kind" in value
+    )
+    schema = _inline_refs(schemas[name], schemas)
+    assert isinstance(schema, dict)
+    # cdk8s supplies apiVersion, kind and metadata; status is written by the server.
+    properties = {
+        key: value for key, value in schema["properties"].items() if key not in {"apiVersion", "kind", "metadata", "status"}
+    }
+    plural = kind.lower() + "s"
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"{plural}.{group}"},
+        "spec": {
+            "group": group,
+            "names": {"kind": kind, "plural": plural, "singular": kind.lower()},
+            "scope": "Cluster",
+            "versions": [
+                {
+                    "name": version,
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "description": schema.get("description", ""),
+                            "properties": properties,
+                        }
+                    },
+                }
+            ],
+        },
+    }
+
+
 def write_group_sources(workdir: Path) -> list[Path]:
     sources = []
     for group, files in GROUPS.items():
@@ -66,6 +139,12 @@ def write_group_sources(workdir: Path) -> list[Path]:
             documents.append(_strip_getter_fields(crd))
         target = workdir / f"{group}.yaml"
         target.write_text(yaml.safe_dump_all(documents, sort_keys=False), encoding="utf-8")
+        sources.append(target)
+    for group, (file, version, kinds) in OPENAPI_GROUPS.items():
+        document = json.loads((OPENAPI_DIR / file).read_text(encoding="utf-8"))
+        target = workdir / f"{group}.yaml"
+        crds = [openapi_crd(document, group, version, kind) for kind in kinds]
+        target.write_text(yaml.safe_dump_all(crds, sort_keys=False), encoding="utf-8")
         sources.append(target)
     return sources
 
@@ -89,7 +168,7 @@ def generate(output: Path) -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-    (output / "__init__.py").write_text('"""Bindings generated by `make imports` from crds/; do not edit."""\n')
+    (output / "__init__.py").write_text('"""Bindings generated by `make imports` from crds/ and openapi/; do not edit."""\n')
 
 
 def diff_trees(left: Path, right: Path) -> list[str]:

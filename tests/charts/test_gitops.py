@@ -93,7 +93,12 @@ def test_every_kind_is_allowed_by_the_app_project(env_dist):
         (seen_namespaced if obj["metadata"].get("namespace") else seen_cluster).add(key)
     assert seen_cluster <= cluster
     assert seen_namespaced <= namespaced
-    assert cluster == {("", "Namespace"), ("external-secrets.io", "ClusterSecretStore")}
+    assert cluster == {
+        ("", "Namespace"),
+        ("external-secrets.io", "ClusterSecretStore"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+    }
     assert namespaced == seen_namespaced, "the project allows kinds that dist/ does not contain"
     assert spec["orphanedResources"] == {"warn": True}
     assert len(spec["sourceRepos"]) == 1

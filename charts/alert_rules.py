@@ -1,0 +1,173 @@
+"""The alerts an on-call engineer of this service needs, as data: one AlertRule per page.
+
+Each rule names the series it reads, its threshold (from the environment's monitoring config),
+its severity, a one-line summary and the anchor of its runbook section in docs/operations.md.
+The MonitoringRules chart renders them into a PrometheusRule; tests/monitoring feeds the same
+rendered rules to `promtool check rules` and `promtool test rules`.
+
+Sources: the API's own metrics (the app contract in docs/operations.md), kube-state-metrics
+for workload state, External Secrets Operator's controller metrics, and ingress-nginx's
+per-Ingress request counter for the 5xx ratio (nginx's stub_status counts requests but not
+their status codes, so the ratio is measured where every response of the frontend host passes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charts import names
+from config.model import Environment
+
+ALERT_GROUP = "flask-platform"
+BACKUP_GROUP = "flask-platform-backup"
+
+API_JOB = f"{names.FLASK_APP}{names.METRICS_SERVICE_SUFFIX}"
+NGINX_JOB = f"{names.NGINX}{names.METRICS_SERVICE_SUFFIX}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertRule:
+    name: str
+    expr: str
+    pending: str
+    severity: str  # critical pages at any hour; warning goes to the team's queue
+    summary: str
+    description: str
+
+    @property
+    def runbook_anchor(self) -> str:
+        """The heading `### <name>` in docs/operations.md has this anchor."""
+        return self.name.lower()
+
+
+def _selector(**labels: str) -> str:
+    return "{" + ", ".join(f'{key}="{value}"' for key, value in labels.items()) + "}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def core_rules(env: Environment) -> list[AlertRule]:
+    alerts = env.monitoring.alerts
+    pending = alerts.pending
+    api = _selector(namespace=names.BACKEND_NAMESPACE, job=API_JOB)
+    api_deployment = _selector(namespace=names.BACKEND_NAMESPACE, deployment=names.FLASK_APP)
+    database = _selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
+    frontend_requests = _selector(ingress=names.NGINX, host=env.frontend.host)
+    frontend_errors = frontend_requests[:-1] + ', status=~"5.."}'
+    workloads = "|".join(names.WORKLOAD_NAMESPACES)
+    return [
+        AlertRule(
+            name="FlaskApiDown",
+            # absent(... == 1): no API target answers a scrape, including when none is discovered.
+            expr=f"absent(up{api} == 1)",
+            pending=pending,
+            severity="critical",
+            summary="No Flask API pod answers its metrics scrape.",
+            description=f"Prometheus has not scraped a healthy {API_JOB} target in namespace {names.BACKEND_NAMESPACE}.",
+        ),
+        AlertRule(
+            name="FlaskApiNoReadyPods",
+            expr=f"kube_deployment_status_replicas_available{api_deployment} < 1",
+            pending=pending,
+            severity="critical",
+            summary="The Flask API Deployment has no ready pod.",
+            description=f"Deployment {names.BACKEND_NAMESPACE}/{names.FLASK_APP} reports zero available replicas.",
+        ),
+        AlertRule(
+            name="FrontendHigh5xxRatio",
+            expr=(
+                f"sum(rate(nginx_ingress_controller_requests{frontend_errors}[5m]))"
+                f" / sum(rate(nginx_ingress_controller_requests{frontend_requests}[5m]))"
+                f" > {_number(alerts.error_ratio)}"
+            ),
+            pending=pending,
+            severity="critical",
+            summary=f"More than {alerts.error_ratio:.0%} of responses for {env.frontend.host} are 5xx.",
+            description="The 5xx share of the frontend host at the ingress is {{ $value | humanizePercentage }}.",
+        ),
+        AlertRule(
+            name="FlaskApiHighLatency",
+            expr=(
+                f"histogram_quantile(0.95, sum by (le) (rate(flask_http_request_duration_seconds_bucket{api}[5m])))"
+                f" > {_number(alerts.latency_p95_seconds)}"
+            ),
+            pending=pending,
+            severity="warning",
+            summary=f"95th percentile API latency is above {_number(alerts.latency_p95_seconds)}s.",
+            description="The 95th percentile of Flask API request duration is {{ $value | humanizeDuration }}.",
+        ),
+        AlertRule(
+            name="PodCrashLooping",
+            expr=(
+                f'increase(kube_pod_container_status_restarts_total{{namespace=~"{workloads}"}}[1h]) > {alerts.restarts_per_hour}'
+            ),
+            pending=pending,
+            severity="warning",
+            summary="A container of the product restarts repeatedly.",
+            description=(
+                "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} restarted "
+                "{{ $value | humanize }} times in the last hour."
+            ),
+        ),
+        AlertRule(
+            name="ExternalSecretNotSynced",
+            expr=(
+                "externalsecret_status_condition"
+                + _selector(namespace=names.BACKEND_NAMESPACE, condition="Ready", status="False")
+                + " == 1"
+            ),
+            pending=alerts.secret_not_ready_for,
+            severity="warning",
+            summary="An ExternalSecret stopped syncing from AWS Secrets Manager.",
+            description="ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} is not Ready; its Secret is not refreshed.",
+        ),
+        AlertRule(
+            name="DatabaseNotReady",
+            expr=f"kube_statefulset_status_replicas_ready{database} < kube_statefulset_replicas{database}",
+            pending=pending,
+            severity="critical",
+            summary="The MySQL StatefulSet has fewer ready pods than it should.",
+            description=f"StatefulSet {names.BACKEND_NAMESPACE}/{names.DATABASE} is not ready; the API has no database.",
+        ),
+    ]
+
+
+def backup_rules(env: Environment) -> list[AlertRule]:
+    """Only when the backup CronJob exists (monitoring.backup_alert): otherwise it would always fire."""
+    hours = env.monitoring.alerts.backup_max_age_hours
+    cronjob = _selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.DATABASE_BACKUP_CRONJOB)
+    return [
+        AlertRule(
+            name="DatabaseBackupOverdue",
+            expr=f"time() - max(kube_cronjob_status_last_successful_time{cronjob}) > {hours * 3600}",
+            pending=env.monitoring.alerts.pending,
+            severity="critical",
+            summary=f"The database backup has not succeeded in the last {hours}h.",
+            description=(
+                f"CronJob {names.BACKEND_NAMESPACE}/{names.DATABASE_BACKUP_CRONJOB} last succeeded "
+                "{{ $value | humanizeDuration }} ago."
+            ),
+        ),
+        AlertRule(
+            name="DatabaseBackupNeverSucceeded",
+            # A CronJob that has never succeeded has no last-success series at all.
+            expr=f"absent(kube_cronjob_status_last_successful_time{cronjob})",
+            pending=f"{hours}h",
+            severity="critical",
+            summary=f"No successful database backup has been recorded for {hours}h.",
+            description=f"CronJob {names.BACKEND_NAMESPACE}/{names.DATABASE_BACKUP_CRONJOB} has no successful run.",
+        ),
+    ]
+
+
+def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
+    groups = {ALERT_GROUP: core_rules(env)}
+    if env.monitoring.backup_alert:
+        groups[BACKUP_GROUP] = backup_rules(env)
+    return groups
+
+
+def runbook_url(env: Environment, rule: AlertRule) -> str:
+    return f"{env.monitoring.runbook_base_url}#{rule.runbook_anchor}"

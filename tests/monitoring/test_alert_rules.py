@@ -1,0 +1,143 @@
+"""The alert rules, checked and unit-tested by promtool (built by `python -m cluster.build promtool`).
+
+The rules under test are the ones rendered into dist/ (or rendered through the same chart with
+one setting changed); the expected alerts are written by hand in the *_test.yaml files here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cdk8s import Chart
+from cdk8s import Testing as K8sTesting
+
+from charts.alerting import alerting_rules
+from cluster.build import cached_binary
+from config.loader import REPO_ROOT, load_environment
+from config.model import Environment
+from tests.tooling import require_tool
+
+HERE = Path(__file__).parent
+DIST = REPO_ROOT / "dist"
+OPERATIONS = REPO_ROOT / "docs" / "operations.md"
+RULES_FILE = "prometheusrule_backend_flask-platform-alerts.yaml"
+SEVERITIES = {"critical", "warning"}
+
+
+@pytest.fixture(scope="module")
+def promtool() -> str:
+    return require_tool(str(cached_binary("promtool")), "python -m cluster.build promtool")
+
+
+def dist_rules(env: str) -> dict[str, Any]:
+    body = yaml.safe_load((DIST / env / "platform" / RULES_FILE).read_text())
+    return body["spec"]
+
+
+def rendered_rules(env: Environment) -> dict[str, Any]:
+    app = K8sTesting.app()
+    chart = Chart(app, "rules", disable_resource_name_hashes=True)
+    alerting_rules(chart, env)
+    (body,) = K8sTesting.synth(chart)
+    return body["spec"]
+
+
+def with_monitoring(env: Environment, **changes: Any) -> Environment:
+    alerts = {k: v for k, v in changes.items() if k in type(env.monitoring.alerts).model_fields}
+    monitoring = {k: v for k, v in changes.items() if k not in alerts}
+    updated = env.monitoring.model_copy(update={**monitoring, "alerts": env.monitoring.alerts.model_copy(update=alerts)})
+    return env.model_copy(update={"monitoring": updated})
+
+
+def alert_names(spec: dict[str, Any]) -> set[str]:
+    return {rule["alert"] for group in spec["groups"] for rule in group["rules"]}
+
+
+def run(promtool: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def unit_test(promtool: str, tmp_path: Path, spec: dict[str, Any], test_file: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    (tmp_path / test_file).write_text((HERE / test_file).read_text())
+    return run(promtool, "test", "rules", test_file, cwd=tmp_path)
+
+
+def coverage(test_file: str) -> tuple[set[str], set[str]]:
+    """Alerts the file expects to fire somewhere, and alerts it expects to stay silent somewhere."""
+    fires, silent = set(), set()
+    for case in yaml.safe_load((HERE / test_file).read_text())["tests"]:
+        for check in case["alert_rule_test"]:
+            (fires if check["exp_alerts"] else silent).add(check["alertname"])
+    return fires, silent
+
+
+@pytest.mark.parametrize("env", sorted(p.name for p in DIST.iterdir() if p.is_dir()))
+def test_rendered_rules_pass_promtool_check(promtool: str, tmp_path: Path, env: str) -> None:
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(dist_rules(env)))
+    result = run(promtool, "check", "rules", "rules.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(alert_names(dist_rules(env)))} rules found" in result.stdout
+
+
+def test_a_broken_rule_file_fails_the_check(promtool: str, tmp_path: Path) -> None:
+    spec = dist_rules("staging")
+    spec["groups"][0]["rules"][0]["expr"] = "sum(rate(up[5m])"  # unbalanced parenthesis
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(spec))
+    result = run(promtool, "check", "rules", "rules.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "FAILED" in result.stdout + result.stderr
+
+
+def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: str, tmp_path: Path) -> None:
+    spec = dist_rules("staging")
+    fires, silent = coverage("alerts_test.yaml")
+    assert alert_names(spec) == fires == silent, "every rendered alert needs a firing and a silent case"
+    result = unit_test(promtool, tmp_path, spec, "alerts_test.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_backup_alerts_fire_and_stay_silent_when_enabled(promtool: str, tmp_path: Path) -> None:
+    spec = rendered_rules(with_monitoring(load_environment("staging"), backup_alert=True))
+    fires, silent = coverage("backup_alerts_test.yaml")
+    backup = {"DatabaseBackupOverdue", "DatabaseBackupNeverSucceeded"}
+    assert backup <= alert_names(spec)
+    assert fires == silent == backup
+    result = unit_test(promtool, tmp_path, spec, "backup_alerts_test.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_unit_tests_fail_when_a_threshold_no_longer_pages(promtool: str, tmp_path: Path) -> None:
+    # At a 50% threshold the 20% 5xx case no longer fires: the tests must notice.
+    spec = rendered_rules(with_monitoring(load_environment("staging"), error_ratio=0.5))
+    result = unit_test(promtool, tmp_path, spec, "alerts_test.yaml")
+    assert result.returncode != 0
+    assert "FrontendHigh5xxRatio" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_backup_alerts_wait_for_the_flag(env: str) -> None:
+    assert load_environment(env).monitoring.backup_alert is False
+    assert not {"DatabaseBackupOverdue", "DatabaseBackupNeverSucceeded"} & alert_names(dist_rules(env))
+
+
+def operations_anchors() -> set[str]:
+    headings = re.findall(r"^#{2,4} (.+)$", OPERATIONS.read_text(), flags=re.MULTILINE)
+    return {re.sub(r"[^a-z0-9 -]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_alert_has_severity_summary_and_a_runbook_section() -> None:
+    env = with_monitoring(load_environment("prod"), backup_alert=True)
+    anchors = operations_anchors()
+    for group in rendered_rules(env)["groups"]:
+        for rule in group["rules"]:
+            assert rule["labels"]["severity"] in SEVERITIES, rule["alert"]
+            assert rule["annotations"]["summary"], rule["alert"]
+            base, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+            assert base == env.monitoring.runbook_base_url
+            assert anchor in anchors, f"{rule['alert']}: docs/operations.md has no section #{anchor}"
