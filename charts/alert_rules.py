@@ -118,7 +118,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
                 + _selector(namespace=names.BACKEND_NAMESPACE, condition="Ready", status="False")
                 + " == 1"
             ),
-            pending=alerts.secret_not_ready_for,
+            pending=alerts.unsynced_for,
             severity="warning",
             summary="An ExternalSecret stopped syncing from AWS Secrets Manager.",
             description="ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} is not Ready; its Secret is not refreshed.",

@@ -33,7 +33,7 @@ class AlertThresholds(Model):
     """Container restarts within an hour that count as crash-looping."""
     pending: Duration = "5m"
     """How long a condition must hold before an alert fires (the rules' `for`)."""
-    secret_not_ready_for: Duration = "15m"
+    unsynced_for: Duration = "15m"
     """How long an ExternalSecret may stay not Ready (its last sync failed) before it pages."""
     backup_max_age_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 26
     """Hours since the last successful backup before it is overdue (daily backup plus slack)."""

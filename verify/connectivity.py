@@ -1,8 +1,9 @@
 """Connectivity: network-config-analyzer (NCA) computes who may talk to whom.
 
 NCA reads the namespaces, workloads and NetworkPolicies of one environment plus stand-ins
-for the two things outside it that the policies name: the ingress controller (namespace
-ingress-nginx) and cluster DNS (kube-system pods labelled k8s-app=kube-dns). Its map must
+for the things outside it that the policies name: the ingress controller (namespace
+ingress-nginx), cluster DNS (kube-system pods labelled k8s-app=kube-dns) and Prometheus
+(monitoring pods labelled app.kubernetes.io/name=prometheus, beside another monitoring pod). Its map must
 equal the hand-written intent in golden/connectivity[-<env>].txt, and every query in
 golden/forbids/ must be denied. NCA runs from its own venv (.venv-nca).
 """
@@ -65,6 +66,16 @@ STAND_INS: list[dict] = [
         {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller"},
         [{"name": "http", "containerPort": 80}, {"name": "https", "containerPort": 443}],
     ),
+    # Prometheus and a neighbour in its namespace, so a policy that forgets the pod selector
+    # (admitting the whole monitoring namespace) shows up as an extra edge.
+    _namespace("monitoring"),
+    _pod(
+        "monitoring",
+        "prometheus",
+        {"app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "k8s"},
+        [{"name": "web", "containerPort": 9090}],
+    ),
+    _pod("monitoring", "grafana", {"app.kubernetes.io/name": "grafana"}, [{"name": "http", "containerPort": 3000}]),
     _namespace("kube-system"),
     _pod(
         "kube-system",

@@ -38,7 +38,7 @@ kv_utils.schema_contents = functools.lru_cache(maxsize=None)(kv_utils.schema_con
 # The C loader parses the pinned CRDs (3 MB) in a fraction of the pure-Python time.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MIN_MINOR = "1.27"
+MIN_MINOR = "1.30"  # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is GA from 1.30
 K8S_DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
 OBJECT_META = f"{K8S_DEFINITIONS_ID}#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 

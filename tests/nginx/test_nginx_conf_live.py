@@ -22,7 +22,9 @@ from tests.nginx.harness import (
     Response,
     StubBackend,
     assert_security_headers,
+    free_port,
     nginx_sandbox,
+    request,
     sandbox_config,
 )
 
@@ -293,3 +295,31 @@ def test_header_assertion_fails_for_a_location_that_drops_the_security_headers(
             assert_security_headers(s.get("/assets/missing.js"), EXPECTED_HEADERS)
         # Locations that were not edited still pass: the failure is specific to the edit.
         assert_security_headers(s.get("/index.html"), EXPECTED_HEADERS)
+
+
+STUB_STATUS_MARKER = b"Active connections:"
+
+
+@pytest.fixture(scope="module")
+def status_site(backend: StubBackend) -> Iterator[NginxSandbox]:
+    with nginx_sandbox(BASE_SETTINGS, backend.port, status_port=free_port()) as sandbox:
+        yield sandbox
+
+
+def test_stub_status_answers_on_the_loopback_listener(status_site: NginxSandbox) -> None:
+    response = request(status_site.settings.status_port, status_site.settings.status_path)
+    assert response.status == 200
+    assert response.body.startswith(STUB_STATUS_MARKER)
+    assert request(status_site.settings.status_port, "/").status == 404
+
+
+@pytest.mark.parametrize("path", ["/stub_status", "/metrics", "/api/../stub_status"])
+def test_the_public_server_reaches_neither_stub_status_nor_metrics(
+    status_site: NginxSandbox, backend: StubBackend, path: str
+) -> None:
+    before = list(backend.requests)
+    response = status_site.get(path)
+    assert STUB_STATUS_MARKER not in response.body
+    assert b"nginx_" not in response.body  # no exporter series either
+    assert INDEX_MARKER in response.body  # an SPA route like any other
+    assert backend.requests == before

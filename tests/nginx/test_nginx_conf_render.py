@@ -205,3 +205,26 @@ def test_valid_settings_are_accepted(overrides: dict[str, Any]) -> None:
         expected = tuple(value) if isinstance(value, list) else value
         assert getattr(settings, name) == expected
     assert render_nginx_conf(settings).endswith("}\n")
+
+
+def servers(text: str) -> list:
+    return [n for n in parse_nginx_conf(text)[-1].children or [] if n.name == "server"]
+
+
+def test_stub_status_is_only_on_a_loopback_listener() -> None:
+    text = render_nginx_conf(replace(BASE_SETTINGS, status_port=8081))
+    public, status = servers(text)
+    assert [d.args for d in public.children if d.name == "listen"] == [["8080"]]
+    assert [d.args for d in status.children if d.name == "listen"] == [["127.0.0.1:8081"]]
+    assert "stub_status" not in render_nginx_conf(replace(BASE_SETTINGS, status_port=None))
+
+    def has_stub_status(node) -> bool:
+        return node.name == "stub_status" or any(has_stub_status(c) for c in node.children or [])
+
+    assert not has_stub_status(public)
+    assert has_stub_status(status)
+
+
+def test_status_port_must_differ_from_the_public_port() -> None:
+    with pytest.raises(ValueError, match="status_port"):
+        replace(BASE_SETTINGS, status_port=BASE_SETTINGS.listen_port)

@@ -25,7 +25,7 @@ def test_pinned_crds_are_found() -> None:
 def test_minors_run_from_1_27_to_the_newest_shipped() -> None:
     newest = max((kv_utils.major_minor(v) for v in kv_utils.all_versions()), key=Version)
     minors = schemas.kubernetes_minors()
-    assert minors[0] == "1.27"
+    assert minors[0] == "1.30"
     assert minors[-1] == newest
     assert len(minors) == Version(newest).minor - 27 + 1
 
