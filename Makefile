@@ -32,6 +32,7 @@ help:
 	@echo "make docs         regenerate CONFIGURATION_REFERENCE.md and docs/connectivity.*"
 	@echo "make bootstrap|validate|diff ENV=staging   operations (docs/operations.md)"
 	@echo "make verify       every verification check over dist/, with a summary"
+	@echo "make promtool     build promtool (alert rule tests) from the Go module proxy, cached"
 
 # The venv is rebuilt when the lock changes; --require-hashes makes the lock a real lock.
 $(VENV_STAMP): requirements/dev.lock scripts/link-node.sh

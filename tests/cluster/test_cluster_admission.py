@@ -83,7 +83,10 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         "flask-platform-container-baseline: container(s) flask-app: securityContext.capabilities.drop must contain ALL",
     ),
     "hostPath volume": (_host_path, "flask-platform-pod-isolation: hostPath volumes are not allowed"),
-    "host network": (_pod_field(hostNetwork=True), "flask-platform-pod-isolation: hostNetwork, hostPID and hostIPC are not allowed"),
+    "host network": (
+        _pod_field(hostNetwork=True),
+        "flask-platform-pod-isolation: hostNetwork, hostPID and hostIPC are not allowed",
+    ),
     "privilege escalation": (
         _security(allowPrivilegeEscalation=True),
         "flask-platform-pod-isolation: container(s) flask-app: securityContext.allowPrivilegeEscalation must be false",
@@ -110,7 +113,9 @@ def _denial(call: Callable[[], Any]) -> str:
 
 def _api_deployment(env: SyncedEnv) -> Manifest:
     return next(
-        m for m in env.manifests if m.kind == "Deployment" and m.namespace == names.BACKEND_NAMESPACE and m.name == names.FLASK_APP
+        m
+        for m in env.manifests
+        if m.kind == "Deployment" and m.namespace == names.BACKEND_NAMESPACE and m.name == names.FLASK_APP
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from cluster.build import kubernetes_go_mod, staging_modules, staging_version
+from cluster.build import PROMTOOL, kubernetes_go_mod, prometheus_module_version, staging_modules, staging_version
 from cluster.client import parse_warning
 from cluster.dist_objects import Manifest, apply_order, load_env, pod_for, sync_wave
 from cluster.history import baseline_commit, export_dist, prune_candidates
@@ -164,3 +164,9 @@ def test_build_module_replaces_every_staging_module() -> None:
     generated = kubernetes_go_mod("v1.35.4", staging)
     assert "require k8s.io/kubernetes v1.35.4" in generated
     assert "\tk8s.io/client-go => k8s.io/client-go v0.35.4" in generated
+
+
+def test_promtool_builds_from_the_prometheus_module_of_its_release() -> None:
+    assert prometheus_module_version("v3.16.0") == "v0.316.0"
+    assert prometheus_module_version("v3.5.2") == "v0.305.2"
+    assert PROMTOOL.binary.parent.name == f"promtool-{PROMTOOL.version}"

@@ -146,6 +146,29 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
     ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "pattern"),
     ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "valid dictionary"),
     ("bool-as-string", "staging.yaml", _set("backend.debug", "yes"), "backend.debug", "valid boolean"),
+    (
+        "registry-trailing-slash",
+        "prod.yaml",
+        _set("admission.allowed_registries", ["registry.example.internal/"]),
+        "admission.allowed_registries[0]",
+        "pattern",
+    ),
+    ("no-registries", "staging.yaml", _set("admission.allowed_registries", []), "admission.allowed_registries", "at least 1"),
+    (
+        "error-ratio-above-one",
+        "prod.yaml",
+        _set("monitoring.alerts.error_ratio", 1.5),
+        "monitoring.alerts.error_ratio",
+        "less than 1",
+    ),
+    ("monitoring-namespace-upper", "staging.yaml", _set("monitoring.namespace", "Monitoring"), "monitoring.namespace", "pattern"),
+    (
+        "exporter-latest",
+        "staging.yaml",
+        _set("monitoring.nginx_exporter.image.tag", "latest"),
+        "monitoring.nginx_exporter.image.tag",
+        "mutable tag",
+    ),
 ]
 
 RAW_CASES: list[tuple[str, str, str, str]] = [

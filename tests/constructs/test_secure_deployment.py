@@ -13,6 +13,7 @@ from constructs.pod_baseline import (
     Probes,
     Relaxation,
     RunAs,
+    Sidecar,
     TcpCheck,
     WritablePath,
 )
@@ -161,3 +162,41 @@ def test_checkov_skips_are_emitted_with_reasons():
 
 def test_no_role_without_readable_objects():
     assert by_kind(synth(deployment), "Role") == []
+
+
+def exporter(port: ContainerPort = ContainerPort(name="metrics", number=9113), name: str = "exporter") -> Sidecar:
+    check = HttpCheck(path="/metrics", port=port.name)
+    return Sidecar(
+        name=name,
+        image="registry.example.internal/exporter:1.0.0",
+        ports=[port],
+        probes=Probes(readiness=check, liveness=check, startup=check),
+        resources=small_resources(),
+        args=["--listen=:9113"],
+    )
+
+
+def test_a_sidecar_carries_the_same_baseline_and_its_port_is_the_workloads():
+    workloads = []
+    objects = synth(lambda chart: workloads.append(deployment(chart, sidecars=[exporter()])))
+    main, car = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert car["name"] == "exporter"
+    assert car["securityContext"] == main["securityContext"]
+    assert car["resources"] == {"limits": {"cpu": "100m", "memory": "128Mi"}, "requests": {"cpu": "50m", "memory": "64Mi"}}
+    assert {"readinessProbe", "livenessProbe", "startupProbe"} <= set(car)
+    assert "volumeMounts" not in car  # the main container's secrets and config stay its own
+    assert [p["name"] for p in main["ports"]] == ["http"]
+    assert workloads[0].port("metrics").number == 9113
+
+
+@pytest.mark.parametrize(
+    "sidecar, problem",
+    [
+        (exporter(ContainerPort(name="http", number=9113)), "duplicate container port name"),
+        (exporter(ContainerPort(name="metrics", number=8080)), "duplicate container port number"),
+        (exporter(name="demo"), "duplicate container names"),
+    ],
+)
+def test_a_sidecar_cannot_clash_with_the_main_container(sidecar, problem):
+    with pytest.raises(BaselineError, match=problem):
+        synth(lambda chart: deployment(chart, sidecars=[sidecar]))

@@ -1,0 +1,7 @@
+# promtool checks and unit-tests the alert rules (tests/monitoring). Like kube-apiserver it is
+# compiled from the Go module proxy on first use and cached under ~/.cache/flask-platform-cluster/.
+
+.PHONY: promtool
+
+promtool: $(VENV_STAMP)
+	$(PYTHON) -m cluster.build promtool
