@@ -164,7 +164,10 @@ def test_no_role_without_readable_objects():
     assert by_kind(synth(deployment), "Role") == []
 
 
-def exporter(port: ContainerPort = ContainerPort(name="metrics", number=9113), name: str = "exporter") -> Sidecar:
+METRICS = ContainerPort(name="metrics", number=9113)
+
+
+def exporter(port: ContainerPort = METRICS, name: str = "exporter") -> Sidecar:
     check = HttpCheck(path="/metrics", port=port.name)
     return Sidecar(
         name=name,
