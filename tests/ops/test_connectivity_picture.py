@@ -139,6 +139,8 @@ def test_dist_staging_matches_the_connectivity_intent() -> None:
         (api, dns): "TCP/UDP 53",
         (db, dns): "TCP/UDP 53",
         (web, dns): "TCP/UDP 53",
+        (env.monitoring.namespace, api): f"TCP {names.FLASK_METRICS_PORT.number}",
+        (env.monitoring.namespace, web): f"TCP {names.NGINX_METRICS_PORT.number}",
     }
     assert graph.notes == []
 

@@ -16,7 +16,8 @@ def test_dist_connectivity_is_the_intent(connectivity_report: connectivity.Conne
 
 
 def test_golden_states_every_edge_of_the_brief() -> None:
-    # Guards the golden file itself: the seven edges of the design brief, section 7.
+    # Guards the golden file itself: the seven edges of the design brief, section 7, and the
+    # monitoring edges of section 10.
     edges = connectivity.read_edges(connectivity.GOLDEN / "connectivity.txt")
     pairs = {(e.split(" => ")[0], e.split(" => ")[1].split(" : ")[0]) for e in edges}
     assert pairs == {
@@ -27,6 +28,8 @@ def test_golden_states_every_edge_of_the_brief() -> None:
         ("frontend/nginx-front[Deployment]", "kube-system/coredns[Pod]"),
         ("backend/flask-app[Deployment]", "kube-system/coredns[Pod]"),
         ("backend/flask-app-db[StatefulSet]", "kube-system/coredns[Pod]"),
+        ("monitoring/prometheus[Pod]", "backend/flask-app[Deployment]"),
+        ("monitoring/prometheus[Pod]", "frontend/nginx-front[Deployment]"),
     }
 
 
@@ -37,6 +40,8 @@ def test_every_brief_query_is_present() -> None:
         "database-to-anything-but-dns",
         "backend-to-frontend",
         "outside-sources-but-ingress-controller",
+        "metrics-ports-from-anything-but-prometheus",
+        "monitoring-only-to-metrics-ports",
     }
 
 
@@ -45,7 +50,7 @@ def test_every_brief_query_is_present() -> None:
 
 def test_baseline_matches_the_intent(fixture_env: FixtureEnv, nca_bin: Path) -> None:
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
-    assert len(report.queries) == 4
+    assert len(report.queries) == 6
     assert not report.findings, show(report.findings)
 
 
