@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
-from config.loader import ENVIRONMENTS_DIR, available_environments, deep_merge, load_environment
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, deep_merge, load_environment
 from config.schema import SCHEMA_PATH, render_schema
 
 
@@ -77,3 +80,12 @@ def test_schema_rejects_a_typo_like_synth_does():
     schema = json.loads(SCHEMA_PATH.read_text())
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"backend": {"replica": 2}}))
     assert errors and "replica" in errors[0].message
+
+
+@pytest.mark.parametrize("module", ["config.monitoring", "config.admission", "config.model"])
+def test_each_config_module_imports_on_its_own(module: str) -> None:
+    # The sub-models and config.model import each other; any of them may be imported first.
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
