@@ -15,8 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from config.errors import ConfigError
-from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, display_path, load_environment
+from config.errors import ConfigError, FieldProblem
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, display_path, load_environment, locate
 from synthesis.output import WriteSummary
 
 DIST = REPO_ROOT / "dist"
@@ -27,16 +27,28 @@ def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path =
     """Validate, render and atomically write; says how many files changed and how many did not."""
     environments = [load_environment(name, environments_dir) for name in env_names]
 
+    from synthesis import admission
     from synthesis.build import build_manifests  # after validation: loads cdk8s and jsii
     from synthesis.output import read_tree
     from synthesis.pipeline import write_rendered
+
+    def rendered():
+        # Each environment is checked as the cluster would admit it before any of its files
+        # is written; a problem discards the staged tree, so dist/ stays as it was.
+        for env in environments:
+            apps = build_manifests(env)
+            try:
+                admission.check(env, apps)
+            except FieldProblem as problem:
+                raise locate(problem, env.name, environments_dir) from None
+            for app, documents in apps.items():
+                yield env.name, app, documents
 
     keep = {}
     if set(env_names) != set(available_environments(environments_dir)):
         # Rendering a subset: keep the other environments' committed output as it is.
         keep = read_tree(dist, exclude=env_names)
-    rendered = ((env.name, app, documents) for env in environments for app, documents in build_manifests(env).items())
-    return write_rendered(dist, rendered, keep)
+    return write_rendered(dist, rendered(), keep)
 
 
 def mirror_for_cdk8s_cli(dist: Path) -> None:

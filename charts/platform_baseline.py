@@ -31,6 +31,25 @@ from imports.io.external_secrets import (
 
 PSA_MODES = ("enforce", "audit", "warn")
 
+QUOTA_FIELDS = {
+    "requests.cpu": "requests_cpu",
+    "requests.memory": "requests_memory",
+    "limits.cpu": "limits_cpu",
+    "limits.memory": "limits_memory",
+    "requests.storage": "requests_storage",
+    "pods": "pods",
+    "persistentvolumeclaims": "persistent_volume_claims",
+}
+"""ResourceQuota key -> the NamespaceBudget field that sets it."""
+
+
+def namespace_budgets(env: Environment) -> dict[str, tuple[str, NamespaceBudget]]:
+    """namespace -> (the environment field that sets its quota and LimitRange, that budget)."""
+    return {
+        names.BACKEND_NAMESPACE: ("platform.backend", env.platform.backend),
+        names.FRONTEND_NAMESPACE: ("platform.frontend", env.platform.frontend),
+    }
+
 
 class PlatformBaseline(Chart):
     def __init__(self, scope: App, env: Environment) -> None:
@@ -41,9 +60,9 @@ class PlatformBaseline(Chart):
             labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
         )
         self.environment = env
-        budgets = {names.BACKEND_NAMESPACE: env.platform.backend, names.FRONTEND_NAMESPACE: env.platform.frontend}
+        budgets = namespace_budgets(env)
         for namespace in names.WORKLOAD_NAMESPACES:
-            self._namespace(namespace, budgets[namespace], env)
+            self._namespace(namespace, budgets[namespace][1], env)
         self._secret_store(env)
         admission_policies(self, env.admission)
         alerting_rules(self, env)
@@ -63,17 +82,7 @@ class PlatformBaseline(Chart):
             self,
             f"{namespace}-quota",
             metadata=meta("workload-budget"),
-            spec=k8s.ResourceQuotaSpec(
-                hard={
-                    "requests.cpu": quantity(budget.requests_cpu),
-                    "requests.memory": quantity(budget.requests_memory),
-                    "limits.cpu": quantity(budget.limits_cpu),
-                    "limits.memory": quantity(budget.limits_memory),
-                    "requests.storage": quantity(budget.requests_storage),
-                    "pods": quantity(str(budget.pods)),
-                    "persistentvolumeclaims": quantity(str(budget.persistent_volume_claims)),
-                }
-            ),
+            spec=k8s.ResourceQuotaSpec(hard={key: quantity(str(getattr(budget, field))) for key, field in QUOTA_FIELDS.items()}),
         )
         defaults = budget.container_defaults
         k8s.KubeLimitRange(

@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.errors import ConfigError
+from config import consistency, messages
+from config.errors import ConfigError, FieldProblem
 from config.model import Environment, EnvironmentSpec
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +71,14 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
         problem = error.problem or error.context or "invalid YAML"
         raise ConfigError(shown, "", f"YAML error at {where}{problem}") from None
     except yaml.YAMLError as error:
-        raise ConfigError(shown, "", f"YAML error: {error}") from None
+        raise ConfigError(shown, "", f"YAML error: {' '.join(str(error).split())}") from None
     if data is None:
         raise ConfigError(shown, "", "file is empty (expected a mapping of settings)")
     if not isinstance(data, dict):
-        raise ConfigError(shown, "", f"top level must be a mapping, not {type(data).__name__}")
+        raise ConfigError(shown, "", f"top level must be a mapping of settings (key: value lines), not {messages.kind_of(data)}")
     for key in data:
         if not isinstance(key, str):
-            raise ConfigError(shown, str(key), "keys must be strings")
+            raise ConfigError(shown, str(key), "keys must be text (put the key in quotes)")
     return data
 
 
@@ -117,9 +118,35 @@ def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environme
 
     merged = deep_merge(base, override)
     try:
-        return Environment.model_validate({**merged, "name": name})
+        env = Environment.model_validate({**merged, "name": name})
     except ValidationError as error:
         raise _to_config_error(error, base_file, env_file, override) from None
+    try:
+        consistency.check(env)
+    except FieldProblem as problem:
+        raise locate(problem, name, directory) from None
+    return env
+
+
+def locate(problem: FieldProblem, name: str, directory: Path = ENVIRONMENTS_DIR) -> ConfigError:
+    """The ConfigError for a problem found after validation: blamed on the file that sets the field."""
+    env_file = directory / f"{name}.yaml"
+    loc = _parse_field(problem.field)
+    override = read_yaml_mapping(env_file)
+    base_file = directory / BASE_FILE_NAME
+    in_base = bool(loc) and _path_touched(read_yaml_mapping(base_file), loc)
+    # base.yaml only when it sets the field and the environment file does not; a default
+    # or a rendered object is fixed in the environment file.
+    file = base_file if in_base and not _path_touched(override, loc) else env_file
+    return ConfigError(display_path(file), problem.field, problem.reason)
+
+
+def _parse_field(field: str) -> list[Any]:
+    """'backend.cors_origins[0]' -> ['backend', 'cors_origins', 0]."""
+    loc: list[Any] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+        loc.append(int(part[1:-1]) if part.startswith("[") else part)
+    return loc
 
 
 def load_all(directory: Path = ENVIRONMENTS_DIR) -> list[Environment]:
@@ -143,8 +170,7 @@ def _to_config_error(error: ValidationError, base_file: Path, env_file: Path, ov
         reason = f"required field is missing (set it in {BASE_FILE_NAME} or {env_file.name})"
         file = env_file
     else:
-        message = first["msg"].removeprefix("Value error, ")
-        reason = f"{message} (got {first['input']!r})" if _has_scalar_input(first) else message
+        reason = messages.reason(first)
     extra = error.error_count() - 1
     if extra:
         reason += f" (and {extra} more problem{'s' if extra > 1 else ''})"
@@ -174,10 +200,6 @@ def _path_touched(override: dict[str, Any], loc: list[Any]) -> bool:
         else:
             return node is not override and not isinstance(node, dict)
     return True
-
-
-def _has_scalar_input(err: dict[str, Any]) -> bool:
-    return "input" in err and isinstance(err["input"], (str, int, float, bool)) and err["type"] != "missing"
 
 
 def _suggestion(loc: list[Any]) -> str:

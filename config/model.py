@@ -11,26 +11,29 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from config.quantities import CPU_PATTERN, MEMORY_PATTERN, cpu_millicores, memory_bytes
+from config import formats, git_refs, quantities
+from config.quantities import cpu_millicores, memory_bytes
 
 # --- scalar types -------------------------------------------------------------------------------
 
-_DNS_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
-HOSTNAME_PATTERN = rf"^{_DNS_LABEL}(\.{_DNS_LABEL})+$"
-DNS_LABEL_PATTERN = rf"^{_DNS_LABEL}$"
-# registry[:port]/path components, lower case, as the distribution spec allows
-IMAGE_REPOSITORY_PATTERN = (
-    r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?/)?"
-    r"[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
-)
-IMAGE_TAG_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
-DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
+# The formats (pattern + the words a person reads) live in config/formats.py; these names are
+# what the model and the configuration reference use.
+HOSTNAME_PATTERN = formats.HOSTNAME.pattern
+DNS_LABEL_PATTERN = formats.DNS_LABEL.pattern
+IMAGE_REPOSITORY_PATTERN = formats.IMAGE_REPOSITORY.pattern
+IMAGE_TAG_PATTERN = formats.IMAGE_TAG.pattern
+DIGEST_PATTERN = formats.DIGEST.pattern
+
+INT32_MAX = 2**31 - 1
+"""Replica counts and the like land in int32 fields of the Kubernetes API."""
+QUANTITY_COUNT_MAX = 2**63 - 1
+"""Larger quantities are silently capped by the API server, so the cluster would not get the value written."""
 
 
 def _not_latest(tag: str) -> str:
     # A moving tag makes a rollout unreproducible and a rollback meaningless (defect 9).
     if tag.lower() == "latest":
-        raise ValueError("mutable tag 'latest' is not allowed; pin a release tag")
+        raise ValueError("must be a release tag, not the moving tag 'latest' (for example 1.4.2)")
     return tag
 
 
@@ -38,18 +41,35 @@ def _unique(values: list) -> list:
     seen = set()
     for value in values:
         if value in seen:
-            raise ValueError(f"duplicate entry {value!r}")
+            raise ValueError(f"must not list the same entry twice (got {value!r} twice)")
         seen.add(value)
     return values
 
 
-Hostname = Annotated[str, Field(pattern=HOSTNAME_PATTERN, max_length=253)]
-DnsLabel = Annotated[str, Field(pattern=DNS_LABEL_PATTERN, max_length=63)]
-CpuQuantity = Annotated[str, Field(pattern=CPU_PATTERN)]  # e.g. 100m or 0.5
-MemoryQuantity = Annotated[str, Field(pattern=MEMORY_PATTERN)]  # e.g. 256Mi or 1Gi
+def _git_branch(name: str) -> str:
+    problem = git_refs.branch_problem(name)
+    if problem:
+        raise ValueError(f"must be a branch name Git accepts, but it {problem} (got {name!r})")
+    return name
+
+
+def _ipv4_network(cidr: str) -> str:
+    address = cidr.split("/")[0]
+    if any(int(octet) > 255 for octet in address.split(".")):
+        raise ValueError(f"must be an IPv4 network whose four numbers are each 0-255 (got {cidr!r})")
+    return cidr
+
+
+Hostname = formats.HOSTNAME.type()
+DnsLabel = formats.DNS_LABEL.type()
+CpuQuantity = formats.CPU.type()  # e.g. 100m or 0.5
+MemoryQuantity = Annotated[formats.MEMORY.type(), AfterValidator(quantities.within_api_range)]  # e.g. 256Mi or 1Gi
 Port = Annotated[int, Field(ge=1, le=65535)]
-Origin = Annotated[str, Field(pattern=r"^https?://" + HOSTNAME_PATTERN[1:-1] + r"(:[0-9]{1,5})?$")]
-Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]*(s|m|h)$")]  # e.g. 30s, 1h
+Origin = formats.ORIGIN.type()
+Duration = formats.DURATION.type()  # e.g. 30s, 1h
+Replicas = Annotated[int, Field(ge=1, le=INT32_MAX)]
+LabelKey = formats.LABEL_KEY.type()
+LabelValue = formats.LABEL_VALUE.type()
 
 
 class Model(BaseModel):
@@ -60,11 +80,11 @@ class Model(BaseModel):
 
 
 class ImageRef(Model):
-    repository: Annotated[str, Field(pattern=IMAGE_REPOSITORY_PATTERN)]
+    repository: formats.IMAGE_REPOSITORY.type()
     """Image repository, with registry, e.g. registry.example.internal/flask-api."""
-    tag: Annotated[str, Field(pattern=IMAGE_TAG_PATTERN), AfterValidator(_not_latest)]
+    tag: Annotated[formats.IMAGE_TAG.type(), AfterValidator(_not_latest)]
     """Release tag (never `latest`); the one line a release bot edits."""
-    digest: Annotated[str, Field(pattern=DIGEST_PATTERN)] | None = None
+    digest: formats.DIGEST.type() | None = None
     """Optional sha256 digest; when set, the tag is informational and the digest is pulled."""
 
     @property
@@ -98,9 +118,9 @@ class Resources(Model):
 class Autoscaling(Model):
     enabled: bool = False
     """Create a HorizontalPodAutoscaler; the Deployment then omits `replicas`."""
-    min_replicas: Annotated[int, Field(ge=1)] = 2
+    min_replicas: Replicas = 2
     """Lower bound of the autoscaler."""
-    max_replicas: Annotated[int, Field(ge=1)] = 5
+    max_replicas: Replicas = 5
     """Upper bound of the autoscaler."""
     target_cpu_utilization_percent: Annotated[int, Field(ge=1, le=100)] = 70
     """Average CPU utilization (of requests) the autoscaler aims for."""
@@ -115,7 +135,7 @@ class Autoscaling(Model):
 class EgressRule(Model):
     name: DnsLabel
     """Why this egress exists, as a short name (becomes part of the NetworkPolicy name)."""
-    cidr: Annotated[str, Field(pattern=r"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$")]
+    cidr: Annotated[formats.CIDR.type(), AfterValidator(_ipv4_network)]
     """Destination IPv4 network in CIDR form."""
     ports: Annotated[list[Port], Field(min_length=1), AfterValidator(_unique)]
     """Destination TCP ports."""
@@ -129,7 +149,7 @@ def _unique_rule_names(rules: list[EgressRule]) -> list[EgressRule]:
 class Workload(Model):
     image: ImageRef
     """Container image."""
-    replicas: Annotated[int, Field(ge=1)] = 1
+    replicas: Replicas = 1
     """Fixed replica count, used when autoscaling is off."""
     autoscaling: Autoscaling = Autoscaling()
     """Horizontal autoscaling."""
@@ -166,7 +186,7 @@ class Backend(Workload):
     """gunicorn worker processes per pod."""
     gunicorn_timeout_seconds: Annotated[int, Field(ge=1, le=600)] = 30
     """gunicorn worker timeout."""
-    wsgi_app: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.()]*$")] = "wsgi:app"
+    wsgi_app: formats.WSGI_APP.type() = "wsgi:app"
     """WSGI entry point gunicorn serves (module:callable)."""
     debug: bool = False
     """Flask DEBUG; never true in prod."""
@@ -191,9 +211,9 @@ class Backend(Workload):
 class Database(Model):
     image: ImageRef
     """MySQL image (8.0.35)."""
-    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    name: formats.MYSQL_DATABASE.type()
     """Database (schema) name the API uses."""
-    user: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")] = "flask"
+    user: formats.MYSQL_USER.type() = "flask"
     """Application database user."""
     storage: MemoryQuantity = "1Gi"
     """Size of the data volume claim."""
@@ -206,9 +226,9 @@ class Database(Model):
 class Frontend(Workload):
     host: Hostname
     """Public host name of the single-page app."""
-    client_max_body_size: Annotated[str, Field(pattern=r"^[1-9][0-9]*[kKmM]?$")] = "10m"
+    client_max_body_size: formats.NGINX_SIZE.type() = "10m"
     """Largest request body nginx accepts (nginx size syntax)."""
-    content_security_policy: Annotated[str, Field(min_length=1, pattern=r"^[^\"\n]+$")]
+    content_security_policy: formats.HEADER_VALUE.type()
     """Content-Security-Policy header sent on every response."""
 
 
@@ -235,9 +255,9 @@ class ServiceAccountRef(Model):
 class SecretStore(Model):
     name: DnsLabel = "aws-secrets-manager"
     """Name of the ClusterSecretStore."""
-    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")]
+    region: formats.AWS_REGION.type()
     """AWS region of Secrets Manager."""
-    key_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_+=.@-]+(/[A-Za-z0-9_+=.@-]+)*$")]
+    key_prefix: formats.SECRET_KEY_PREFIX.type()
     """Prefix of this environment's keys in Secrets Manager, e.g. staging/backend."""
     refresh_interval: Duration = "1h"
     """How often External Secrets re-reads the store."""
@@ -246,20 +266,20 @@ class SecretStore(Model):
 
 
 class GitOps(Model):
-    repo_url: Annotated[str, Field(pattern=r"^(https://[^\s]+|git@[^\s:]+:[^\s]+)$")]
+    repo_url: formats.GIT_URL.type()
     """Git repository ArgoCD reads dist/ from."""
-    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")]
+    branch: Annotated[formats.GIT_BRANCH.type(), AfterValidator(_git_branch)]
     """Environment branch ArgoCD tracks (targetRevision)."""
     argocd_namespace: DnsLabel = "argocd"
     """Namespace ArgoCD runs in (Applications and the AppProject live there)."""
-    destination_server: Annotated[str, Field(pattern=r"^https://[^\s]+$")] = "https://kubernetes.default.svc"
+    destination_server: formats.HTTPS_URL.type() = "https://kubernetes.default.svc"
     """Cluster API server the Applications deploy to."""
 
 
 class DnsTarget(Model):
     namespace: DnsLabel = "kube-system"
     """Namespace of the cluster DNS pods."""
-    pod_labels: dict[str, str] = {"k8s-app": "kube-dns"}
+    pod_labels: dict[LabelKey, LabelValue] = {"k8s-app": "kube-dns"}
     """Labels selecting the cluster DNS pods."""
 
 
@@ -268,7 +288,7 @@ class Cluster(Model):
     """IngressClass of the ingress controller."""
     ingress_controller_namespace: DnsLabel = "ingress-nginx"
     """Namespace of the ingress controller pods (allowed to reach the workloads)."""
-    pod_security_version: Annotated[str, Field(pattern=r"^v1\.[0-9]+$")] = "v1.30"
+    pod_security_version: formats.K8S_MINOR.type() = "v1.30"
     """Pinned Pod Security Standards version for the namespace labels."""
     dns: DnsTarget = DnsTarget()
     """Cluster DNS, the one egress every workload has."""
@@ -285,9 +305,9 @@ class NamespaceBudget(Model):
     """Sum of memory limits allowed in the namespace."""
     requests_storage: MemoryQuantity = "10Gi"
     """Sum of storage requested by claims."""
-    pods: Annotated[int, Field(ge=1)] = 20
+    pods: Annotated[int, Field(ge=1, le=QUANTITY_COUNT_MAX)] = 20
     """Maximum number of pods."""
-    persistent_volume_claims: Annotated[int, Field(ge=0)] = 5
+    persistent_volume_claims: Annotated[int, Field(ge=0, le=QUANTITY_COUNT_MAX)] = 5
     """Maximum number of PersistentVolumeClaims."""
     container_defaults: Resources
     """LimitRange defaults for containers that declare none."""

@@ -40,3 +40,39 @@ def memory_bytes(quantity: str) -> int:
     if not match:
         raise ValueError(f"'{quantity}' is not a memory quantity (use e.g. 256Mi or 1Gi)")
     return int(match.group(1)) * _MEMORY_FACTORS[match.group(2) or ""]
+
+
+QUANTITY_MAX = 2**63 - 1
+"""The API server caps larger quantities silently; the cluster would not get the value written."""
+
+
+def within_api_range(quantity: str) -> str:
+    """The quantity unchanged, or ValueError when the API server would cap it."""
+    if memory_bytes(quantity) > QUANTITY_MAX:
+        raise ValueError(f"must be at most 8Ei (2^63-1 bytes), the largest quantity Kubernetes stores (got {quantity!r})")
+    return quantity
+
+
+_SUFFIXES = {
+    **{k: Decimal(v) for k, v in _MEMORY_FACTORS.items()},
+    "m": Decimal("0.001"),
+    "u": Decimal("0.000001"),
+    "n": Decimal("0.000000001"),
+    "P": Decimal(10**15),
+    "E": Decimal(10**18),
+    "Pi": Decimal(2**50),
+    "Ei": Decimal(2**60),
+}
+
+
+def parse(value: object) -> Decimal:
+    """Any Kubernetes quantity as rendered ("250m", "1Gi", "20", 3, "1e3") -> its exact value.
+    Raises ValueError on anything else."""
+    text = str(value)
+    match = re.fullmatch(r"([+-]?[0-9]*\.?[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?", text)
+    if not match:
+        raise ValueError(f"'{text}' is not a quantity")
+    number, suffix = Decimal(match.group(1)), match.group(2) or ""
+    if suffix[:1] in ("e", "E") and len(suffix) > 1:
+        return number * (Decimal(10) ** int(suffix[1:]))
+    return number * _SUFFIXES[suffix]

@@ -29,8 +29,31 @@ def _drop_required(node: Any) -> Any:
     return node
 
 
+def _format_hint(node: dict[str, Any]) -> str | None:
+    """The words of the format a property (or its items, or its non-null branch) must have."""
+    for candidate in (node, node.get("items") or {}, *(node.get("anyOf") or [])):
+        if isinstance(candidate, dict) and candidate.get("patternErrorMessage"):
+            return candidate["patternErrorMessage"]
+    return None
+
+
+def _describe_formats(node: Any) -> Any:
+    """Append 'Must be <format>.' to the description of every property with a pattern, so
+    editors show in words what the pattern checks (and `patternErrorMessage` on a mismatch)."""
+    if isinstance(node, list):
+        return [_describe_formats(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _describe_formats(value) for key, value in node.items()}
+    for prop in (node.get("properties") or {}).values():
+        hint = _format_hint(prop)
+        if hint and prop.get("description") and hint not in prop["description"]:
+            prop["description"] = f"{prop['description']} {hint}"
+    return node
+
+
 def build_schema() -> dict[str, Any]:
-    schema = _drop_required(EnvironmentSpec.model_json_schema(mode="validation"))
+    schema = _describe_formats(_drop_required(EnvironmentSpec.model_json_schema(mode="validation")))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Environment file (base.yaml or an override such as staging.yaml)"
     return schema

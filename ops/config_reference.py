@@ -25,8 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from config import model as config_model
-from config import quantities
+from config import formats
 from config.loader import available_environments, load_environment
 from config.model import Environment, EnvironmentSpec
 from ops import connectivity_picture
@@ -47,16 +46,9 @@ exits 1 when a committed document differs from a fresh generation.
 Exit status: 0 written or up to date, 1 stale (--check), 2 configuration error.
 """
 
-# Patterns with a name a reader knows; any other pattern is shown as the regular expression.
-NAMED_PATTERNS = {
-    config_model.HOSTNAME_PATTERN: "hostname",
-    config_model.DNS_LABEL_PATTERN: "DNS label",
-    config_model.IMAGE_REPOSITORY_PATTERN: "image repository",
-    config_model.IMAGE_TAG_PATTERN: "image tag",
-    config_model.DIGEST_PATTERN: "sha256 digest",
-    quantities.CPU_PATTERN: "CPU quantity",
-    quantities.MEMORY_PATTERN: "quantity of bytes",
-}
+# Every pattern of the model has a name a reader knows (config/formats.py); an unnamed one
+# would be shown as the regular expression.
+NAMED_PATTERNS = {pattern: fmt.name for pattern, fmt in formats.FORMATS.items()}
 
 
 # --- field docstrings ---------------------------------------------------------------------------

@@ -42,42 +42,60 @@ def _delete(path: str) -> Mutation:
 
 # (id, file to edit, mutation, field expected in the message, reason fragment)
 CASES: list[tuple[str, str, Mutation, str, str]] = [
-    ("string-replicas", "staging.yaml", _set("backend.replicas", "two"), "backend.replicas", "valid integer"),
-    ("quoted-number", "staging.yaml", _set("backend.replicas", "1"), "backend.replicas", "valid integer"),
-    ("zero-replicas", "staging.yaml", _set("backend.replicas", 0), "backend.replicas", "greater than or equal to 1"),
-    ("negative-replicas", "prod.yaml", _set("frontend.replicas", -3), "frontend.replicas", "greater than or equal to 1"),
+    (
+        "string-replicas",
+        "staging.yaml",
+        _set("backend.replicas", "two"),
+        "backend.replicas",
+        "must be a whole number (got 'two')",
+    ),
+    ("quoted-number", "staging.yaml", _set("backend.replicas", "1"), "backend.replicas", "whole number without quotes"),
+    ("zero-replicas", "staging.yaml", _set("backend.replicas", 0), "backend.replicas", "must be at least 1"),
+    ("negative-replicas", "prod.yaml", _set("frontend.replicas", -3), "frontend.replicas", "must be at least 1"),
     ("hpa-min-above-max", "prod.yaml", _set("backend.autoscaling.min_replicas", 9), "backend.autoscaling", "above max_replicas"),
     (
         "hpa-zero-min",
         "prod.yaml",
         _set("backend.autoscaling.min_replicas", 0),
         "backend.autoscaling.min_replicas",
-        "greater than or equal to 1",
+        "must be at least 1",
     ),
-    ("image-latest", "staging.yaml", _set("backend.image.tag", "latest"), "backend.image.tag", "mutable tag"),
+    ("image-latest", "staging.yaml", _set("backend.image.tag", "latest"), "backend.image.tag", "not the moving tag 'latest'"),
     (
         "image-bad-repo",
         "staging.yaml",
         _set("frontend.image.repository", "Registry/UPPER case"),
         "frontend.image.repository",
-        "pattern",
+        "must be an image repository",
     ),
-    ("image-bad-digest", "staging.yaml", _set("backend.image.digest", "sha256:xyz"), "backend.image.digest", "pattern"),
-    ("host-underscore", "staging.yaml", _set("backend.host", "api_staging.example.internal"), "backend.host", "pattern"),
-    ("host-single-label", "prod.yaml", _set("frontend.host", "localhost"), "frontend.host", "pattern"),
+    (
+        "image-bad-digest",
+        "staging.yaml",
+        _set("backend.image.digest", "sha256:xyz"),
+        "backend.image.digest",
+        "must be a sha256 digest",
+    ),
+    (
+        "host-underscore",
+        "staging.yaml",
+        _set("backend.host", "api_staging.example.internal"),
+        "backend.host",
+        "for example 'api-staging.example.internal'",
+    ),
+    ("host-single-label", "prod.yaml", _set("frontend.host", "localhost"), "frontend.host", "at least two labels"),
     (
         "cpu-bad",
         "staging.yaml",
         _set("backend.resources.requests.cpu", "100 millicores"),
         "backend.resources.requests.cpu",
-        "pattern",
+        "for example '100m'",
     ),
     (
         "memory-bad",
         "staging.yaml",
         _set("backend.resources.limits.memory", "512MB"),
         "backend.resources.limits.memory",
-        "pattern",
+        "for example '512Mi'",
     ),
     (
         "limits-below-requests",
@@ -91,21 +109,21 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "staging.yaml",
         _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]),
         "backend.egress_allow[0].ports",
-        "duplicate",
+        "same entry twice",
     ),
     (
         "port-out-of-range",
         "staging.yaml",
         _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]),
         "backend.egress_allow[0].ports[0]",
-        "less than or equal to 65535",
+        "must be at most 65535",
     ),
     (
         "bad-cidr",
         "staging.yaml",
         _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]),
         "backend.egress_allow[0].cidr",
-        "pattern",
+        "must be an IPv4 network in CIDR form",
     ),
     ("unknown-top-key", "staging.yaml", _set("backnd", {"replicas": 2}), "backnd", "unknown key"),
     ("unknown-nested-key", "staging.yaml", _set("backend.replica", 2), "backend.replica", "did you mean 'replicas'"),
@@ -133,25 +151,25 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "staging.yaml",
         _set("backend.cors_origins", ["frontend-staging.example.internal"]),
         "backend.cors_origins[0]",
-        "pattern",
+        "for example 'https://frontend-staging.example.internal'",
     ),
     (
         "duplicate-cors-origin",
         "staging.yaml",
         _set("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]),
         "backend.cors_origins",
-        "duplicate",
+        "same entry twice",
     ),
     ("name-in-file", "staging.yaml", _set("name", "other"), "name", "environment name is the file name"),
-    ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "pattern"),
-    ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "valid dictionary"),
-    ("bool-as-string", "staging.yaml", _set("backend.debug", "yes"), "backend.debug", "valid boolean"),
+    ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "must be an AWS region"),
+    ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "must be a mapping of settings"),
+    ("bool-as-string", "staging.yaml", _set("backend.debug", "yes"), "backend.debug", "must be true or false (got 'yes')"),
     (
         "registry-trailing-slash",
         "prod.yaml",
         _set("admission.allowed_registries", ["registry.example.internal/"]),
         "admission.allowed_registries[0]",
-        "pattern",
+        "for example 'registry.example.internal'",
     ),
     ("no-registries", "staging.yaml", _set("admission.allowed_registries", []), "admission.allowed_registries", "at least 1"),
     (
@@ -161,13 +179,13 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "monitoring.alerts.error_ratio",
         "less than 1",
     ),
-    ("monitoring-namespace-upper", "staging.yaml", _set("monitoring.namespace", "Monitoring"), "monitoring.namespace", "pattern"),
+    ("monitoring-namespace-upper", "staging.yaml", _set("monitoring.namespace", "Monitoring"), "monitoring.namespace", "must be a DNS label"),
     (
         "exporter-latest",
         "staging.yaml",
         _set("monitoring.nginx_exporter.image.tag", "latest"),
         "monitoring.nginx_exporter.image.tag",
-        "mutable tag",
+        "not the moving tag 'latest'",
     ),
 ]
 
@@ -257,7 +275,7 @@ def test_error_names_the_file_that_holds_the_value(workspace, capsys):
     base["database"]["storage"] = "lots"
     (environments / "base.yaml").write_text(yaml.safe_dump(base))
     code, err = _run(environments, dist, capsys)
-    _assert_one_line_error(code, err, str(environments / "base.yaml"), "database.storage", "pattern")
+    _assert_one_line_error(code, err, str(environments / "base.yaml"), "database.storage", "must be a quantity of bytes")
 
 
 def test_cli_exit_code_and_no_traceback(workspace):
