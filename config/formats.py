@@ -235,9 +235,11 @@ NGINX_SIZE = register(
 HEADER_VALUE = register(
     Format(
         "header value",
-        r'^[^"\n]+$',
-        "a header value on one line without double quotes (use single quotes inside a Content-Security-Policy)",
-        repairs=(lambda v: " ".join(v.replace('"', "'").split()),),
+        # Printable ASCII without '"', '\\' and '$': nginx would end the string, escape or interpolate there.
+        r"^[ !#%-\[\]-~]+$",
+        "a header value: printable ASCII characters on one line, without double quotes, backslashes or dollar signs "
+        "(use single quotes inside a Content-Security-Policy)",
+        repairs=(lambda v: " ".join(v.replace('"', "'").replace("\\", "").replace("$", "").split()),),
     )
 )
 MYSQL_DATABASE = register(

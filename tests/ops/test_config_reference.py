@@ -65,7 +65,7 @@ def test_environment_columns_hold_the_merged_values(env: Any) -> None:
 
 def test_types_and_defaults_are_readable() -> None:
     assert row_of("backend.log_level")[2:4] == ["one of `debug`, `info`, `warning`, `error`", "`info`"]
-    assert row_of("backend.replicas")[2:4] == ["integer (≥ 1)", "`1`"]
+    assert row_of("backend.replicas")[2:4] == ["integer (1–2147483647)", "`1`"]
     assert row_of("gitops.repo_url")[3] == "required"
     assert row_of("tls.cluster_issuer")[2] == "DNS label or null"
 
