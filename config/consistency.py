@@ -122,12 +122,44 @@ def csp_allows_the_api(env: Environment) -> Iterator[FieldProblem]:
     )
 
 
+MYSQL_SYSTEM_SCHEMAS = ("mysql", "sys", "information_schema", "performance_schema")
+NGINX_SIZE_MAX = 2**63 - 1
+"""nginx reads client_max_body_size into an off_t and refuses to start when it overflows."""
+
+
+def database_names_mysql_accepts(env: Environment) -> Iterator[FieldProblem]:
+    db = env.database
+    if db.user == "root":
+        # The image's entrypoint refuses MYSQL_USER=root and the database never starts.
+        yield FieldProblem(
+            "database.user", "must not be 'root': the MySQL image creates root itself and refuses to start (got 'root')"
+        )
+    if db.name.lower() in MYSQL_SYSTEM_SCHEMAS:
+        yield FieldProblem(
+            "database.name",
+            f"must not be a MySQL system schema ({', '.join(MYSQL_SYSTEM_SCHEMAS)}): the application user is granted "
+            f"everything on its database (got {db.name!r})",
+        )
+
+
+def body_size_nginx_accepts(env: Environment) -> Iterator[FieldProblem]:
+    size = env.frontend.client_max_body_size
+    factor = {"k": 2**10, "m": 2**20}.get(size[-1].lower(), 1)
+    number = int(size.rstrip("kKmM"))
+    if number * factor > NGINX_SIZE_MAX:
+        yield FieldProblem(
+            "frontend.client_max_body_size", f"must be at most 8796093022207m, or nginx refuses to start (got {size!r})"
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     replicas_within_pod_quota,
     quota_holds_container_defaults,
     origin_ports_in_range,
     cors_allows_the_frontend,
     csp_allows_the_api,
+    database_names_mysql_accepts,
+    body_size_nginx_accepts,
 )
 
 

@@ -193,6 +193,17 @@ CASES = [
         "cluster.dns.pod_labels.k8s-app",
         "must be a label value",
     ),
+    # what the database image and nginx refuse
+    ("db-user-root", "staging.yaml", _set("database.user", "root"), "staging.yaml", "database.user", "refuses to start"),
+    ("db-name-system", "prod.yaml", _set("database.name", "mysql"), "prod.yaml", "database.name", "MySQL system schema"),
+    (
+        "body-size-overflow",
+        "base.yaml",
+        _set("frontend.client_max_body_size", "99999999999999999999m"),
+        "base.yaml",
+        "frontend.client_max_body_size",
+        "nginx refuses to start",
+    ),
     ("branch-dot-dot", "staging.yaml", _set("gitops.branch", "release..1"), "staging.yaml", "gitops.branch", "contains '..'"),
     ("branch-lock", "prod.yaml", _set("gitops.branch", "env/prod.lock"), "prod.yaml", "gitops.branch", "ending with '.lock'"),
     ("branch-dash", "prod.yaml", _set("gitops.branch", "-prod"), "prod.yaml", "gitops.branch", "starts with '-'"),
