@@ -64,6 +64,11 @@ def _contribution(key: str, demand: Demand) -> str:
     return f"{demand.name} {amount_text(key, _need(key, demand) or Decimal(0))}"
 
 
+def peak(objects: list[dict[str, Any]], namespace: str, key: str) -> Decimal:
+    """What the pod-creating objects of a namespace ask of one quota key at their worst moment."""
+    return sum((_need(key, d) or Decimal(0) for d in demands(objects) if d.namespace == namespace), Decimal(0))
+
+
 def _tracked(quota: dict[str, Any]) -> dict[str, Decimal]:
     spec = quota.get("spec") or {}
     if spec.get("scopes") or spec.get("scopeSelector"):
