@@ -44,7 +44,7 @@ from tests.config.wording import forbidden_wording
 from verify import crossrefs, schemas
 from verify.manifests import crd_dir, load_env
 
-GENERATED_CASES = int(os.environ.get("ENVIRONMENT_CASES", "60"))
+GENERATED_CASES = int(os.environ.get("ENVIRONMENT_CASES", "100"))
 ENV_FILES = ("staging.yaml", "prod.yaml")
 WRONG_KINDS: list[Any] = [None, True, "", "text", "Mixed Case_ value", 0, -1, 1.5, 2**31, 10**20, [], ["a"], {}, {"x": 1}]
 EDIT_CHARACTERS = "-_.:/ A9z@$\"'"

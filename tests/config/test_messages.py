@@ -222,3 +222,9 @@ def test_forbidden_wording_detector_catches_the_old_messages():
     ]
     for message in old:
         assert forbidden_wording(message), message
+
+
+def test_the_users_own_characters_are_not_wording():
+    message = "x: must be a CPU quantity: millicores such as 250m (got '50m$'; for example '50m$x')"
+    assert forbidden_wording(message) == []
+    assert forbidden_wording("x: must match '^[a-z]+$' (got 'a')") != []
