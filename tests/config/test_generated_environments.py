@@ -149,7 +149,7 @@ def environment_files(draw: st.DrawFn) -> tuple[str, dict[str, dict[str, Any]], 
         # A whole override file generated from the schema.
         files[env_file] = draw(schema_strategies.value_for(schema_strategies.schema()))
         done.append(("generated-file", env_file))
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.sampled_from([1, 1, 2, 3]))):
         target = draw(st.sampled_from([env_file, env_file, env_file, "base.yaml"]))
         change = draw(mutation())
         _apply(files, target, change)
@@ -214,7 +214,7 @@ def test_generated_environments_synthesize_or_are_refused_in_one_line(tmp_path):
     print(f"\n{cases} generated environment cases in {time.monotonic() - started:.0f}s: {dict(sorted(outcomes.items()))}")
     assert cases == GENERATED_CASES
     # Both ways out are exercised, or the mutations are too tame or too wild.
-    assert outcomes["synthesized"] >= GENERATED_CASES // 10, outcomes
+    assert outcomes["synthesized"] >= GENERATED_CASES // 20, outcomes
     assert outcomes["refused"] >= GENERATED_CASES // 3, outcomes
 
 
