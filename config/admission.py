@@ -10,11 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from config import formats
 from config.model import Model, _unique
 
 # A registry host (optionally with a port) and an optional path prefix, never a trailing slash.
-REGISTRY_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
-Registry = Annotated[str, Field(pattern=REGISTRY_PATTERN, max_length=255)]
+REGISTRY_PATTERN = formats.IMAGE_REGISTRY.pattern
+Registry = formats.IMAGE_REGISTRY.type()
 
 
 class Admission(Model):

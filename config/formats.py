@@ -325,3 +325,21 @@ LABEL_VALUE = register(
         max_length=63,
     )
 )
+IMAGE_REGISTRY = register(
+    Format(
+        "image registry prefix",
+        r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
+        "an image registry host with an optional :port and path, without a trailing '/', "
+        "such as registry.example.internal/platform",
+        repairs=(lambda v: v.strip().lower().rstrip("/"),),
+        max_length=255,
+    )
+)
+HTTPS_PAGE_URL = register(
+    Format(
+        "https page URL",
+        r"^https://[^\s#]+$",
+        "an https:// URL without spaces or a '#' fragment, such as https://git.example.internal/docs/operations.md",
+        repairs=(lambda v: v.strip().split("#", 1)[0],),
+    )
+)

@@ -12,9 +12,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from config.model import DnsLabel, Duration, ImageRef, Model, Resources
+from config import formats
+from config.model import DnsLabel, Duration, ImageRef, LabelKey, LabelValue, Model, Resources
 
-LabelMap = Annotated[dict[str, str], Field(min_length=1)]
+LabelMap = Annotated[dict[LabelKey, LabelValue], Field(min_length=1)]
 
 
 class Exporter(Model):
@@ -44,9 +45,9 @@ class Monitoring(Model):
     """Namespace Prometheus runs in; the only one admitted to the metrics ports."""
     prometheus_pod_labels: LabelMap = {"app.kubernetes.io/name": "prometheus"}
     """Labels of the Prometheus pods inside that namespace (AND-ed with the namespace)."""
-    resource_labels: dict[str, str] = {}
+    resource_labels: dict[LabelKey, LabelValue] = {}
     """Labels put on ServiceMonitors and the PrometheusRule so Prometheus selects them (e.g. release: kube-prometheus-stack)."""
-    runbook_base_url: Annotated[str, Field(pattern=r"^https://[^\s#]+$")] = (
+    runbook_base_url: formats.HTTPS_PAGE_URL.type() = (
         "https://git.example.internal/platform/flask-platform/blob/main/docs/operations.md"
     )
     """Where docs/operations.md is published; each alert links to its runbook section there."""

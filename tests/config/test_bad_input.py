@@ -179,7 +179,13 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "monitoring.alerts.error_ratio",
         "less than 1",
     ),
-    ("monitoring-namespace-upper", "staging.yaml", _set("monitoring.namespace", "Monitoring"), "monitoring.namespace", "must be a DNS label"),
+    (
+        "monitoring-namespace-upper",
+        "staging.yaml",
+        _set("monitoring.namespace", "Monitoring"),
+        "monitoring.namespace",
+        "must be a DNS label",
+    ),
     (
         "exporter-latest",
         "staging.yaml",
