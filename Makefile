@@ -8,6 +8,8 @@ SHELL := /bin/bash
 
 PY_BOOTSTRAP ?= python3
 VENV        := .venv
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+# The full (test) install; every target but synth, bytecode, schema and bench needs it.
 VENV_STAMP  := $(VENV)/.installed
 PYTHON      := $(VENV)/bin/python
 NODE_STAMP  := node_modules/.installed
@@ -19,28 +21,38 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 -include mk/*.mk
 
-.PHONY: help setup synth bytecode test imports lock schema clean
+.PHONY: help setup cli synth bytecode test imports lock schema clean
 
 help:
 	@echo "make synth        synthesize every environment into dist/ (atomic)"
 	@echo "make test         run every test"
+	@echo "make cli          install the pinned cdk8s CLI (node_modules/) for cdk8s synth"
 	@echo "make test-cluster apply dist/ to a real kube-apiserver"
 	@echo "make imports      regenerate imports/ from the pinned CRDs, offline"
 	@echo "make schema       regenerate environments/environment.schema.json"
-	@echo "make lock         re-resolve requirements/dev.lock from requirements/dev.in"
+	@echo "make lock         re-resolve requirements/*.lock from requirements/*.in (hashed)"
 	@echo "make bench        synth benchmark"
 	@echo "make docs         regenerate CONFIGURATION_REFERENCE.md and docs/connectivity.*"
 	@echo "make bootstrap|validate|diff ENV=staging   operations (docs/operations.md)"
 	@echo "make verify       every verification check over dist/, with a summary"
 	@echo "make promtool     build promtool (alert rule tests) from the Go module proxy, cached"
 
-# The venv is rebuilt when the lock changes; --require-hashes makes the lock a real lock.
-$(VENV_STAMP): requirements/dev.lock scripts/link-node.sh
+# Two layers in one venv, each rebuilt when its lock changes; --require-hashes makes a lock a real
+# lock. The runtime layer (requirements/runtime.lock) is all `make synth` and `cdk8s synth`
+# need; the test layer (requirements/test.lock: the runtime's pins plus tests, verification,
+# operations and lint tools) is what every other target installs. pip compiles nothing itself:
+# compileall does it in parallel, with -O byte-code for the synth (PYTHONDONTWRITEBYTECODE-proof).
+PURELIB = "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+$(RUNTIME_STAMP): requirements/runtime.lock scripts/link-node.sh
 	@test -x $(PYTHON) || $(PY_BOOTSTRAP) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	$(PYTHON) -m pip install --quiet --require-hashes --no-deps --no-compile -r requirements/runtime.lock
 	@bash scripts/link-node.sh $(VENV)
-	@# Byte-code for `python -O` too, so a synth starts fast even where PYTHONDONTWRITEBYTECODE is set.
-	@$(PYTHON) -m compileall -q -j0 -o 0 -o 1 "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null
+	@$(PYTHON) -m compileall -q -j0 -o 1 $(PURELIB) >/dev/null
+	@touch $@
+
+$(VENV_STAMP): requirements/test.lock $(RUNTIME_STAMP)
+	$(PYTHON) -m pip install --quiet --require-hashes --no-deps --no-compile -r requirements/test.lock
+	@$(PYTHON) -m compileall -q -j0 -o 0 -o 1 $(PURELIB) >/dev/null
 	@touch $@
 
 $(NODE_STAMP): package-lock.json
@@ -49,14 +61,17 @@ $(NODE_STAMP): package-lock.json
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
+# The pinned cdk8s CLI (node_modules/), for `cdk8s synth` and `make imports`; `make synth` never needs it.
+cli: $(NODE_STAMP)
+
 # -O skips jsii's run-time type checks of every call (a third of the synth time); the tests
 # run without it, so those checks still guard every change.
 SYNTH_SOURCES := main.py config constructs charts synthesis imports
-synth: $(VENV_STAMP) bytecode
+synth: $(RUNTIME_STAMP) bytecode
 	@$(PYTHON) -O main.py
 
 # Byte-code beside the sources, with and without -O, as `make synth` leaves it.
-bytecode: $(VENV_STAMP)
+bytecode: $(RUNTIME_STAMP)
 	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
@@ -67,14 +82,20 @@ test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
 imports: $(VENV_STAMP) $(NODE_STAMP)
 	$(PYTHON) -m tools.imports
 
-schema: $(VENV_STAMP)
+schema: $(RUNTIME_STAMP)
 	$(PYTHON) -m config.schema --write
 
+# runtime.lock first; test.in says `-c runtime.lock`, so every package both need gets the
+# runtime's pin. Each tool lock is resolved on its own. Existing pins are kept unless an .in
+# file asks otherwise (pip-compile --upgrade moves them).
+LOCKS := runtime test checkov nca gixy
 lock:
 	rm -rf .lock-venv && $(PY_BOOTSTRAP) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet pip-tools==7.5.2
-	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	  --no-header --no-emit-find-links --output-file requirements/dev.lock requirements/dev.in
+	cd requirements && for name in $(LOCKS); do \
+	  ../.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	    --no-emit-find-links --output-file $$name.lock $$name.in || exit 1; \
+	done
 	rm -rf .lock-venv
 
 clean:

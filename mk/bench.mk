@@ -5,5 +5,5 @@
 .PHONY: bench
 # `bytecode`: the cold-bytecode row measures a checkout after `make synth`, which leaves .pyc
 # files beside the sources; without them it would time compiling every generated module.
-bench: $(VENV_STAMP) bytecode
+bench: $(RUNTIME_STAMP) bytecode
 	$(PYTHON) -m bench $(if $(filter-out 0,$(BENCH_QUICK)),--quick)

@@ -19,7 +19,7 @@ default the kernel process holding thousands of objects peaked about 120 MB high
 measurable speed (bench/README.md).
 
 The serializer is a private jsii function, so the speedup is installed only on the jsii version
-it was verified against (the one in requirements/dev.lock). On any other version synthesis
+it was verified against (the one in requirements/runtime.lock). On any other version synthesis
 runs on stock jsii, just slower; a test fails on a lock bump until this module is re-verified.
 `SYNTH_STOCK_JSII=1` turns all of it off, e.g. to rule it out when debugging.
 """

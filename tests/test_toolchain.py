@@ -40,7 +40,7 @@ def test_cdk8s_cli_is_pinned_and_locked():
 
 
 def test_python_lock_pins_every_package_with_hashes():
-    lock = (REPO_ROOT / "requirements" / "dev.lock").read_text()
+    lock = (REPO_ROOT / "requirements" / "runtime.lock").read_text()
     requirements = [line for line in lock.splitlines() if line and not line.startswith((" ", "#"))]
     assert requirements, "empty lock"
     for line in requirements:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from verify import checkov_check, connectivity, crossrefs, schemas, secrets_scan, yaml_lint
+from verify import checkov_check, connectivity, crossrefs, nginx_gixy, schemas, secrets_scan, yaml_lint
 from verify.findings import Finding
 from verify.manifests import crd_dir, discover_envs, load_env, yaml_files
 
@@ -61,6 +61,17 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
         )
         for skip in checkov_check.skip_annotations(manifests):
             print(f"    skip {skip.check} on {skip.obj}: {skip.reason}")
+    else:
+        complete = False
+
+    gixy = _tool(nginx_gixy.GIXY, "make verify-tools")
+    if gixy:
+        nginx = nginx_gixy.check(manifests, gixy)
+        findings += nginx.findings
+        print(
+            f"  gixy {nginx.version}  {len(nginx.configs)} nginx.conf ({', '.join(nginx.configs)}): "
+            f"{len(nginx.findings)} findings"
+        )
     else:
         complete = False
 

@@ -28,6 +28,7 @@ def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, ch
         "yamllint ",
         "secrets ",
         "checkov 3.",
+        "gixy v0.",
         "connectivity ",
         "forbids queries: backend-to-frontend",
     ):
