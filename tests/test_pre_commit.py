@@ -1,0 +1,107 @@
+"""The pre-commit hooks, run by pre-commit itself (from the test lock) in a temporary clone:
+they pass on the project as it is and each catches the kind of break it exists for."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from config.loader import REPO_ROOT
+
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs"}
+
+pytestmark = pytest.mark.slow
+
+
+def clone_of_the_work_tree(target: Path) -> Path:
+    """A new repository holding the work tree as it is now (committed or not), with the venv."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for relative in filter(None, listed.split("\0")):
+        source = REPO_ROOT / relative
+        if source.is_file():  # a tracked file deleted in the work tree is gone here too
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / relative)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@invalid", "-C", str(target)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "work tree"], check=True)
+    # The hooks run the project venv's tools, as on a developer's machine after `make setup`.
+    (target / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
+    return target
+
+
+def run_pre_commit(repo: Path) -> tuple[int, set[str], str]:
+    """pre-commit's exit status, the ids of the hooks that failed, and its output."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home"), "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [str(PRE_COMMIT), "run", "--all-files", "--color=never"], cwd=repo, capture_output=True, text=True, env=env, timeout=600
+    )
+    output = proc.stdout + proc.stderr
+    return proc.returncode, set(re.findall(r"^- hook id: (\S+)$", output, flags=re.MULTILINE)), output
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, set[str], str]:
+    return run_pre_commit(clone_of_the_work_tree(tmp_path_factory.mktemp("clean") / "repo"))
+
+
+def test_config_declares_the_hooks_ci_relies_on() -> None:
+    config = (REPO_ROOT / ".pre-commit-config.yaml").read_text()
+    assert set(re.findall(r"^\s+- id: (\S+)$", config, flags=re.MULTILINE)) == HOOKS
+    assert "repo: local" in config
+
+
+def test_every_hook_passes_on_the_project(clean_run: tuple[int, set[str], str]) -> None:
+    status, failed, output = clean_run
+    assert status == 0 and not failed, output
+    assert output.count("Passed") == len(HOOKS), output  # every hook ran, none was skipped
+
+
+def append(relative: str, text: str) -> Callable[[Path], None]:
+    def edit(repo: Path) -> None:
+        with (repo / relative).open("a", encoding="utf-8") as file:
+            file.write(text)
+
+    return edit
+
+
+def replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(repo: Path) -> None:
+        path = repo / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+BREAKS = {
+    "unused-import": (append("charts/names.py", "import os\n"), {"ruff-lint"}),
+    "misformatted-code": (append("charts/names.py", "ANSWER  =   (42)\n"), {"ruff-format"}),
+    "hand-edited-dist": (append("dist/staging/backend/service_backend_flask-app.yaml", "# edited by hand\n"), {"synth-drift"}),
+    "yaml-duplicate-key": (append("verify/checkov_skips.yaml", "skips: []\n"), {"yamllint"}),
+    # A typo in an environment: the schema check names it, and synth (hence drift) and docs fail.
+    "environment-typo": (
+        replace("environments/prod.yaml", "  replicas: 3\n", "  replica: 3\n"),
+        {"environment-schema", "synth-drift", "generated-docs"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_a_break_fails_its_hook(name: str, tmp_path: Path) -> None:
+    edit, expected = BREAKS[name]
+    repo = clone_of_the_work_tree(tmp_path / "repo")
+    edit(repo)
+    status, failed, output = run_pre_commit(repo)
+    assert status == 1 and failed == expected, output
