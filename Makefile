@@ -93,7 +93,7 @@ lock:
 	rm -rf .lock-venv && $(PY_BOOTSTRAP) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet pip-tools==7.5.2
 	cd requirements && for name in $(LOCKS); do \
-	  ../.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  "$(CURDIR)/.lock-venv/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras \
 	    --no-emit-find-links --output-file $$name.lock $$name.in || exit 1; \
 	done
 	rm -rf .lock-venv
