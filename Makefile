@@ -88,10 +88,10 @@ schema: $(RUNTIME_STAMP)
 # runtime.lock first; test.in says `-c runtime.lock`, so every package both need gets the
 # runtime's pin. Each tool lock is resolved on its own. Existing pins are kept unless an .in
 # file asks otherwise (pip-compile --upgrade moves them).
-LOCKS := runtime test checkov nca gixy
+LOCKS := runtime test checkov nca gixy lock-tools
 lock:
 	rm -rf .lock-venv && $(PY_BOOTSTRAP) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet pip-tools==7.5.2
+	.lock-venv/bin/pip install --quiet --require-hashes --no-deps -r requirements/lock-tools.lock
 	cd requirements && for name in $(LOCKS); do \
 	  "$(CURDIR)/.lock-venv/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras \
 	    --no-emit-find-links --output-file $$name.lock $$name.in || exit 1; \

@@ -15,7 +15,7 @@ import pytest
 from config.loader import REPO_ROOT
 
 REQUIREMENTS = REPO_ROOT / "requirements"
-LOCKS = ("runtime", "test", "checkov", "nca", "gixy")
+LOCKS = ("runtime", "test", "checkov", "nca", "gixy", "lock-tools")
 # What the synth imports: the entry point and every package it loads (imports/ included).
 SYNTH_SOURCES = ("main.py", "config", "charts", "constructs", "synthesis", "imports")
 FIRST_PARTY = {"bench", "charts", "cluster", "config", "constructs", "imports", "ops", "synthesis", "tests", "tools", "verify"}
@@ -119,3 +119,8 @@ def test_test_installs_both_layers_and_every_install_requires_hashes(tmp_path: P
     for lock in ("runtime", "test", "checkov", "nca", "gixy"):
         assert any(f"requirements/{lock}.lock" in line for line in installs), lock
     assert installs and all("--require-hashes" in line for line in installs), installs
+
+
+def test_make_lock_installs_pip_tools_from_its_hashed_lock(tmp_path: Path) -> None:
+    installs = [line for line in make_dry_run("lock", tmp_path).splitlines() if "pip install" in line]
+    assert installs and all("--require-hashes" in line and "requirements/lock-tools.lock" in line for line in installs)
