@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cluster.build import KUBERNETES_VERSION
+from cluster.build import KUBERNETES_VERSION, PROMETHEUS_VERSION
 from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, load_environment
 from tests.tooling import require_tool
 from tools.go_tools import ACTIONLINT
@@ -131,6 +131,7 @@ def test_each_found_tag_belongs_to_the_image_the_environment_runs() -> None:
 def test_go_built_versions_are_found() -> None:
     found = {(c["depName"], c["currentValue"]) for relative in tracked_files() for c in all_captures(relative)}
     assert ("k8s.io/kubernetes", KUBERNETES_VERSION) in found
+    assert ("prometheus/prometheus", PROMETHEUS_VERSION) in found
     assert ("github.com/rhysd/actionlint", ACTIONLINT.version) in found
 
 
