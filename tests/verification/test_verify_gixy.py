@@ -30,10 +30,11 @@ def rendered_config(env_manifests: list[Manifest]) -> str:
 
 
 def with_location(text: str, location: str) -> str:
-    """The rendered config with one more location in its server block (before `location /`)."""
+    """The rendered config with one more location in the public server, the first one (before
+    its SPA fallback `location /`)."""
     anchor = "        location / {\n"
-    assert text.count(anchor) == 1
-    return text.replace(anchor, location + anchor)
+    assert anchor in text
+    return text.replace(anchor, location + anchor, 1)
 
 
 # Cache-Control in a location of its own: nginx then sends none of the server's add_header lines.
