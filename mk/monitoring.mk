@@ -5,3 +5,6 @@
 
 promtool: $(VENV_STAMP)
 	$(PYTHON) -m cluster.build promtool
+
+# `make test` runs the promtool checks, so it builds promtool first (a no-op once cached).
+test: promtool
