@@ -14,13 +14,16 @@ from charts import names, secret_layout
 from charts.exposure import expose
 from charts.metrics import scrape
 from config.model import Environment
+from constructs.database_backup import DatabaseBackup
 from constructs.external_secret_binding import ExternalSecretBinding
-from constructs.microsegmented_service import MicrosegmentedService
-from constructs.mysql_database import MysqlDatabase
+from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
+from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY, MysqlDatabase
 from constructs.pod_baseline import HttpCheck, Probes, RunAs, WritablePath
+from constructs.schema_migration import SchemaMigration
 from constructs.secure_deployment import SecureDeployment
 
 SECRETS_DIR = "/var/run/secrets/flask"
+FLASK_RUN_AS = RunAs(uid=names.FLASK_UID, gid=names.FLASK_UID)
 HEALTH_PATH = "/health"
 
 
@@ -64,7 +67,7 @@ class FlaskBackend(Chart):
             storage=env.database.storage,
             storage_class=env.database.storage_class,
             resources=env.database.resources,
-            sync_wave=names.WAVE_WORKLOADS,
+            sync_wave=names.WAVE_DATABASE,
         )
         MicrosegmentedService(
             self,
@@ -135,6 +138,8 @@ class FlaskBackend(Chart):
             "DB_USER": env.database.user,
             **file_paths,
         }
+        # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
+        writable_tmp = WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True)
         self.api = SecureDeployment(
             self,
             "Api",
@@ -159,16 +164,16 @@ class FlaskBackend(Chart):
                 startup=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
             ),
             resources=cfg.resources,
-            run_as=RunAs(uid=names.FLASK_UID, gid=names.FLASK_UID),
-            # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
-            writable_paths=[WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True)],
+            run_as=FLASK_RUN_AS,
+            writable_paths=[writable_tmp],
             config_env=settings,
             volumes=volumes,
             mounts=mounts,
             readable_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
             replicas=cfg.replicas,
             autoscaling=cfg.autoscaling,
-            sync_wave=names.WAVE_WORKLOADS,
+            # After the migration Job (names.WAVE_MIGRATION): new pods only meet a migrated schema.
+            sync_wave=names.WAVE_API,
         )
         self.api_service = MicrosegmentedService(
             self, "ApiService", workload=self.api, port=names.FLASK_SERVICE_PORT, target_port=names.FLASK_PORT.name
@@ -178,4 +183,58 @@ class FlaskBackend(Chart):
             self.api_service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
 
         self.metrics_service = scrape(self, monitoring=env.monitoring, workload=self.api, port=names.FLASK_METRICS_PORT.name)
+        self._database_lifecycle(env, writable_tmp, volumes, mounts, db_credentials)
+
         expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)
+
+    def _database_lifecycle(
+        self,
+        env: Environment,
+        writable_tmp: WritablePath,
+        volumes: list[k8s.Volume],
+        mounts: list[k8s.VolumeMount],
+        db_credentials: ExternalSecretBinding,
+    ) -> None:
+        """The migration Job of the release and the backup CronJob, and their network edges."""
+        data = env.data
+        # The API's own pod, minus the server: same image and tag, UID, settings and secret files.
+        self.migration = SchemaMigration(
+            self,
+            "Migration",
+            name=names.MIGRATION_JOB,
+            image=env.backend.image.reference,
+            version=env.backend.image.tag,
+            command=data.migration.command,
+            resources=data.migration.resources,
+            run_as=FLASK_RUN_AS,
+            env_from=self.api.config.env_from,
+            volumes=volumes,
+            mounts=mounts,
+            writable_paths=[writable_tmp],
+            deadline_seconds=data.migration.deadline_seconds,
+            retries=data.migration.retries,
+            sync_wave=names.WAVE_MIGRATION,
+        )
+        self.database_service.allow_from(ClientSegment(self, "MigrationNetwork", workload=self.migration))
+
+        self.backup = None
+        if not data.backup.enabled:
+            return
+        self.backup = DatabaseBackup(
+            self,
+            "Backup",
+            name=names.BACKUP_CRONJOB,
+            backup=data.backup,
+            database_image=env.database.image.reference,
+            version=env.database.image.tag,
+            database_host=self.database_service.dns_name,
+            database_port=self.database_service.port,
+            database=self.database.database,
+            user=env.database.user,
+            credentials=db_credentials,
+            password_key=USER_PASSWORD_KEY,
+            run_as=MYSQL_RUN_AS,
+        )
+        backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)
+        self.database_service.allow_from(backup_network)
+        backup_network.allow_egress_to_cidrs("s3", data.backup.s3.endpoint_cidrs, [names.HTTPS_PORT])

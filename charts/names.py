@@ -30,6 +30,13 @@ METRICS_PATH = "/metrics"
 DATABASE = "flask-app-db"  # the MySQL StatefulSet and its client Service (defect 2)
 DATABASE_PORT = 3306
 
+# The database's life: the release's schema migration (an ArgoCD Sync hook Job) and the backups.
+MIGRATION_JOB = "flask-app-migrate"
+BACKUP_CRONJOB = "flask-app-db-backup"  # also its ServiceAccount and the prefix of its ConfigMap
+BACKUP_SCRIPTS_CONFIGMAP = f"{BACKUP_CRONJOB}-scripts"
+RESTORE_JOB_PREFIX = "flask-app-db-restore"  # `ops restore` names each restore Job <prefix>-<timestamp>
+HTTPS_PORT = 443  # the S3 endpoint
+
 NGINX = "nginx-front"
 NGINX_PORT = ContainerPort(name="http", number=8080)  # unprivileged: never 80 (defect 5)
 NGINX_SERVICE_PORT = 80
@@ -55,3 +62,11 @@ WAVE_NAMESPACES = -3
 WAVE_SECRET_STORE = -2
 WAVE_EXTERNAL_SECRETS = -1
 WAVE_WORKLOADS = 0
+# The backend's release order inside the Sync phase: the database (and every Service, policy and
+# ConfigMap) in wave 0, which ArgoCD waits on until healthy; then the migration Job, a Sync hook in
+# wave 1, which must succeed; only then the API Deployment (wave 2). PreSync would run before the
+# database exists on the first sync; a failed migration here fails the sync before wave 2, so the
+# old API pods keep serving.
+WAVE_DATABASE = WAVE_WORKLOADS
+WAVE_MIGRATION = 1
+WAVE_API = 2

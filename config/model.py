@@ -322,6 +322,7 @@ class Platform(Model):
 
 # Sub-models that live in their own modules build on the blocks above, so they are imported here.
 from config.admission import Admission  # noqa: E402
+from config.data_lifecycle import DataLifecycle  # noqa: E402
 from config.monitoring import Monitoring  # noqa: E402
 
 
@@ -348,6 +349,8 @@ class EnvironmentSpec(Model):
     """Metrics scraping, alert rules and their thresholds."""
     admission: Admission
     """The cluster-side guard: ValidatingAdmissionPolicies in the product's namespaces."""
+    data: DataLifecycle
+    """Schema migrations and backups of the database."""
 
 
 class Environment(EnvironmentSpec):

@@ -48,7 +48,64 @@ def _port(port: ContainerPort) -> k8s.NetworkPolicyPort:
     return k8s.NetworkPolicyPort(port=int_or_string(port.number), protocol=port.protocol)
 
 
-class MicrosegmentedService(Construct):
+class NetworkSegment(Construct):
+    """The NetworkPolicies of one workload's pods, one per allowed edge."""
+
+    def __init__(self, scope: Construct, id: str, *, workload: Workload, name: str | None = None, sync_wave: int = 0) -> None:
+        super().__init__(scope, id)
+        self.workload = workload
+        self.name = name or workload.name
+        self.namespace = workload.namespace
+        self.headless = False
+        self._edges: set[str] = set()
+        self._wave = sync_wave_annotation(sync_wave)
+
+    def _policy(
+        self, policy_name: str, edge: str, direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]
+    ) -> None:
+        """One edge of this workload's pods: a NetworkPolicy selecting them, with one rule."""
+        if self.headless:
+            raise BaselineError(f"{self.name}: declare edges on the client Service, not the headless one")
+        if edge in self._edges:
+            raise BaselineError(f"{self.name}: the edge {edge} is declared twice")
+        self._edges.add(edge)
+        ingress = [k8s.NetworkPolicyIngressRule(from_=peers, ports=ports)] if direction == "Ingress" else None
+        egress = [k8s.NetworkPolicyEgressRule(to=peers, ports=ports)] if direction == "Egress" else None
+        k8s.KubeNetworkPolicy(
+            self,
+            f"policy-{policy_name}",
+            metadata=k8s.ObjectMeta(name=policy_name, labels=dict(self.workload.labels), annotations=self._wave),
+            spec=k8s.NetworkPolicySpec(
+                pod_selector=k8s.LabelSelector(match_labels=dict(self.workload.selector)),
+                policy_types=[direction],
+                ingress=ingress,
+                egress=egress,
+            ),
+        )
+
+    def allow_egress_to_cidr(self, name: str, cidr: str, ports: Sequence[int]) -> None:
+        """An explicit extra egress destination outside the cluster (per-environment allow list)."""
+        self.allow_egress_to_cidrs(name, [cidr], ports)
+
+    def allow_egress_to_cidrs(self, name: str, cidrs: Sequence[str], ports: Sequence[int]) -> None:
+        """Egress to address ranges outside the cluster (e.g. an S3 endpoint), as one policy."""
+        if not cidrs:
+            raise BaselineError(f"{self.name}: egress to {name} names no address range")
+        self._policy(
+            f"{self.workload.name}-to-{name}",
+            f"to {name}",
+            "Egress",
+            [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr)) for cidr in cidrs],
+            [k8s.NetworkPolicyPort(port=int_or_string(p), protocol="TCP") for p in ports],
+        )
+
+
+class ClientSegment(NetworkSegment):
+    """The network end of a workload that serves nothing (a Job, a CronJob): it only opens
+    connections, so it has no Service; servers admit it with `allow_from`."""
+
+
+class MicrosegmentedService(NetworkSegment):
     def __init__(
         self,
         scope: Construct,
@@ -71,14 +128,9 @@ class MicrosegmentedService(Construct):
         :param extra_labels: labels of the Service only (e.g. for a ServiceMonitor to select it).
         :param sync_wave: ArgoCD sync wave.
         """
-        super().__init__(scope, id)
-        self.workload = workload
+        super().__init__(scope, id, workload=workload, name=name, sync_wave=sync_wave)
         self.container_port = workload.port(target_port)
-        self.name = name or workload.name
-        self.namespace = workload.namespace
         self.port = port
-        self._edges: set[str] = set()
-        self._wave = sync_wave_annotation(sync_wave)
         self.service = k8s.KubeService(
             self,
             "Service",
@@ -104,30 +156,7 @@ class MicrosegmentedService(Construct):
         """The in-cluster DNS name clients use; derived, never typed."""
         return f"{self.name}.{self.namespace}.svc.{CLUSTER_DOMAIN}"
 
-    def _policy(
-        self, policy_name: str, edge: str, direction: str, peers: list[k8s.NetworkPolicyPeer], ports: list[k8s.NetworkPolicyPort]
-    ) -> None:
-        """One edge of this workload's pods: a NetworkPolicy selecting them, with one rule."""
-        if self.headless:
-            raise BaselineError(f"{self.name}: declare edges on the client Service, not the headless one")
-        if edge in self._edges:
-            raise BaselineError(f"{self.name}: the edge {edge} is declared twice")
-        self._edges.add(edge)
-        ingress = [k8s.NetworkPolicyIngressRule(from_=peers, ports=ports)] if direction == "Ingress" else None
-        egress = [k8s.NetworkPolicyEgressRule(to=peers, ports=ports)] if direction == "Egress" else None
-        k8s.KubeNetworkPolicy(
-            self,
-            f"policy-{policy_name}",
-            metadata=k8s.ObjectMeta(name=policy_name, labels=dict(self.workload.labels), annotations=self._wave),
-            spec=k8s.NetworkPolicySpec(
-                pod_selector=k8s.LabelSelector(match_labels=dict(self.workload.selector)),
-                policy_types=[direction],
-                ingress=ingress,
-                egress=egress,
-            ),
-        )
-
-    def allow_from(self, client: MicrosegmentedService) -> None:
+    def allow_from(self, client: NetworkSegment) -> None:
         """Admit the client's pods on this workload's pod port, and let the client send there."""
         if client is self:
             raise BaselineError(f"{self.name}: a workload does not need a policy to reach itself")
@@ -159,14 +188,4 @@ class MicrosegmentedService(Construct):
             "Ingress",
             [_peer(namespace, pod_labels)],
             [_port(self.container_port)],
-        )
-
-    def allow_egress_to_cidr(self, name: str, cidr: str, ports: Sequence[int]) -> None:
-        """An explicit extra egress destination outside the cluster (per-environment allow list)."""
-        self._policy(
-            f"{self.workload.name}-to-{name}",
-            f"to {name}",
-            "Egress",
-            [k8s.NetworkPolicyPeer(ip_block=k8s.IpBlock(cidr=cidr))],
-            [k8s.NetworkPolicyPort(port=int_or_string(p), protocol="TCP") for p in ports],
         )

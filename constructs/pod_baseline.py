@@ -247,6 +247,55 @@ def config_checksum(*contents: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def container_security_context(run_as: RunAs, *, read_only_root: bool = True) -> k8s.SecurityContext:
+    """Pod Security `restricted` for one container, plus a read-only root filesystem."""
+    return k8s.SecurityContext(
+        allow_privilege_escalation=False,
+        privileged=False,
+        read_only_root_filesystem=read_only_root,
+        run_as_non_root=True,
+        run_as_user=run_as.uid,
+        run_as_group=run_as.gid,
+        capabilities=k8s.Capabilities(drop=["ALL"]),
+        seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+    )
+
+
+def pod_security_context(run_as: RunAs) -> k8s.PodSecurityContext:
+    return k8s.PodSecurityContext(
+        run_as_non_root=True,
+        run_as_user=run_as.uid,
+        run_as_group=run_as.gid,
+        fs_group=run_as.fs_group or run_as.gid,
+        fs_group_change_policy="OnRootMismatch",
+        seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+    )
+
+
+def writable_volumes(paths: Sequence[WritablePath]) -> list[k8s.Volume]:
+    return [
+        k8s.Volume(
+            name=w.volume,
+            empty_dir=k8s.EmptyDirVolumeSource(size_limit=quantity(w.size_limit), medium="Memory" if w.in_memory else None),
+        )
+        for w in paths
+    ]
+
+
+def writable_mounts(paths: Sequence[WritablePath]) -> list[k8s.VolumeMount]:
+    return [k8s.VolumeMount(name=w.volume, mount_path=w.path) for w in paths]
+
+
+def check_unique_volumes(owner: str, volumes: Sequence[k8s.Volume]) -> None:
+    names = [v.name for v in volumes]
+    if len(set(names)) != len(names):
+        raise BaselineError(f"duplicate volume names in {owner}: {sorted(names)}")
+
+
+def resource_requirements(resources: Resources) -> k8s.ResourceRequirements:
+    return k8s.ResourceRequirements(requests=_quantities(resources.requests), limits=_quantities(resources.limits))
+
+
 def all_ports(parts: PodParts) -> list[ContainerPort]:
     """Every port of the pod, main container first; names and numbers are unique pod-wide."""
     return [*parts.ports, *(port for car in parts.sidecars for port in car.ports)]
@@ -274,20 +323,11 @@ def _container(
         ports=[k8s.ContainerPort(name=p.name, container_port=p.number, protocol=p.protocol) for p in ports],
         env=list(env) or None,
         env_from=list(env_from) or None,
-        resources=k8s.ResourceRequirements(requests=_quantities(resources.requests), limits=_quantities(resources.limits)),
+        resources=resource_requirements(resources),
         readiness_probe=_probe(probes.readiness, ports, probes, kind="readiness"),
         liveness_probe=_probe(probes.liveness, ports, probes, kind="liveness"),
         startup_probe=_probe(probes.startup, ports, probes, kind="startup"),
-        security_context=k8s.SecurityContext(
-            allow_privilege_escalation=False,
-            privileged=False,
-            read_only_root_filesystem=read_only_root,
-            run_as_non_root=True,
-            run_as_user=run_as.uid,
-            run_as_group=run_as.gid,
-            capabilities=k8s.Capabilities(drop=["ALL"]),
-            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-        ),
+        security_context=container_security_context(run_as, read_only_root=read_only_root),
         volume_mounts=list(mounts) or None,
         termination_message_policy="FallbackToLogsOnError",
     )
@@ -299,17 +339,9 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
     if len(set(container_names)) != len(container_names):
         raise BaselineError(f"duplicate container names in {parts.name}: {sorted(container_names)}")
     relaxed = {r.item for r in parts.relaxations}
-    volumes = [
-        k8s.Volume(
-            name=w.volume,
-            empty_dir=k8s.EmptyDirVolumeSource(size_limit=quantity(w.size_limit), medium="Memory" if w.in_memory else None),
-        )
-        for w in parts.writable_paths
-    ] + list(parts.volumes)
-    mounts = [k8s.VolumeMount(name=w.volume, mount_path=w.path) for w in parts.writable_paths] + list(parts.mounts)
-    names = [v.name for v in volumes]
-    if len(set(names)) != len(names):
-        raise BaselineError(f"duplicate volume names in {parts.name}: {sorted(names)}")
+    volumes = writable_volumes(parts.writable_paths) + list(parts.volumes)
+    mounts = writable_mounts(parts.writable_paths) + list(parts.mounts)
+    check_unique_volumes(parts.name, volumes)
 
     container = _container(
         name=parts.name,
@@ -359,14 +391,7 @@ def pod_template(parts: PodParts) -> k8s.PodTemplateSpec:
             automount_service_account_token=False,
             enable_service_links=False,
             termination_grace_period_seconds=parts.termination_grace_seconds,
-            security_context=k8s.PodSecurityContext(
-                run_as_non_root=True,
-                run_as_user=parts.run_as.uid,
-                run_as_group=parts.run_as.gid,
-                fs_group=parts.run_as.fs_group or parts.run_as.gid,
-                fs_group_change_policy="OnRootMismatch",
-                seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-            ),
+            security_context=pod_security_context(parts.run_as),
             containers=[container, *sidecars],
             volumes=volumes or None,
             topology_spread_constraints=spread,

@@ -138,6 +138,7 @@ class SecureDeployment(Construct):
         wave = sync_wave_annotation(sync_wave)
 
         config = WorkloadConfig(self, "Config", name=name, labels=self.labels, env=config_env, files=config_files)
+        self.config = config  # a migration Job of the same app reads the same settings
         self.identity = WorkloadIdentity(
             self,
             "Identity",

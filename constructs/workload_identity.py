@@ -25,6 +25,7 @@ class WorkloadIdentity(Construct):
         labels: Mapping[str, str],
         config_maps: Sequence[str] = (),
         secrets: Sequence[str] = (),
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         """
         :param name: name of the ServiceAccount, Role and RoleBinding (the workload's name).
@@ -32,12 +33,14 @@ class WorkloadIdentity(Construct):
         :param labels: metadata labels of the workload.
         :param config_maps: ConfigMaps the workload may `get`, by name.
         :param secrets: Secrets the workload may `get`, by name.
+        :param annotations: ServiceAccount annotations (e.g. the IRSA role of a workload that calls AWS).
         """
         super().__init__(scope, id)
         self.name = name
         meta = k8s.ObjectMeta(name=name, labels=dict(labels))
+        account_meta = k8s.ObjectMeta(name=name, labels=dict(labels), annotations=dict(annotations) if annotations else None)
         self.service_account = k8s.KubeServiceAccount(
-            self, "ServiceAccount", metadata=meta, automount_service_account_token=False
+            self, "ServiceAccount", metadata=account_meta, automount_service_account_token=False
         )
         rules = [
             k8s.PolicyRule(api_groups=[""], resources=[resource], resource_names=sorted(set(names)), verbs=["get"])

@@ -1,6 +1,6 @@
 """The allowed connections of an environment, read from its NetworkPolicies in dist/, as text and SVG.
 
-Nodes are the workloads of dist/<env> (Deployments, StatefulSets) plus every peer outside them
+Nodes are the workloads of dist/<env> (Deployments, StatefulSets, Jobs, CronJobs) plus every peer outside them
 that a policy names (the ingress controller's namespace, cluster DNS, CIDRs). A connection
 between two workloads exists only when the source's egress and the destination's ingress both
 allow it, on the ports both allow; named ports resolve against the destination's container
@@ -20,7 +20,9 @@ from ops.manifests import DistObject, of_kind
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 PROTOCOLS = ("TCP", "UDP", "SCTP")
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+# kind -> API group of the objects whose pods the picture draws (Jobs and CronJobs too: the
+# migration and the backup have their own edges).
+WORKLOAD_KINDS = {"Deployment": "apps", "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch", "CronJob": "batch"}
 
 Range = tuple[int, int] | None  # None: any port
 PortSet = frozenset[tuple[str, Range]]
@@ -103,9 +105,12 @@ def _selector_text(selector: dict[str, Any] | None) -> str:
 def workloads_of(objects: Iterable[DistObject]) -> list[Workload]:
     found = []
     for obj in objects:
-        if obj.kind not in WORKLOAD_KINDS or obj.group != "apps":
+        if WORKLOAD_KINDS.get(obj.kind) != obj.group:
             continue
-        template = (obj.obj.get("spec") or {}).get("template") or {}
+        spec = obj.obj.get("spec") or {}
+        if obj.kind == "CronJob":
+            spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+        template = spec.get("template") or {}
         labels = (template.get("metadata") or {}).get("labels") or {}
         ports = [
             (str(p.get("name", "")), str(p.get("protocol", "TCP")), int(p["containerPort"]))

@@ -131,7 +131,14 @@ def test_dist_staging_matches_the_connectivity_intent() -> None:
         f"{names.FRONTEND_NAMESPACE}/{names.NGINX}",
     )
     dns = env.cluster.dns.namespace
+    migrate, backup = f"{names.BACKEND_NAMESPACE}/{names.MIGRATION_JOB}", f"{names.BACKEND_NAMESPACE}/{names.BACKUP_CRONJOB}"
+    s3 = {(backup, cidr): f"TCP {names.HTTPS_PORT}" for cidr in env.data.backup.s3.endpoint_cidrs}
     assert found == {
+        **s3,
+        (migrate, db): f"TCP {names.DATABASE_PORT}",
+        (backup, db): f"TCP {names.DATABASE_PORT}",
+        (migrate, dns): "TCP/UDP 53",
+        (backup, dns): "TCP/UDP 53",
         (ingress, web): f"TCP {names.NGINX_PORT.number}",
         (ingress, api): f"TCP {names.FLASK_PORT.number}",
         (web, api): f"TCP {names.FLASK_PORT.number}",

@@ -1,0 +1,227 @@
+"""DatabaseBackup: the scheduled logical dump to S3, and the restore Job built from the same parts.
+
+The CronJob's pod has two steps (batch_pod): `dump` in the database's own image (mysqldump
+always matches the server; the image has bash, gzip and sha256sum) writes the compressed dump
+and its checksum to an emptyDir, and only if it succeeded `upload` in the AWS CLI image puts
+both into S3 with server-side encryption. Credentials for S3 come from IRSA: the ServiceAccount
+carries the role annotation and EKS's pod identity webhook projects the web-identity token, so
+there is no access key anywhere. The scripts are the repository's database/*.sh, shipped in
+the `<name>-files` ConfigMap.
+
+The restore Job (`restore_job`, used by `ops restore`) is never part of dist/: ArgoCD would run
+it on every sync. It reuses the backup's identity, scripts, settings and pod labels, so the
+backup's NetworkPolicies (database 3306, S3 443, DNS) are exactly its edges too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdk8s import Chart
+from cdk8s_plus_27 import k8s
+
+from config.data_lifecycle import Backup
+from constructs import Construct
+from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
+from constructs.external_secret_binding import ExternalSecretBinding
+from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
+from constructs.labels import sync_wave as sync_wave_annotation
+from constructs.pod_baseline import (
+    CheckovSkip,
+    ConfigFile,
+    RunAs,
+    WritablePath,
+    checkov_annotations,
+    implied_checkov_skips,
+)
+from constructs.secure_deployment import CONFIG_CHECKSUM_ANNOTATION
+from constructs.workload_config import WorkloadConfig
+from constructs.workload_identity import WorkloadIdentity
+
+SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
+SCRIPTS = ("backup.sh", "restore.sh")
+SCRIPTS_MOUNT = "/opt/flask-platform/db"
+PASSWORD_DIR = "/var/run/secrets/db"
+SCRATCH_DIR = "/backup"
+IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
+RETENTION_ANNOTATION = "backup.flask-platform.io/retention-days"
+HISTORY_LIMIT = 3
+
+
+class DatabaseBackup(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        backup: Backup,
+        database_image: str,
+        version: str,
+        database_host: str,
+        database_port: int,
+        database: str,
+        user: str,
+        credentials: ExternalSecretBinding,
+        password_key: str,
+        run_as: RunAs,
+        sync_wave: int = 0,
+        checkov_skips: tuple[CheckovSkip, ...] = (),
+    ) -> None:
+        """
+        :param name: CronJob, ServiceAccount and selector name; ConfigMaps are `<name>-env` and `<name>-files`.
+        :param backup: the environment's backup settings.
+        :param database_image: the database server's image (mysqldump and mysql of the same release).
+        :param version: release shown in the version label.
+        :param database_host: DNS name of the database's client Service.
+        :param database_port: its port.
+        :param database: the schema to dump.
+        :param user: the database user of the dump (the application user owns the schema).
+        :param credentials: binding holding that user's password.
+        :param password_key: key of the password in that binding.
+        :param run_as: UID/GID of both steps (the database image's own user).
+        :param sync_wave: ArgoCD sync wave.
+        :param checkov_skips: hardening checks that do not apply, each with a reason.
+        """
+        super().__init__(scope, id)
+        self.name = name
+        self.namespace = Chart.of(self).namespace
+        self.selector = selector_labels(name)
+        self.labels = metadata_labels(name, component="backup", version=version)
+        self.backup = backup
+        self.database_image = database_image
+        self.run_as = run_as
+        self.version = version
+        self._checkov_skips = checkov_skips
+        s3 = backup.s3
+        settings = {
+            "DB_HOST": database_host,
+            "DB_PORT": str(database_port),
+            "DB_NAME": database,
+            "DB_USER": user,
+            "DB_PASSWORD_FILE": f"{PASSWORD_DIR}/password",
+            "BACKUP_DIR": SCRATCH_DIR,
+            "RESTORE_DIR": SCRATCH_DIR,
+            "S3_BUCKET": s3.bucket,
+            "S3_PREFIX": s3.prefix,
+            "S3_SSE": backup.server_side_encryption,
+            "AWS_REGION": s3.region,
+            "AWS_DEFAULT_REGION": s3.region,
+            # The read-only root: the AWS CLI keeps its web-identity credential cache under HOME.
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+        }
+        if s3.kms_key:
+            settings["S3_SSE_KMS_KEY_ID"] = s3.kms_key
+        self.config = WorkloadConfig(
+            self,
+            "Config",
+            name=name,
+            labels=self.labels,
+            env=settings,
+            files=[
+                ConfigFile(key=script, mount_path=f"{SCRIPTS_MOUNT}/{script}", content=(SCRIPTS_DIR / script).read_text())
+                for script in SCRIPTS
+            ],
+        )
+        self.identity = WorkloadIdentity(
+            self,
+            "Identity",
+            name=name,
+            namespace=self.namespace,
+            labels=self.labels,
+            annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
+        )
+        self._password_volume = credentials.volume("db-password", {password_key: "password"})
+        wave = sync_wave_annotation(sync_wave)
+        self.cron_job = k8s.KubeCronJob(
+            self,
+            "CronJob",
+            metadata=k8s.ObjectMeta(
+                name=name,
+                labels=self.labels,
+                annotations={
+                    **wave,
+                    RETENTION_ANNOTATION: str(backup.retention_days),
+                    **self._checkov(),
+                },
+            ),
+            spec=k8s.CronJobSpec(
+                schedule=backup.schedule,
+                time_zone=backup.time_zone,
+                # Never two dumps at once: a slow one is not doubled by the next schedule.
+                concurrency_policy="Forbid",
+                starting_deadline_seconds=backup.starting_deadline_seconds,
+                successful_jobs_history_limit=HISTORY_LIMIT,
+                failed_jobs_history_limit=HISTORY_LIMIT,
+                job_template=k8s.JobTemplateSpec(
+                    metadata=k8s.ObjectMeta(labels=self.labels),
+                    spec=self._job_spec(
+                        self._step("dump", "backup.sh", on_database=True, env=[]),
+                        self._step("upload", "backup.sh", on_database=False, env=[]),
+                        component="backup",
+                    ),
+                ),
+            ),
+        )
+
+    def _checkov(self) -> dict[str, str]:
+        images = (self.database_image, self.backup.aws_cli_image.reference)
+        skips = {s.check_id: s for image in images for s in implied_checkov_skips(image=image, run_as=self.run_as)}
+        return checkov_annotations([*skips.values(), *self._checkov_skips])
+
+    def _step(self, name: str, script: str, *, on_database: bool, env: list[k8s.EnvVar]) -> Step:
+        """One step: `script name` in the database image (on_database: it talks to the database and
+        alone sees the password) or in the AWS CLI image (it talks to S3 and sees only the scratch dir)."""
+        password_mount = k8s.VolumeMount(name="db-password", mount_path=PASSWORD_DIR, read_only=True)
+        return Step(
+            name=name,
+            image=self.database_image if on_database else self.backup.aws_cli_image.reference,
+            command=["bash", f"{SCRIPTS_MOUNT}/{script}", name],
+            resources=self.backup.resources,
+            env=env,
+            env_from=self.config.env_from,
+            mounts=[*self.config.mounts, *([password_mount] if on_database else [])],
+        )
+
+    def _job_spec(self, first: Step, second: Step, *, component: str) -> k8s.JobSpec:
+        template = batch_pod_template(
+            BatchPodParts(
+                steps=[first, second],
+                run_as=self.run_as,
+                service_account=self.name,
+                labels={**self.labels, COMPONENT_KEY: component},
+                writable_paths=[
+                    WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True),
+                    WritablePath(volume="scratch", path=SCRATCH_DIR, size_limit=self.backup.scratch_size),
+                ],
+                volumes=[*self.config.volumes, self._password_volume],
+                annotations={CONFIG_CHECKSUM_ANNOTATION: self.config.checksum},
+            )
+        )
+        return k8s.JobSpec(
+            backoff_limit=self.backup.retries,
+            active_deadline_seconds=self.backup.deadline_seconds,
+            template=template,
+        )
+
+    def restore_job(self, scope: Construct, id: str, *, job_name: str, backup_key: str) -> k8s.KubeJob:
+        """A Job that fetches `backup_key` ("latest" or a dump's name or key), verifies it and
+        replaces the database with it. Its pods carry the backup's selector labels, so they get
+        the backup's network edges and nothing else."""
+        key = [k8s.EnvVar(name="BACKUP_KEY", value=backup_key)]
+        return k8s.KubeJob(
+            scope,
+            id,
+            metadata=k8s.ObjectMeta(
+                name=job_name,
+                namespace=self.namespace,
+                labels={**self.labels, COMPONENT_KEY: "restore"},
+                annotations=self._checkov(),
+            ),
+            spec=self._job_spec(
+                self._step("fetch", "restore.sh", on_database=False, env=key),
+                self._step("load", "restore.sh", on_database=True, env=key),
+                component="restore",
+            ),
+        )

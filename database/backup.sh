@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Logical backup of the application database to S3, in two steps that run as two containers of
+# one pod (the dump step is an init container, so the upload step starts only after it succeeded):
+#
+#   backup.sh dump     MySQL image:   mysqldump | gzip into $BACKUP_DIR, then the dump's SHA-256
+#   backup.sh upload   aws-cli image: verify the checksum, upload the dump, then the checksum
+#
+# A failed dump never becomes a "good" backup, for three independent reasons:
+#   1. pipefail: a mysqldump that fails half-way fails the pipeline even though gzip succeeded,
+#      and the half-written file keeps its .partial name, which nothing uploads;
+#   2. the checksum is written only after mysqldump exited 0 and its closing "-- Dump completed"
+#      line is present; upload refuses a directory without a verified checksum;
+#   3. the checksum object is uploaded last: restore only considers dumps whose .sha256 object
+#      exists and matches, and an S3 object is never visible half-written.
+#
+# Settings (environment): DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE BACKUP_DIR
+#   S3_BUCKET S3_PREFIX S3_SSE (AES256 or aws:kms) [S3_SSE_KMS_KEY_ID] [S3_ENDPOINT_URL]
+#   [BACKUP_NAME]: defaults to <database>-<UTC time>, which sorts by time.
+set -euo pipefail
+
+log() { printf '%s backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+need() { for var in "$@"; do [ -n "${!var:-}" ] || die "$var is not set"; done; }
+
+# A client option file readable only by us: the password never appears in argv (ps) or env.
+client_defaults() {
+  local file password
+  file="$(mktemp "${TMPDIR:-/tmp}/client.XXXXXX.cnf")"
+  password="$(cat "$DB_PASSWORD_FILE")"
+  password="${password//\\/\\\\}"
+  password="${password//\"/\\\"}"
+  printf '[client]\nuser="%s"\npassword="%s"\nhost="%s"\nport=%s\nprotocol=TCP\n' \
+    "$DB_USER" "$password" "$DB_HOST" "$DB_PORT" >"$file"
+  chmod 600 "$file"
+  printf '%s' "$file"
+}
+
+dump_tool() {
+  command -v mysqldump 2>/dev/null || command -v mariadb-dump 2>/dev/null || die "no mysqldump in PATH"
+}
+
+cmd_dump() {
+  need DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE BACKUP_DIR
+  umask 077
+  local name="${BACKUP_NAME:-${DB_NAME}-$(date -u +%Y%m%dT%H%M%SZ)}.sql.gz"
+  local partial="$BACKUP_DIR/$name.partial" tool defaults started
+  local -a options=(--single-transaction --quick --routines --triggers --events
+    --no-tablespaces --hex-blob --default-character-set=utf8mb4)
+  tool="$(dump_tool)"
+  # MySQL 8's mysqldump would otherwise write SET @@GLOBAL.GTID_PURGED, which a restore as the
+  # application user cannot execute; MariaDB's has no such option.
+  if "$tool" --help 2>/dev/null | grep -q -- '--set-gtid-purged'; then options+=(--set-gtid-purged=OFF); fi
+  defaults="$(client_defaults)"
+  trap 'rm -f "$defaults"' EXIT
+  mkdir -p "$BACKUP_DIR"
+  rm -f "$BACKUP_DIR"/*.sql.gz "$BACKUP_DIR"/*.sql.gz.sha256 "$BACKUP_DIR"/*.partial
+  log "dumping database $DB_NAME from $DB_HOST:$DB_PORT"
+  started=$SECONDS
+  "$tool" --defaults-extra-file="$defaults" "${options[@]}" "$DB_NAME" | gzip -6 -c >"$partial"
+  # mysqldump's last line; absent when it was cut short without an error status.
+  gzip -dc "$partial" | tail -n 1 | grep -q '^-- Dump completed' || die "the dump has no completion line"
+  mv "$partial" "$BACKUP_DIR/$name"
+  (cd "$BACKUP_DIR" && sha256sum "$name" >"$name.sha256.partial" && mv "$name.sha256.partial" "$name.sha256")
+  log "dumped $name: $(wc -c <"$BACKUP_DIR/$name") bytes compressed in $((SECONDS - started))s, sha256 $(cut -d' ' -f1 "$BACKUP_DIR/$name.sha256")"
+}
+
+s3() {
+  local -a endpoint=()
+  [ -z "${S3_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$S3_ENDPOINT_URL")
+  aws "${endpoint[@]}" "$@"
+}
+
+sse_options() {
+  printf '%s\n' --sse "$S3_SSE"
+  if [ "$S3_SSE" = "aws:kms" ] && [ -n "${S3_SSE_KMS_KEY_ID:-}" ]; then printf '%s\n' --sse-kms-key-id "$S3_SSE_KMS_KEY_ID"; fi
+}
+
+cmd_upload() {
+  need BACKUP_DIR S3_BUCKET S3_PREFIX S3_SSE
+  local -a sums sse
+  shopt -s nullglob
+  sums=("$BACKUP_DIR"/*.sql.gz.sha256)
+  [ "${#sums[@]}" -eq 1 ] || die "expected one complete dump in $BACKUP_DIR, found ${#sums[@]}: nothing uploaded"
+  local sum_file="${sums[0]}" name
+  name="$(basename "${sum_file%.sha256}")"
+  (cd "$BACKUP_DIR" && sha256sum --check --status "$name.sha256") || die "$name does not match its checksum: nothing uploaded"
+  mapfile -t sse < <(sse_options)
+  local key="$S3_PREFIX/$name"
+  log "uploading s3://$S3_BUCKET/$key ($S3_SSE)"
+  s3 s3 cp --only-show-errors "${sse[@]}" --content-type application/gzip \
+    --metadata "sha256=$(cut -d' ' -f1 "$sum_file")" "$BACKUP_DIR/$name" "s3://$S3_BUCKET/$key"
+  # Last: the checksum object is what marks the backup complete for restore.
+  s3 s3 cp --only-show-errors "${sse[@]}" --content-type text/plain "$sum_file" "s3://$S3_BUCKET/$key.sha256"
+  log "uploaded s3://$S3_BUCKET/$key and its checksum"
+}
+
+case "${1:-}" in
+  dump) cmd_dump ;;
+  upload) cmd_upload ;;
+  *) die "usage: backup.sh dump|upload" ;;
+esac
