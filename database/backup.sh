@@ -43,20 +43,20 @@ cmd_dump() {
   need DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE BACKUP_DIR
   umask 077
   local name="${BACKUP_NAME:-${DB_NAME}-$(date -u +%Y%m%dT%H%M%SZ)}.sql.gz"
-  local partial="$BACKUP_DIR/$name.partial" tool defaults started
+  local partial="$BACKUP_DIR/$name.partial" tool started
   local -a options=(--single-transaction --quick --routines --triggers --events
     --no-tablespaces --hex-blob --default-character-set=utf8mb4)
   tool="$(dump_tool)"
   # MySQL 8's mysqldump would otherwise write SET @@GLOBAL.GTID_PURGED, which a restore as the
   # application user cannot execute; MariaDB's has no such option.
   if "$tool" --help 2>/dev/null | grep -q -- '--set-gtid-purged'; then options+=(--set-gtid-purged=OFF); fi
-  defaults="$(client_defaults)"
-  trap 'rm -f "$defaults"' EXIT
+  DEFAULTS_FILE="$(client_defaults)"
+  trap 'rm -f "$DEFAULTS_FILE"' EXIT
   mkdir -p "$BACKUP_DIR"
   rm -f "$BACKUP_DIR"/*.sql.gz "$BACKUP_DIR"/*.sql.gz.sha256 "$BACKUP_DIR"/*.partial
   log "dumping database $DB_NAME from $DB_HOST:$DB_PORT"
   started=$SECONDS
-  "$tool" --defaults-extra-file="$defaults" "${options[@]}" "$DB_NAME" | gzip -6 -c >"$partial"
+  "$tool" --defaults-extra-file="$DEFAULTS_FILE" "${options[@]}" "$DB_NAME" | gzip -6 -c >"$partial"
   # mysqldump's last line; absent when it was cut short without an error status.
   gzip -dc "$partial" | tail -n 1 | grep -q '^-- Dump completed' || die "the dump has no completion line"
   mv "$partial" "$BACKUP_DIR/$name"

@@ -79,19 +79,19 @@ cmd_fetch() {
 
 cmd_load() {
   need RESTORE_DIR DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE
-  local name defaults file started
+  local name file started
   name="$(verified_dump)"
   file="$RESTORE_DIR/$name"
   gzip -t "$file" 2>/dev/null || die "$name is not a complete gzip stream: refused"
   gzip -dc "$file" | tail -n 1 | grep -q '^-- Dump completed' || die "$name has no completion line: refused"
-  defaults="$(client_defaults)"
-  trap 'rm -f "$defaults"' EXIT
+  DEFAULTS_FILE="$(client_defaults)"
+  trap 'rm -f "$DEFAULTS_FILE"' EXIT
   log "replacing database $DB_NAME on $DB_HOST:$DB_PORT with $name"
   started=$SECONDS
   # Drop and re-create: objects made after the backup must not survive a restore to that point.
-  mysql --defaults-extra-file="$defaults" -e \
+  mysql --defaults-extra-file="$DEFAULTS_FILE" -e \
     "DROP DATABASE IF EXISTS \`$DB_NAME\`; CREATE DATABASE \`$DB_NAME\` CHARACTER SET utf8mb4;"
-  gzip -dc "$file" | mysql --defaults-extra-file="$defaults" "$DB_NAME"
+  gzip -dc "$file" | mysql --defaults-extra-file="$DEFAULTS_FILE" "$DB_NAME"
   log "restored $name into $DB_NAME in $((SECONDS - started))s"
 }
 

@@ -1,0 +1,152 @@
+"""A real MariaDB server and a moto S3 on loopback, for the backup and restore scripts.
+
+mariadbd runs as an unprivileged process (as `nobody` when the tests run as root) with its
+own data directory in a temporary folder, on a free port, never the system service. moto's
+S3 listens on 127.0.0.1; the AWS settings can reach neither a real account nor a metadata service.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.database.servers import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port
+from tests.tooling import require_tool
+
+
+def _unprivileged() -> tuple[str | None, int | None]:
+    if os.geteuid() != 0:
+        return None, None
+    nobody = pwd.getpwnam("nobody")
+    return "nobody", nobody.pw_uid
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[MariaDb]:
+    server = require_tool("mariadbd", "Debian package mariadb-server")
+    install_db = require_tool("mariadb-install-db", "Debian package mariadb-server")
+    client = require_tool("mariadb", "Debian package mariadb-client")
+    require_tool("mariadb-dump", "Debian package mariadb-client")
+    user, uid = _unprivileged()
+    root = Path(tempfile.mkdtemp(prefix="flask-platform-mariadb-"))
+    root.chmod(0o755)
+    # Everything the server writes lives in folders it owns.
+    datadir, tmpdir, rundir = root / "data", root / "tmp", root / "run"
+    for folder in (datadir, tmpdir, rundir):
+        folder.mkdir()
+        if uid is not None:
+            os.chown(folder, uid, -1)
+    port = free_port()
+    log = rundir / "mariadbd.err"
+    common = ["--no-defaults", f"--datadir={datadir}"]
+    subprocess.run(
+        [install_db, *common, "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        user=user,
+    )
+    process = subprocess.Popen(
+        [
+            server,
+            *common,
+            f"--tmpdir={tmpdir}",
+            f"--socket={rundir / 'mysqld.sock'}",
+            f"--pid-file={rundir / 'mysqld.pid'}",
+            f"--log-error={log}",
+            "--bind-address=127.0.0.1",
+            f"--port={port}",
+            "--skip-name-resolve",
+            "--innodb-buffer-pool-size=64M",
+            "--character-set-server=utf8mb4",
+            "--event-scheduler=OFF",
+        ],
+        user=user,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    db = MariaDb(port=port, client=client, log=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"mariadbd exited {process.returncode}: {log.read_text() if log.exists() else ''}")
+            try:
+                db.sql("SELECT 1")
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        # The application user as the MySQL image's entrypoint creates it: ALL on its own schema.
+        db.sql(
+            f"CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4;"
+            f"CREATE USER '{APP_USER}'@'%' IDENTIFIED BY '{APP_PASSWORD.replace(chr(92), chr(92) * 2)}';"
+            f"GRANT ALL ON {DATABASE}.* TO '{APP_USER}'@'%';"
+        )
+        yield db
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def moto_s3_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws_settings(tmp_path: Path) -> dict[str, str]:
+    """Fake credentials; no profile, config file or instance metadata lookups."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret (moto's fake credentials)
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_PAGER": "",
+    }
+
+
+@pytest.fixture
+def bucket(moto_s3_endpoint: str, aws_settings: dict[str, str]):
+    """A boto3 S3 client on an empty moto S3 that holds the backup bucket."""
+    import boto3
+
+    request = urllib.request.Request(f"{moto_s3_endpoint}/moto-api/reset", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        assert resp.status == 200
+    client = boto3.client(
+        "s3",
+        region_name=REGION,
+        endpoint_url=moto_s3_endpoint,
+        aws_access_key_id=aws_settings["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=aws_settings["AWS_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return client

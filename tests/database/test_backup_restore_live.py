@@ -1,0 +1,257 @@
+"""database/backup.sh and database/restore.sh for real: a MariaDB server and moto's S3 on loopback.
+
+The scripts run exactly as the CronJob and the restore Job run them (`bash <script> <step>`,
+configured by environment variables), with Debian's mariadb-dump/mariadb client and AWS CLI in
+place of the images' mysqldump/mysql and AWS CLI. Row data is compared with CHECKSUM TABLE.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.database.servers import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, MariaDb
+from tests.tooling import require_tool
+
+REPO = Path(__file__).resolve().parents[2]
+BACKUP = REPO / "database" / "backup.sh"
+RESTORE = REPO / "database" / "restore.sh"
+TABLES = ("customers", "orders", "audit_log")
+ROWS = 20_000
+
+pytestmark = pytest.mark.slow
+
+
+def _tool_path() -> str:
+    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
+    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
+    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
+    aws = shutil.which("aws", path=path)
+    require_tool(aws or "aws", "Debian package awscli")
+    return path
+
+
+@pytest.fixture
+def scripts_env(mariadb: MariaDb, moto_s3_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    password_file = tmp_path / "password"
+    password_file.write_text(APP_PASSWORD)
+    (tmp_path / "tmp").mkdir()
+    return {
+        "PATH": _tool_path(),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **aws_settings,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(mariadb.port),
+        "DB_NAME": DATABASE,
+        "DB_USER": APP_USER,
+        "DB_PASSWORD_FILE": str(password_file),
+        "BACKUP_DIR": str(tmp_path / "backup"),
+        "RESTORE_DIR": str(tmp_path / "restore"),
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": PREFIX,
+        "S3_SSE": "AES256",
+        "S3_ENDPOINT_URL": moto_s3_endpoint,
+    }
+
+
+def run(script: Path, step: str, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(script), step], env={**env, **extra}, capture_output=True, text=True, timeout=600)
+
+
+def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert proc.returncode == 0, f"exit {proc.returncode}:\n{proc.stderr}"
+    return proc
+
+
+def backup(env: dict[str, str], name: str) -> None:
+    ok(run(BACKUP, "dump", env, BACKUP_NAME=name))
+    ok(run(BACKUP, "upload", env))
+
+
+def restore(env: dict[str, str], key: str = "latest") -> subprocess.CompletedProcess[str]:
+    fetched = run(RESTORE, "fetch", env, BACKUP_KEY=key)
+    if fetched.returncode != 0:
+        return fetched
+    return run(RESTORE, "load", env)
+
+
+def create_schema(db: MariaDb) -> None:
+    db.sql(f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4;")
+    db.sql(
+        f"""
+        CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(100) NOT NULL,
+          note TEXT, avatar BLOB, created DATETIME(6) NOT NULL) ENGINE=InnoDB;
+        CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL,
+          amount DECIMAL(12,2) NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
+        CREATE TABLE audit_log (id BIGINT PRIMARY KEY AUTO_INCREMENT, order_id BIGINT NOT NULL, at DATETIME(6)) ENGINE=InnoDB;
+        CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW
+          INSERT INTO audit_log (order_id, at) VALUES (NEW.id, '2026-01-01 00:00:00');
+        CREATE FUNCTION order_total(c INT) RETURNS DECIMAL(14,2) READS SQL DATA
+          RETURN (SELECT COALESCE(SUM(amount), 0) FROM orders WHERE customer_id = c);
+        CREATE EVENT nightly_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit_log WHERE at < '2000-01-01';
+        CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 500;
+        INSERT INTO customers (name, note, avatar, created)
+          SELECT CONCAT('customer ', seq, ' ✓ Ünïcødé'), REPEAT(MD5(seq), 1 + seq % 7), UNHEX(SHA2(seq, 256)),
+                 TIMESTAMPADD(SECOND, seq, '2026-01-01 00:00:00.123456')
+          FROM seq_1_to_{ROWS};
+        INSERT INTO orders (customer_id, amount) SELECT 1 + seq % {ROWS}, (seq * 37 % 100000) / 100 FROM seq_1_to_{ROWS * 2};
+        """,
+        DATABASE,
+        as_app=True,
+    )
+
+
+def checksums(db: MariaDb) -> dict[str, str]:
+    rows = db.sql(f"CHECKSUM TABLE {', '.join(TABLES)} EXTENDED", DATABASE)
+    return {line.split("\t")[0]: line.split("\t")[1] for line in rows.strip().splitlines()}
+
+
+def objects(client) -> list[str]:
+    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+
+
+def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
+    create_schema(mariadb)
+    before = checksums(mariadb)
+    assert all(value not in ("", "NULL", "0") for value in before.values()), before
+
+    started = time.monotonic()
+    backup(scripts_env, "flask_test-20260101T021700Z")
+    backup_seconds = time.monotonic() - started
+    key = f"{PREFIX}/flask_test-20260101T021700Z.sql.gz"
+    assert objects(bucket) == [key, f"{key}.sha256"]
+    head = bucket.head_object(Bucket=BUCKET, Key=key)
+    assert head["ServerSideEncryption"] == "AES256"
+    assert bucket.head_object(Bucket=BUCKET, Key=f"{key}.sha256")["ServerSideEncryption"] == "AES256"
+    body = bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    assert head["Metadata"]["sha256"] == hashlib.sha256(body).hexdigest()
+    dump = gzip.decompress(body).decode()
+    for needle in ("CREATE TABLE `orders`", "TRIGGER", "FUNCTION `order_total`", "EVENT `nightly_cleanup`", "-- Dump completed"):
+        assert needle in dump, needle
+    assert "CREATE DATABASE" not in dump  # restorable into a database of another name
+
+    # Later changes, a new table and then the loss of everything.
+    mariadb.sql(
+        "INSERT INTO customers (name, created) VALUES ('after the backup', NOW()); CREATE TABLE later (id INT);", DATABASE
+    )
+    assert checksums(mariadb) != before
+    mariadb.sql(f"DROP DATABASE {DATABASE}; CREATE DATABASE {DATABASE};")
+
+    started = time.monotonic()
+    ok(restore(scripts_env))
+    restore_seconds = time.monotonic() - started
+    after = checksums(mariadb)
+    assert after == before
+    assert mariadb.sql("SHOW TABLES LIKE 'later'", DATABASE).strip() == ""
+    assert mariadb.sql("SELECT order_total(1)", DATABASE).strip() != ""
+    assert mariadb.sql(f"SHOW TRIGGERS FROM {DATABASE}").count("orders_audit") == 1
+    assert "nightly_cleanup" in mariadb.sql(f"SHOW EVENTS FROM {DATABASE}")
+    assert mariadb.sql("SELECT COUNT(*) FROM big_orders", DATABASE).strip() != "0"
+    print(
+        f"\nbackup/restore figures: {ROWS} customers, {ROWS * 2} orders, {ROWS * 2} audit rows;"
+        f" dump {len(body)} bytes gzip ({len(dump.encode())} bytes SQL);"
+        f" backup (dump+upload) {backup_seconds:.2f}s, restore (fetch+load) {restore_seconds:.2f}s;"
+        f" CHECKSUM TABLE before {before} == after {after}"
+    )
+
+
+def test_latest_is_the_newest_complete_backup_and_a_name_picks_an_older_one(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str]
+) -> None:
+    create_schema(mariadb)
+    first = checksums(mariadb)
+    backup(scripts_env, "flask_test-20260101T000000Z")
+    mariadb.sql("DELETE FROM audit_log WHERE id % 2 = 0", DATABASE)
+    second = checksums(mariadb)
+    backup(scripts_env, "flask_test-20260102T000000Z")
+    # A dump without its checksum object (an upload cut short) is newer but never "latest".
+    bucket.put_object(Bucket=BUCKET, Key=f"{PREFIX}/flask_test-20260103T000000Z.sql.gz", Body=b"incomplete")
+
+    ok(restore(scripts_env))
+    assert checksums(mariadb) == second
+    ok(restore(scripts_env, "flask_test-20260101T000000Z.sql.gz"))
+    assert checksums(mariadb) == first
+    refused = restore(scripts_env, "flask_test-20260103T000000Z.sql.gz")
+    assert refused.returncode != 0 and "no checksum object" in refused.stderr
+
+
+@pytest.mark.parametrize("damage", ["corrupted", "truncated"])
+def test_a_damaged_backup_is_refused_and_the_database_left_alone(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], damage: str
+) -> None:
+    create_schema(mariadb)
+    backup(scripts_env, "flask_test-20260101T021700Z")
+    key = f"{PREFIX}/flask_test-20260101T021700Z.sql.gz"
+    body = bytearray(bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    if damage == "corrupted":
+        body[len(body) // 2] ^= 0xFF
+    else:
+        del body[len(body) // 2 :]
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=bytes(body))
+    mariadb.sql("CREATE TABLE sentinel (id INT); INSERT INTO sentinel VALUES (42);", DATABASE)
+    live = checksums(mariadb)
+
+    refused = restore(scripts_env)
+    assert refused.returncode != 0
+    assert "does not match its checksum: refused" in refused.stderr
+    assert checksums(mariadb) == live
+    assert mariadb.sql("SELECT id FROM sentinel", DATABASE).strip() == "42"
+
+
+def test_load_refuses_a_truncated_dump_even_with_a_matching_checksum(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], tmp_path: Path
+) -> None:
+    # Defence in depth: should a truncated file ever come with a checksum made from it, the gzip
+    # stream and mysqldump's completion line still refuse it before the database is touched.
+    create_schema(mariadb)
+    ok(run(BACKUP, "dump", scripts_env, BACKUP_NAME="flask_test-20260101T021700Z"))
+    name = "flask_test-20260101T021700Z.sql.gz"
+    restore_dir = Path(scripts_env["RESTORE_DIR"])
+    restore_dir.mkdir()
+    data = (Path(scripts_env["BACKUP_DIR"]) / name).read_bytes()
+    (restore_dir / name).write_bytes(data[: len(data) // 2])
+    (restore_dir / f"{name}.sha256").write_text(f"{hashlib.sha256(data[: len(data) // 2]).hexdigest()}  {name}\n")
+    mariadb.sql("CREATE TABLE sentinel (id INT);", DATABASE)
+
+    refused = run(RESTORE, "load", scripts_env)
+    assert refused.returncode != 0 and "refused" in refused.stderr
+    assert mariadb.sql("SHOW TABLES LIKE 'sentinel'", DATABASE).strip() == "sentinel"
+
+
+def test_a_dump_that_fails_half_way_uploads_nothing_restore_would_accept(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str]
+) -> None:
+    create_schema(mariadb)
+    # A view over a table that no longer exists: mysqldump fails after writing the tables.
+    mariadb.sql("CREATE TABLE doomed (id INT); CREATE VIEW broken AS SELECT id FROM doomed; DROP TABLE doomed;", DATABASE)
+    dumped = run(BACKUP, "dump", scripts_env, BACKUP_NAME="flask_test-20260101T021700Z")
+    assert dumped.returncode != 0
+    backup_dir = Path(scripts_env["BACKUP_DIR"])
+    partial = backup_dir / "flask_test-20260101T021700Z.sql.gz.partial"
+    assert partial.stat().st_size > 0  # mysqldump had written part of the dump
+    assert sorted(p.name for p in backup_dir.iterdir()) == [partial.name]
+
+    # Even if the upload step ran (in the pod it cannot: it starts only after the dump succeeded).
+    uploaded = run(BACKUP, "upload", scripts_env)
+    assert uploaded.returncode != 0 and "nothing uploaded" in uploaded.stderr
+    assert objects(bucket) == []
+    refused = restore(scripts_env)
+    assert refused.returncode != 0 and "no complete backup" in refused.stderr
+
+
+def test_upload_refuses_a_dump_that_changed_after_its_checksum(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
+    create_schema(mariadb)
+    ok(run(BACKUP, "dump", scripts_env, BACKUP_NAME="flask_test-20260101T021700Z"))
+    dump = Path(scripts_env["BACKUP_DIR"]) / "flask_test-20260101T021700Z.sql.gz"
+    dump.write_bytes(dump.read_bytes()[:-10])
+    uploaded = run(BACKUP, "upload", scripts_env)
+    assert uploaded.returncode != 0 and "does not match its checksum" in uploaded.stderr
+    assert objects(bucket) == []
