@@ -71,5 +71,7 @@ def test_workload_that_checkov_did_not_scan_is_reported(fixture_env: FixtureEnv)
     assert {f.obj for f in report.findings if f.rule == "not-scanned"} == {
         "Deployment backend/flask-app",
         "StatefulSet backend/flask-app-db",
+        "Job backend/flask-app-migrate",
+        "CronJob backend/flask-app-db-backup",
         "Deployment frontend/nginx-front",
     }

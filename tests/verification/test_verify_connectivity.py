@@ -16,8 +16,8 @@ def test_dist_connectivity_is_the_intent(connectivity_report: connectivity.Conne
 
 
 def test_golden_states_every_edge_of_the_brief() -> None:
-    # Guards the golden file itself: the seven edges of the design brief, section 7, and the
-    # monitoring edges of section 10.
+    # Guards the golden file itself: the seven edges of the design brief, section 7, and those of
+    # section 10: monitoring, the migration Job and the backup CronJob (database, DNS, S3 on 443).
     edges = connectivity.read_edges(connectivity.GOLDEN / "connectivity.txt")
     pairs = {(e.split(" => ")[0], e.split(" => ")[1].split(" : ")[0]) for e in edges}
     assert pairs == {
@@ -30,6 +30,12 @@ def test_golden_states_every_edge_of_the_brief() -> None:
         ("backend/flask-app-db[StatefulSet]", "kube-system/coredns[Pod]"),
         ("monitoring/prometheus[Pod]", "backend/flask-app[Deployment]"),
         ("monitoring/prometheus[Pod]", "frontend/nginx-front[Deployment]"),
+        ("backend/flask-app-migrate[Job]", "backend/flask-app-db[StatefulSet]"),
+        ("backend/flask-app-migrate[Job]", "kube-system/coredns[Pod]"),
+        ("backend/flask-app-db-backup[CronJob]", "backend/flask-app-db[StatefulSet]"),
+        ("backend/flask-app-db-backup[CronJob]", "kube-system/coredns[Pod]"),
+        ("backend/flask-app-db-backup[CronJob]", "3.5.64.0-3.5.73.255"),
+        ("backend/flask-app-db-backup[CronJob]", "52.218.0.0-52.218.127.255"),
     }
 
 
@@ -42,6 +48,10 @@ def test_every_brief_query_is_present() -> None:
         "outside-sources-but-ingress-controller",
         "metrics-ports-from-anything-but-prometheus",
         "monitoring-only-to-metrics-ports",
+        "database-from-anyone-but-its-clients",
+        "database-clients-on-other-ports",
+        "migration-to-anything-but-database-and-dns",
+        "backup-to-anything-but-database-s3-and-dns",
     }
 
 
@@ -50,7 +60,7 @@ def test_every_brief_query_is_present() -> None:
 
 def test_baseline_matches_the_intent(fixture_env: FixtureEnv, nca_bin: Path) -> None:
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
-    assert len(report.queries) == 6
+    assert len(report.queries) == 10
     assert not report.findings, show(report.findings)
 
 
@@ -110,10 +120,45 @@ def test_extra_network_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> Non
             "backend/flask-app-db[StatefulSet] : {protocols:TCP,dst_ports:3306}",
         ),
         (
+            "forbids:database-from-anyone-but-its-clients",
+            "src: ['frontend/nginx-front-1'], dst: ['backend/flask-app-db-1'], conn: {'protocols': 'TCP', 'dst_ports': '3306'}",
+        ),
+        (
             "forbids:frontend-to-database",
             "src: ['frontend/nginx-front-1'], dst: ['backend/flask-app-db-1'], conn: {'protocols': 'TCP', 'dst_ports': '3306'}",
         ),
     ], show(report.findings)
+
+
+BACKUP_TO_SSH = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: flask-app-db-backup-to-anywhere-ssh
+  namespace: backend
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: flask-app-db-backup
+  policyTypes:
+    - Egress
+  egress:
+    - to:
+        - ipBlock:
+            cidr: 0.0.0.0/0
+      ports:
+        - protocol: TCP
+          port: 22
+"""
+
+
+def test_backup_egress_beyond_https_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    fixture_env.add("backend/backup-ssh.yaml", BACKUP_TO_SSH)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    rules = {f.rule for f in report.findings}
+    # The map changes shape too (NCA splits the ranges by port), so missing-edge may join in.
+    assert {"extra-edge", "forbids:backup-to-anything-but-database-s3-and-dns"} <= rules, show(report.findings)
+    assert rules <= {"extra-edge", "missing-edge", "forbids:backup-to-anything-but-database-s3-and-dns"}, show(report.findings)
 
 
 def test_missing_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:
