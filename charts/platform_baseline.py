@@ -39,6 +39,10 @@ QUOTA_FIELDS = {
     "requests.storage": "requests_storage",
     "pods": "pods",
     "persistentvolumeclaims": "persistent_volume_claims",
+    # Jobs and CronJobs by count, not only by their pods' requests: a runaway CronJob or a
+    # forgotten restore cannot pile up objects.
+    "count/jobs.batch": "jobs",
+    "count/cronjobs.batch": "cron_jobs",
 }
 """ResourceQuota key -> the NamespaceBudget field that sets it."""
 

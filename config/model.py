@@ -309,6 +309,10 @@ class NamespaceBudget(Model):
     """Maximum number of pods."""
     persistent_volume_claims: Annotated[int, Field(ge=0, le=QUANTITY_COUNT_MAX)] = 5
     """Maximum number of PersistentVolumeClaims."""
+    jobs: Annotated[int, Field(ge=0)] = 0
+    """Maximum number of Jobs (the migration, the backup runs the CronJob's history keeps, restores)."""
+    cron_jobs: Annotated[int, Field(ge=0)] = 0
+    """Maximum number of CronJobs."""
     container_defaults: Resources
     """LimitRange defaults for containers that declare none."""
 
