@@ -5,8 +5,9 @@
 ENV      ?= staging
 REF      ?=
 OPS_ARGS ?=
+BACKUP   ?= latest
 
-.PHONY: bootstrap validate diff docs docs-check
+.PHONY: bootstrap validate diff restore docs docs-check
 
 bootstrap: $(VENV_STAMP)
 	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
@@ -16,6 +17,10 @@ validate: $(VENV_STAMP)
 
 diff: $(VENV_STAMP)
 	$(PYTHON) -m ops diff $(ENV) $(REF) $(OPS_ARGS)
+
+# Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
+restore: $(VENV_STAMP)
+	@$(PYTHON) -m ops restore $(ENV) --backup $(BACKUP) $(OPS_ARGS)
 
 # CONFIGURATION_REFERENCE.md, docs/connectivity.svg and docs/connectivity.md
 docs: $(VENV_STAMP)

@@ -7,13 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from config.errors import ConfigError
-from ops import bootstrap, config_reference, diff, validate
+from ops import bootstrap, config_reference, diff, restore, validate
 from ops.common import EXIT_USAGE, OpsError
 
 COMMANDS = {
     "bootstrap": bootstrap,
     "validate": validate,
     "diff": diff,
+    "restore": restore,
     "docs": config_reference,
 }
 
