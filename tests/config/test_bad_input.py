@@ -193,6 +193,19 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "monitoring.nginx_exporter.image.tag",
         "not the moving tag 'latest'",
     ),
+    ("backup-bad-schedule", "base.yaml", _set("data.backup.schedule", "every night"), "data.backup.schedule", "pattern"),
+    ("backup-bad-bucket", "prod.yaml", _set("data.backup.s3.bucket", "Prod_Backups"), "data.backup.s3.bucket", "pattern"),
+    ("backup-no-cidrs", "base.yaml", _set("data.backup.s3.endpoint_cidrs", []), "data.backup.s3.endpoint_cidrs", "at least 1"),
+    ("backup-missing-role", "staging.yaml", _delete("data.backup.role_arn"), "data.backup.role_arn", "required field is missing"),
+    ("backup-static-key", "staging.yaml", _set("data.backup.access_key_id", "AKIA"), "data.backup.access_key_id", "unknown key"),
+    ("migration-empty-command", "base.yaml", _set("data.migration.command", []), "data.migration.command", "at least 1"),
+    (
+        "migration-deadline-too-short",
+        "staging.yaml",
+        _set("data.migration.deadline_seconds", 5),
+        "data.migration.deadline_seconds",
+        "greater than or equal to 30",
+    ),
 ]
 
 RAW_CASES: list[tuple[str, str, str, str]] = [
