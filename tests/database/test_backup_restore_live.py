@@ -255,3 +255,14 @@ def test_upload_refuses_a_dump_that_changed_after_its_checksum(mariadb: MariaDb,
     uploaded = run(BACKUP, "upload", scripts_env)
     assert uploaded.returncode != 0 and "does not match its checksum" in uploaded.stderr
     assert objects(bucket) == []
+
+
+def test_kms_encryption_names_the_configured_key(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
+    create_schema(mariadb)
+    kms = {"S3_SSE": "aws:kms", "S3_SSE_KMS_KEY_ID": "alias/test-db-backups"}
+    ok(run(BACKUP, "dump", scripts_env, BACKUP_NAME="flask_test-20260101T021700Z"))
+    ok(run(BACKUP, "upload", scripts_env, **kms))
+    for key in objects(bucket):
+        head = bucket.head_object(Bucket=BUCKET, Key=key)
+        assert head["ServerSideEncryption"] == "aws:kms", key
+        assert head["SSEKMSKeyId"].endswith("alias/test-db-backups"), head["SSEKMSKeyId"]
