@@ -32,8 +32,7 @@ DATABASE_PORT = 3306
 
 # The database's life: the release's schema migration (an ArgoCD Sync hook Job) and the backups.
 MIGRATION_JOB = "flask-app-migrate"
-BACKUP_CRONJOB = "flask-app-db-backup"  # also its ServiceAccount and the prefix of its ConfigMap
-BACKUP_SCRIPTS_CONFIGMAP = f"{BACKUP_CRONJOB}-scripts"
+BACKUP_CRONJOB = "flask-app-db-backup"  # also its ServiceAccount; ConfigMaps <name>-env and <name>-files (the scripts)
 RESTORE_JOB_PREFIX = "flask-app-db-restore"  # `ops restore` names each restore Job <prefix>-<timestamp>
 HTTPS_PORT = 443  # the S3 endpoint
 
