@@ -137,7 +137,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
 def backup_rules(env: Environment) -> list[AlertRule]:
     """Only when the backup CronJob exists (monitoring.backup_alert): otherwise it would always fire."""
     hours = env.monitoring.alerts.backup_max_age_hours
-    cronjob = _selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.DATABASE_BACKUP_CRONJOB)
+    cronjob = _selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BACKUP_CRONJOB)
     return [
         AlertRule(
             name="DatabaseBackupOverdue",
@@ -146,7 +146,7 @@ def backup_rules(env: Environment) -> list[AlertRule]:
             severity="critical",
             summary=f"The database backup has not succeeded in the last {hours}h.",
             description=(
-                f"CronJob {names.BACKEND_NAMESPACE}/{names.DATABASE_BACKUP_CRONJOB} last succeeded "
+                f"CronJob {names.BACKEND_NAMESPACE}/{names.BACKUP_CRONJOB} last succeeded "
                 "{{ $value | humanizeDuration }} ago."
             ),
         ),
@@ -157,7 +157,7 @@ def backup_rules(env: Environment) -> list[AlertRule]:
             pending=f"{hours}h",
             severity="critical",
             summary=f"No successful database backup has been recorded for {hours}h.",
-            description=f"CronJob {names.BACKEND_NAMESPACE}/{names.DATABASE_BACKUP_CRONJOB} has no successful run.",
+            description=f"CronJob {names.BACKEND_NAMESPACE}/{names.BACKUP_CRONJOB} has no successful run.",
         ),
     ]
 

@@ -49,7 +49,6 @@ NGINX_STATUS_PORT = 8081
 # Monitoring and admission objects.
 METRICS_SERVICE_SUFFIX = "-metrics"  # a Service of the metrics port only; no route points at it
 ALERT_RULES = "flask-platform-alerts"
-DATABASE_BACKUP_CRONJOB = "flask-app-db-backup"
 
 # Secrets owned by ExternalSecrets (one owner per Secret, defect 3).
 DATABASE_CREDENTIALS_SECRET = "flask-app-db-credentials"  # pragma: allowlist secret (a Secret name)
