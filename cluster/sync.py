@@ -10,6 +10,7 @@ admission depends on are done here explicitly (the `emulate_*` functions).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,19 +118,37 @@ def sync(client: Client, manifests: list[Manifest]) -> SyncReport:
     for ns in prerequisites:
         client.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         emulate_serviceaccounts_controller(client, ns)
-    results = []
-    for manifest in apply_order(manifests):
-        result = ObjectResult(manifest)
-        try:
-            result.warnings = client.apply(manifest.obj).warnings
-            if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "ResourceQuota":
-                emulate_quota_controller(client, manifest.obj)
-            if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "Namespace":
-                emulate_serviceaccounts_controller(client, manifest.name)
-        except ApiError as exc:
-            result.error = exc.response.message
-            result.warnings = exc.response.warnings
-        except LookupError as exc:  # a kind this API server does not serve
-            result.error = str(exc)
-        results.append(result)
+    results = [_apply_one(client, manifest) for manifest in apply_order(manifests)]
+    # A changed ValidatingAdmissionPolicy takes effect once the API server's policy cache has
+    # caught up (about a second); an object applied right after it in the same sync can meet the
+    # old policy. ArgoCD retries a failed sync (the Applications' retry policy); so does this,
+    # for such refusals only, a few times within seconds. A real violation still fails.
+    for _attempt in range(POLICY_RETRIES):
+        refused = [i for i, r in enumerate(results) if r.error and POLICY_REFUSAL in r.error]
+        if not refused:
+            break
+        time.sleep(POLICY_RETRY_DELAY_S)
+        for i in refused:
+            results[i] = _apply_one(client, results[i].manifest)
     return SyncReport(manifests, results, prerequisites)
+
+
+POLICY_REFUSAL = "ValidatingAdmissionPolicy"
+POLICY_RETRIES = 5
+POLICY_RETRY_DELAY_S = 1.0
+
+
+def _apply_one(client: Client, manifest: Manifest) -> ObjectResult:
+    result = ObjectResult(manifest)
+    try:
+        result.warnings = client.apply(manifest.obj).warnings
+        if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "ResourceQuota":
+            emulate_quota_controller(client, manifest.obj)
+        if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "Namespace":
+            emulate_serviceaccounts_controller(client, manifest.name)
+    except ApiError as exc:
+        result.error = exc.response.message
+        result.warnings = exc.response.warnings
+    except LookupError as exc:  # a kind this API server does not serve
+        result.error = str(exc)
+    return result
