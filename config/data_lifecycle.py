@@ -11,18 +11,74 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from config import formats
+from config.formats import Format, register
 from config.model import ImageRef, Model, Resources, _unique
 
-CIDR_PATTERN = r"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$"
+# The formats of this section, each with the words an error message and an editor show.
+CRON = register(
+    Format(
+        "cron schedule",
+        r"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$",
+        "a cron schedule: five fields (minute hour day-of-month month day-of-week) such as '17 2 * * *', or @daily",
+        repairs=(lambda v: " ".join(v.split()),),
+    )
+)
+TIME_ZONE = register(
+    Format(
+        "time zone", r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$", "an IANA time zone such as Etc/UTC or Europe/Dublin", repairs=(str.strip,)
+    )
+)
+S3_BUCKET = register(
+    Format(
+        "S3 bucket name",
+        r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+        repairs=(lambda v: v.strip().lower().replace("_", "-"),),
+    )
+)
+S3_KEY_PREFIX = register(
+    Format(
+        "S3 key prefix",
+        r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+        "an S3 key prefix: path segments of letters, digits, '_', '.' or '-' joined by '/', without a leading or trailing '/'",
+        repairs=(lambda v: v.strip().strip("/"),),
+    )
+)
+IAM_ROLE_ARN = register(
+    Format(
+        "IAM role ARN",
+        r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+        "an IAM role ARN such as arn:aws:iam::123456789012:role/backup",
+        repairs=(str.strip,),
+    )
+)
+KMS_KEY = register(
+    Format(
+        "KMS key",
+        r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+)$",
+        "a KMS key: its ARN, or an alias such as alias/db-backups",
+        repairs=(str.strip, lambda v: f"alias/{v.strip()}"),
+    )
+)
+SCRATCH_SIZE = register(
+    Format(
+        "volume size",
+        r"^[1-9][0-9]*(Mi|Gi)$",
+        "a size in Mi or Gi such as 512Mi or 2Gi",
+        repairs=(lambda v: v.strip().replace(" ", "").replace("GB", "Gi").replace("MB", "Mi"),),
+    )
+)
 
-# Five cron fields (minute hour day-of-month month day-of-week), or a @-shortcut Kubernetes knows.
-CRON_PATTERN = r"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$"
-# S3 bucket naming rules (lower case, digits, dots and hyphens, 3-63 characters).
-BUCKET_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
-# An object key prefix: path segments without leading or trailing slash.
-KEY_PREFIX_PATTERN = r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"
-IAM_ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
-KMS_KEY_PATTERN = r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+)$"
+S3Bucket = S3_BUCKET.type()
+S3KeyPrefix = S3_KEY_PREFIX.type()
+AwsRegion = formats.AWS_REGION.type()
+KmsKey = KMS_KEY.type()
+Cidr = formats.CIDR.type()
+CronSchedule = CRON.type()
+TimeZone = TIME_ZONE.type()
+IamRoleArn = IAM_ROLE_ARN.type()
+VolumeSize = SCRATCH_SIZE.type()
 
 DEFAULT_MIGRATION_RESOURCES = Resources.model_validate(
     {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}
@@ -44,28 +100,28 @@ class Migration(Model):
 
 
 class S3Target(Model):
-    bucket: Annotated[str, Field(pattern=BUCKET_PATTERN)]
+    bucket: S3Bucket
     """S3 bucket the dumps are uploaded to (versioned, with a lifecycle rule, see docs/operations.md)."""
-    prefix: Annotated[str, Field(pattern=KEY_PREFIX_PATTERN)]
+    prefix: S3KeyPrefix
     """Key prefix of this environment's dumps, e.g. staging/flask-app-db."""
-    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")]
+    region: AwsRegion
     """AWS region of the bucket."""
-    kms_key: Annotated[str, Field(pattern=KMS_KEY_PATTERN)] | None = None
+    kms_key: KmsKey | None = None
     """KMS key for server-side encryption (aws:kms); without it, SSE-S3 (AES256) is requested."""
-    endpoint_cidrs: Annotated[list[Annotated[str, Field(pattern=CIDR_PATTERN)]], Field(min_length=1), AfterValidator(_unique)]
+    endpoint_cidrs: Annotated[list[Cidr], Field(min_length=1), AfterValidator(_unique)]
     """Address ranges of the regional S3 endpoint (its managed prefix list); the only egress besides DB and DNS."""
 
 
 class Backup(Model):
     enabled: bool = True
     """Render the backup CronJob and its ServiceAccount, scripts and NetworkPolicies."""
-    schedule: Annotated[str, Field(pattern=CRON_PATTERN)] = "17 2 * * *"
+    schedule: CronSchedule = "17 2 * * *"
     """Cron schedule of the dump (the controller's time zone unless time_zone is set)."""
-    time_zone: Annotated[str, Field(pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$")] = "Etc/UTC"
+    time_zone: TimeZone = "Etc/UTC"
     """IANA time zone of the schedule."""
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 14
     """How long dumps are kept: applied by the bucket's lifecycle rule, recorded on the CronJob."""
-    role_arn: Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN)]
+    role_arn: IamRoleArn
     """IAM role the backup ServiceAccount assumes through IRSA (s3:PutObject, GetObject, ListBucket on the prefix)."""
     s3: S3Target
     """Where the dumps go."""
@@ -75,7 +131,7 @@ class Backup(Model):
     """A run that could not start within this many seconds of its time is skipped (and counted as missed)."""
     retries: Annotated[int, Field(ge=0, le=5)] = 1
     """backoffLimit of one backup run."""
-    scratch_size: Annotated[str, Field(pattern=r"^[1-9][0-9]*(Mi|Gi)$")] = "2Gi"
+    scratch_size: VolumeSize = "2Gi"
     """Size limit of the emptyDir holding the compressed dump between dump and upload."""
     resources: Resources = DEFAULT_BACKUP_RESOURCES
     """Requests and limits of each backup container (dump, then upload)."""

@@ -193,8 +193,20 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "monitoring.nginx_exporter.image.tag",
         "not the moving tag 'latest'",
     ),
-    ("backup-bad-schedule", "base.yaml", _set("data.backup.schedule", "every night"), "data.backup.schedule", "pattern"),
-    ("backup-bad-bucket", "prod.yaml", _set("data.backup.s3.bucket", "Prod_Backups"), "data.backup.s3.bucket", "pattern"),
+    (
+        "backup-bad-schedule",
+        "base.yaml",
+        _set("data.backup.schedule", "every night"),
+        "data.backup.schedule",
+        "must be a cron schedule",
+    ),
+    (
+        "backup-bad-bucket",
+        "prod.yaml",
+        _set("data.backup.s3.bucket", "Prod_Backups"),
+        "data.backup.s3.bucket",
+        "for example 'prod-backups'",
+    ),
     ("backup-no-cidrs", "base.yaml", _set("data.backup.s3.endpoint_cidrs", []), "data.backup.s3.endpoint_cidrs", "at least 1"),
     ("backup-missing-role", "staging.yaml", _delete("data.backup.role_arn"), "data.backup.role_arn", "required field is missing"),
     ("backup-static-key", "staging.yaml", _set("data.backup.access_key_id", "AKIA"), "data.backup.access_key_id", "unknown key"),
@@ -204,7 +216,7 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "staging.yaml",
         _set("data.migration.deadline_seconds", 5),
         "data.migration.deadline_seconds",
-        "greater than or equal to 30",
+        "must be at least 30",
     ),
 ]
 
