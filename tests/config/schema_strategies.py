@@ -55,7 +55,10 @@ def value_for(node: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
     if kind == "integer":
         low, high = node.get("minimum"), node.get("maximum")
         # Mostly small numbers, sometimes the bounds themselves.
-        small = st.integers(min_value=low if low is not None else -5, max_value=min(high, 40) if high is not None else 40)
+        # (a setting whose minimum is above 40, such as a deadline, starts its range there).
+        floor = low if low is not None else -5
+        cap = max(floor, 40)
+        small = st.integers(min_value=floor, max_value=min(high, cap) if high is not None else cap)
         edges = st.sampled_from([v for v in (low, high) if v is not None] or [0])
         return st.one_of(small, small, edges)
     if kind == "string":
