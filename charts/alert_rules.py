@@ -135,7 +135,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
 
 
 def backup_rules(env: Environment) -> list[AlertRule]:
-    """Only when the backup CronJob exists (monitoring.backup_alert): otherwise it would always fire."""
+    """Only when the backup CronJob is rendered (data.backup.enabled): otherwise it would always fire."""
     hours = env.monitoring.alerts.backup_max_age_hours
     cronjob = _selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BACKUP_CRONJOB)
     return [
@@ -164,7 +164,7 @@ def backup_rules(env: Environment) -> list[AlertRule]:
 
 def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
     groups = {ALERT_GROUP: core_rules(env)}
-    if env.monitoring.backup_alert:
+    if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
     return groups
 

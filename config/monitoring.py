@@ -57,5 +57,3 @@ class Monitoring(Model):
     """The nginx exporter sidecar."""
     alerts: AlertThresholds = AlertThresholds()
     """Alert thresholds."""
-    backup_alert: bool = False
-    """Alert when the database backup CronJob has not succeeded in its window; enable once the backup CronJob is deployed."""
