@@ -28,6 +28,7 @@ help:
 	@echo "make test         run every test"
 	@echo "make cli          install the pinned cdk8s CLI (node_modules/) for cdk8s synth"
 	@echo "make test-cluster apply dist/ to a real kube-apiserver"
+	@echo "make test-e2e     real Argo CD + External Secrets deploy dist/ on a loopback cluster"
 	@echo "make imports      regenerate imports/ from the pinned CRDs, offline"
 	@echo "make schema       regenerate environments/environment.schema.json"
 	@echo "make lock         re-resolve requirements/*.lock from requirements/*.in (hashed)"
@@ -77,7 +78,7 @@ bytecode: $(RUNTIME_STAMP)
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
 CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py
 test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
-	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS)) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
 
 imports: $(VENV_STAMP) $(NODE_STAMP)
 	$(PYTHON) -m tools.imports

@@ -1,6 +1,8 @@
 """Synthesize every environment (or the ones named) into dist/<env>/<app>/*.yaml.
 
     python main.py [ENV ...]        (what `make synth` and `cdk8s synth` run)
+    python main.py staging --overlay local.yaml --dist /elsewhere/dist
+                                    (a rendering the repository does not keep)
 
 All environments are loaded and validated before anything is rendered, and dist/ is replaced
 atomically only when everything succeeded; a configuration error prints one line naming the
@@ -23,9 +25,11 @@ DIST = REPO_ROOT / "dist"
 EXIT_CONFIG_ERROR = 2
 
 
-def synthesize(env_names: list[str], dist: Path = DIST, environments_dir: Path = ENVIRONMENTS_DIR) -> WriteSummary:
+def synthesize(
+    env_names: list[str], dist: Path = DIST, environments_dir: Path = ENVIRONMENTS_DIR, overlay: Path | None = None
+) -> WriteSummary:
     """Validate, render and atomically write; says how many files changed and how many did not."""
-    environments = [load_environment(name, environments_dir) for name in env_names]
+    environments = [load_environment(name, environments_dir, overlay) for name in env_names]
 
     from synthesis import admission
     from synthesis.build import build_manifests  # after validation: loads cdk8s and jsii
@@ -65,6 +69,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("environments", nargs="*", help="environment names (default: every file in environments/)")
     parser.add_argument("--environments-dir", type=Path, default=ENVIRONMENTS_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        help="a YAML file merged over every rendered environment, validated like them (e.g. gitops.repo_url of a local cluster)",
+    )
     return parser.parse_args(argv)
 
 
@@ -74,7 +83,7 @@ def main(argv: list[str]) -> int:
     try:
         if not names:
             raise ConfigError(display_path(args.environments_dir), "", "no environment files found")
-        summary = synthesize(names, args.dist, args.environments_dir)
+        summary = synthesize(names, args.dist, args.environments_dir, args.overlay)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

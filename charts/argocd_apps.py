@@ -1,8 +1,11 @@
 """ArgoCdApps: the AppProject, one Application per folder of dist/<env>/, and the root app.
 
-Bootstrapping an environment is one `kubectl apply -f dist/<env>/argocd/`: the root
-Application then manages this folder itself, and the Applications sync platform -> backend ->
-frontend in that order (app-of-apps sync waves). The AppProject allows the configured repository
+Bootstrapping an environment is one `kubectl apply -f dist/<env>/argocd/ -l
+flask-platform.io/bootstrap=true`: that creates the AppProject and the root Application only,
+and the root app then creates the others from this folder in its sync waves, each once the
+previous one is Healthy (with the Application health check of install/argocd-cm-patch.yaml),
+so they sync platform -> backend -> frontend. Applying the whole folder would create every
+Application at once, and the waves between them would never apply. The AppProject allows the configured repository
 only, exactly the namespaces and kinds that dist/<env> contains, and warns about orphans.
 """
 
@@ -35,6 +38,9 @@ from imports.io.argoproj import (
 # The path form: the API server warns on finalizer names without one (same foreground cascade).
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io/foreground"
 ROOT_APP = "root"
+# On what the bootstrap `kubectl apply -l` creates by hand: the AppProject and the root app.
+BOOTSTRAP_LABEL = "flask-platform.io/bootstrap"
+BOOTSTRAP = {BOOTSTRAP_LABEL: "true"}
 
 # Application -> (destination namespace, app-of-apps wave). The platform app owns cluster-scoped
 # objects and the namespaces; its namespaced objects all name their namespace explicitly.
@@ -86,7 +92,7 @@ class ArgoCdApps(Chart):
         AppProject(
             self,
             "project",
-            metadata=ApiObjectMetadata(name=project, annotations=sync_wave(-1)),
+            metadata=ApiObjectMetadata(name=project, annotations=sync_wave(-1), labels=BOOTSTRAP),
             spec=AppProjectSpec(
                 description=f"flask-platform, {env.name}: the apps of dist/{env.name}",
                 source_repos=[gitops.repo_url],
@@ -114,6 +120,7 @@ class ArgoCdApps(Chart):
                 name=application_name(env, name or app),
                 finalizers=[RESOURCES_FINALIZER],
                 annotations=sync_wave(wave),
+                labels=BOOTSTRAP if name == ROOT_APP else None,
             ),
             spec=ApplicationSpec(
                 project=project,

@@ -40,7 +40,7 @@ class FlaskBackend(Chart):
         store = env.secrets
         self.environment = env
 
-        def binding(id: str, name: str, values, templates=None) -> ExternalSecretBinding:
+        def binding(id: str, name: str, values, templates=None, template_inputs=None) -> ExternalSecretBinding:
             return ExternalSecretBinding(
                 self,
                 id,
@@ -49,6 +49,7 @@ class FlaskBackend(Chart):
                 refresh_interval=store.refresh_interval,
                 values=values,
                 templates=templates,
+                template_inputs=template_inputs,
                 sync_wave=names.WAVE_EXTERNAL_SECRETS,
             )
 
@@ -94,6 +95,7 @@ class FlaskBackend(Chart):
                     database=env.database.name,
                 )
             },
+            template_inputs=secret_layout.database_url_inputs(store.key_prefix),
         )
         jwt_keys = binding("JwtKeys", names.JWT_KEYS_SECRET, secret_layout.jwt_keys(store.key_prefix))
 

@@ -43,10 +43,13 @@ def database_credentials(prefix: str) -> dict[str, RemoteValue]:
 
 def flask_secrets(prefix: str) -> dict[str, RemoteValue]:
     keys = store_keys(prefix)
-    return {
-        "secret-key": RemoteValue(key=keys[FLASK_STORE_KEY].key, property="secret-key"),
-        "database-password": RemoteValue(key=keys[DATABASE_STORE_KEY].key, property="password"),
-    }
+    return {"secret-key": RemoteValue(key=keys[FLASK_STORE_KEY].key, property="secret-key")}
+
+
+def database_url_inputs(prefix: str) -> dict[str, RemoteValue]:
+    """What database_url_template reads; fetched for the template only, not kept in the Secret."""
+    keys = store_keys(prefix)
+    return {"database-password": RemoteValue(key=keys[DATABASE_STORE_KEY].key, property="password")}
 
 
 def jwt_keys(prefix: str) -> dict[str, RemoteValue]:

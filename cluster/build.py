@@ -1,17 +1,25 @@
-"""Build and cache kube-apiserver from the Go module proxy.
+"""Build and cache the cluster tiers' Go binaries from the Go module proxy.
 
-Release pages are unreachable here, so kube-apiserver is compiled from its published Go
-module (etcd comes from Debian's etcd-server package, which this API server accepts).
-`k8s.io/kubernetes` requires its staging modules at `v0.0.0` and only resolves them through
-`replace` lines pointing into its own tree, which Go ignores in a dependency; the build
-therefore happens in a throwaway module (generated below, never in the repo) that requires the
-pinned kubernetes version and replaces every staging module with its published
-`v0.<minor>.<patch>` twin.
+Release pages are unreachable here, so every binary is compiled from its published Go module
+(etcd comes from Debian's etcd-server package, which this API server accepts).
+
+`k8s.io/kubernetes` (kube-apiserver, kube-controller-manager, kube-scheduler) requires its
+staging modules at `v0.0.0` and only resolves them through `replace` lines pointing into its
+own tree, which Go ignores in a dependency; the build therefore happens in a throwaway module
+(generated below, never in the repo) that requires the pinned kubernetes version and replaces
+every staging module with its published `v0.<minor>.<patch>` twin.
+
+The end-to-end tier's controllers (KWOK, Argo CD, External Secrets) are built the same way: a
+throwaway consumer module requires the pinned release and copies the release's own `replace`
+directives (Go ignores them in a dependency too), except those pointing into its own tree.
+Argo CD gets a small generated main that links only the application controller and the repo
+server.
 
 Binaries are cached under ~/.cache/flask-platform-cluster/<component>-<version>/ and reused.
 
-    python -m cluster.build            # build what is missing, print the paths
-    python -m cluster.build --print    # print the cached paths, build nothing
+    python -m cluster.build                    # build what is missing, print the paths
+    python -m cluster.build --print            # print the cached paths, build nothing
+    python -m cluster.build kube-apiserver     # only the named components
 """
 
 from __future__ import annotations
@@ -40,6 +48,10 @@ class Component:
     name: str
     version: str
     package: str  # the Go main package to build
+    module: str = "k8s.io/kubernetes"  # the module whose release `version` is
+    # A Go toolchain newer than the machine's, fetched by the go command as the module
+    # golang.org/toolchain, for a release that requires it (None: the installed one).
+    toolchain: str | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -51,6 +63,67 @@ class Component:
 
 
 KUBE_APISERVER = Component("kube-apiserver", KUBERNETES_VERSION, "k8s.io/kubernetes/cmd/kube-apiserver")
+KUBE_CONTROLLER_MANAGER = Component(
+    "kube-controller-manager", KUBERNETES_VERSION, "k8s.io/kubernetes/cmd/kube-controller-manager"
+)
+KUBE_SCHEDULER = Component("kube-scheduler", KUBERNETES_VERSION, "k8s.io/kubernetes/cmd/kube-scheduler")
+# The client the operations guide bootstraps with (`kubectl apply -f dist/<env>/argocd/`).
+KUBECTL = Component("kubectl", KUBERNETES_VERSION, "k8s.io/kubernetes/cmd/kubectl")
+KWOK = Component("kwok", "v0.8.0", "sigs.k8s.io/kwok/cmd/kwok", module="sigs.k8s.io/kwok")
+# v3.6 requires Go 1.27; the package is the generated main below (ARGOCD_MAIN).
+ARGOCD = Component("argocd", "v3.6.1", BUILD_MODULE, module="github.com/argoproj/argo-cd/v3", toolchain="go1.27.3")
+# v0.16 is the newest release that builds from the module proxy (v1.x does not); its main
+# package is the module root (main.go calls cmd/controller).
+EXTERNAL_SECRETS = Component(
+    "external-secrets",
+    "v0.16.2",
+    "github.com/external-secrets/external-secrets",
+    module="github.com/external-secrets/external-secrets",
+)
+
+# Dispatches on the program name like Argo CD's own multi-call main (ARGOCD_BINARY_NAME or the
+# name it is run as), linking only the two components the GitOps loop needs: no UI, API
+# server, Dex or CLI. Upstream's main also turns off gRPC's DNS SRV lookups, a workaround that
+# panics when the packages it guards are not linked; nothing here resolves names through DNS.
+ARGOCD_MAIN = """package main
+
+import (
+\t"fmt"
+\t"os"
+\t"path/filepath"
+
+\t"github.com/spf13/cobra"
+\t"k8s.io/klog/v2"
+
+\tappcontroller "github.com/argoproj/argo-cd/v3/cmd/argocd-application-controller/commands"
+\treposerver "github.com/argoproj/argo-cd/v3/cmd/argocd-repo-server/commands"
+\t"github.com/argoproj/argo-cd/v3/util/log"
+)
+
+func init() {
+\tklog.SetLogger(log.NewLogrusLogger(log.NewWithCurrentConfig()))
+}
+
+func main() {
+\tname := filepath.Base(os.Args[0])
+\tif val := os.Getenv("ARGOCD_BINARY_NAME"); val != "" {
+\t\tname = val
+\t}
+\tvar command *cobra.Command
+\tswitch name {
+\tcase "argocd-application-controller":
+\t\tcommand = appcontroller.NewCommand()
+\tcase "argocd-repo-server":
+\t\tcommand = reposerver.NewCommand()
+\tdefault:
+\t\tfmt.Fprintf(os.Stderr, "%s: set ARGOCD_BINARY_NAME to argocd-application-controller or argocd-repo-server\\n", name)
+\t\tos.Exit(2)
+\t}
+\tif err := command.Execute(); err != nil {
+\t\tos.Exit(1)
+\t}
+}
+"""
 
 
 def go_binary() -> str:
@@ -60,27 +133,73 @@ def go_binary() -> str:
     return found
 
 
-def go_env() -> dict[str, str]:
+def go_env(toolchain: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     # -trimpath keeps paths of the build machine out of the binary; CGO off gives a static
-    # binary like the upstream release; GOTOOLCHAIN=local forbids fetching another toolchain.
+    # binary like the upstream release; GOTOOLCHAIN=local forbids fetching another toolchain
+    # unless a component names the one it needs (then exactly that one, from the module proxy).
     env["GOFLAGS"] = "-trimpath -mod=mod"
     env["CGO_ENABLED"] = "0"
-    env["GOTOOLCHAIN"] = "local"
+    env["GOTOOLCHAIN"] = toolchain or "local"
     return env
 
 
-def run_go(args: list[str], cwd: Path) -> str:
-    proc = subprocess.run([go_binary(), *args], cwd=cwd, env=go_env(), capture_output=True, text=True, check=False)
+def run_go(args: list[str], cwd: Path, toolchain: str | None = None) -> str:
+    proc = subprocess.run([go_binary(), *args], cwd=cwd, env=go_env(toolchain), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"go {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc.stdout
 
 
-def module_info(kubernetes_version: str, workdir: Path) -> dict[str, str]:
-    """The proxy's record of the kubernetes module: its go.mod path and release time."""
-    info: dict[str, str] = json.loads(run_go(["mod", "download", "-json", f"k8s.io/kubernetes@{kubernetes_version}"], workdir))
+def module_info(version: str, workdir: Path, module: str = "k8s.io/kubernetes", toolchain: str | None = None) -> dict[str, str]:
+    """The proxy's record of a module release: its go.mod path and release time."""
+    info: dict[str, str] = json.loads(run_go(["mod", "download", "-json", f"{module}@{version}"], workdir, toolchain))
+    if info.get("Error"):
+        raise SystemExit(f"go mod download {module}@{version}: {info['Error']}")
     return info
+
+
+_REPLACE_LINE = re.compile(r"^(\S+)(?:\s+(\S+))?\s+=>\s+(\S+)(?:\s+(\S+))?$")
+
+
+def replace_directives(gomod: str) -> list[str]:
+    """A go.mod's `replace` directives as `old [v] => new [v]`, both the block and the one-line form."""
+    lines: list[str] = []
+    in_block = False
+    for raw in gomod.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if in_block:
+            if line == ")":
+                in_block = False
+            elif line:
+                lines.append(line)
+        elif line == "replace (":
+            in_block = True
+        elif line.startswith("replace "):
+            lines.append(line.removeprefix("replace ").strip())
+    for line in lines:
+        if not _REPLACE_LINE.match(line):
+            raise ValueError(f"unparsable replace directive: {line!r}")
+    return [" ".join(line.split()) for line in lines]
+
+
+def portable_replaces(gomod: str) -> list[str]:
+    """The replaces a consumer module can copy: those pointing into the module's own tree cannot be
+    resolved from outside it (their target is then the module's published twin, required as usual)."""
+    return [line for line in replace_directives(gomod) if not line.split("=>", 1)[1].strip().startswith(("./", "../"))]
+
+
+def go_directive(gomod: str) -> str:
+    found = re.search(r"^go\s+(\S+)", gomod, flags=re.MULTILINE)
+    if not found:
+        raise ValueError("go.mod has no go directive")
+    return found.group(1)
+
+
+def consumer_go_mod(module: str, version: str, upstream_gomod: str) -> str:
+    replaces = "\n".join(f"\t{line}" for line in portable_replaces(upstream_gomod))
+    block = f"\nreplace (\n{replaces}\n)\n" if replaces else ""
+    return f"module {BUILD_MODULE}\n\ngo {go_directive(upstream_gomod)}\n\nrequire {module} {version}\n{block}"
 
 
 def release_time(info: dict[str, str]) -> str:
@@ -125,8 +244,9 @@ def kubernetes_ldflags(kubernetes_version: str, release_time: str) -> str:
     return " ".join(flags)
 
 
-def build_kube_apiserver(component: Component = KUBE_APISERVER) -> Path:
-    with tempfile.TemporaryDirectory(prefix="kube-apiserver-build-") as tmp:
+def build_kubernetes(component: Component = KUBE_APISERVER) -> Path:
+    """Any main of k8s.io/kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler)."""
+    with tempfile.TemporaryDirectory(prefix=f"{component.name}-build-") as tmp:
         workdir = Path(tmp)
         # A bare module first, so `go mod download` can read kubernetes' go.mod.
         (workdir / "go.mod").write_text(f"module {BUILD_MODULE}\n\ngo 1.25.0\n")
@@ -138,10 +258,73 @@ def build_kube_apiserver(component: Component = KUBE_APISERVER) -> Path:
         return _go_build(component, workdir, kubernetes_ldflags(component.version, release_time(info)))
 
 
+def build_consumer(component: Component) -> Path:
+    """KWOK, Argo CD, External Secrets: a consumer module of the pinned release."""
+    with tempfile.TemporaryDirectory(prefix=f"{component.name}-build-") as tmp:
+        workdir = Path(tmp)
+        go = component.toolchain.removeprefix("go") if component.toolchain else "1.25.0"
+        (workdir / "go.mod").write_text(f"module {BUILD_MODULE}\n\ngo {go}\n")
+        info = module_info(component.version, workdir, component.module, component.toolchain)
+        (workdir / "go.mod").write_text(consumer_go_mod(component.module, component.version, Path(info["GoMod"]).read_text()))
+        if component.package == BUILD_MODULE:
+            (workdir / "main.go").write_text(ARGOCD_MAIN)
+        _keep_release_files(component, Path(info["Dir"]))
+        return _go_build(component, workdir, consumer_ldflags(component, release_time(info)))
+
+
+def operator_crd_dir(component: Component) -> Path:
+    return component.cache_dir / "crds"
+
+
+def helper_dir(component: Component) -> Path:
+    return component.cache_dir / "bin"
+
+
+# Files of a release that its container image ships beside the binary and that the binary
+# needs: (glob inside the module, folder of the cache dir).
+# - External Secrets watches kinds the product never renders (GeneratorState) and will not
+#   start without their CRDs; the tier installs those the pinned crds/ lack, as the operator's
+#   install would.
+# - Argo CD's repo server runs hack/git-verify-wrapper.sh on every revision it reads.
+RELEASE_FILES = {
+    "external-secrets": (("config/crds/bases/*.yaml", "crds"),),
+    "argocd": (("hack/git-verify-wrapper.sh", "bin"),),
+}
+
+
+def _keep_release_files(component: Component, module_dir: Path) -> None:
+    for pattern, folder in RELEASE_FILES.get(component.name, ()):
+        found = sorted(module_dir.glob(pattern))
+        if not found:
+            raise SystemExit(f"{component.name} {component.version}: no {pattern} in the module")
+        target = component.cache_dir / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for path in found:
+            shutil.copyfile(path, target / path.name)
+            if path.suffix == ".sh":
+                (target / path.name).chmod(0o755)
+
+
+def consumer_ldflags(component: Component, release_time: str) -> str:
+    flags = ["-s", "-w"]
+    if component is ARGOCD:
+        # What the controller reports as its version (argocd_info metrics, app status).
+        flags += [
+            f"-X github.com/argoproj/argo-cd/v3/common.version={component.version.lstrip('v')}",
+            f"-X github.com/argoproj/argo-cd/v3/common.buildDate={release_time}",
+            "-X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean",
+        ]
+    return " ".join(flags)
+
+
 def _go_build(component: Component, workdir: Path, ldflags: str, tags: str = "") -> Path:
     component.cache_dir.mkdir(parents=True, exist_ok=True)
     partial = component.cache_dir / f".{component.name}.partial"
-    run_go(["build", *(["-tags", tags] if tags else []), "-ldflags", ldflags, "-o", str(partial), component.package], workdir)
+    run_go(
+        ["build", *(["-tags", tags] if tags else []), "-ldflags", ldflags, "-o", str(partial), component.package],
+        workdir,
+        component.toolchain,
+    )
     # Rename last so an interrupted build never leaves a binary that looks complete.
     partial.replace(component.binary)
     return component.binary
@@ -177,8 +360,9 @@ def build_promtool(component: Component = PROMTOOL) -> Path:
 
 
 BUILDERS = {
-    KUBE_APISERVER.name: (KUBE_APISERVER, build_kube_apiserver),
     PROMTOOL.name: (PROMTOOL, build_promtool),
+    **{c.name: (c, build_kubernetes) for c in (KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL)},
+    **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS)},
 }
 
 

@@ -85,10 +85,11 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _spawn(name: str, argv: list[str], log: Path) -> Process:
+def _spawn(name: str, argv: list[str], log: Path, env: dict[str, str] | None = None) -> Process:
     with log.open("wb") as out:
         popen = subprocess.Popen(
             argv,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -277,8 +277,8 @@ SECRET_KEY_PREFIX = register(
 GIT_URL = register(
     Format(
         "Git URL",
-        r"^(https://[^\s]+|git@[^\s:]+:[^\s]+)$",
-        "a Git repository URL: https://host/path or git@host:path, without spaces",
+        r"^(https://[^\s]+|git@[^\s:]+:[^\s]+|file:///[^\s]+)$",
+        "a Git repository URL: https://host/path, git@host:path or file:///absolute/path (a local cluster's), without spaces",
         repairs=(_strip,),
     )
 )

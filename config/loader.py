@@ -100,7 +100,13 @@ def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
     )
 
 
-def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environment:
+def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR, overlay: Path | None = None) -> Environment:
+    """base.yaml, then <name>.yaml, then (when given) an overlay file merged over every environment.
+
+    The overlay is for renderings the repository does not keep, such as a local cluster whose
+    Argo CD reads another repository URL; it is validated like the environment files, and an
+    error in it names it.
+    """
     env_file = directory / f"{name}.yaml"
     base_file = directory / BASE_FILE_NAME
     known = available_environments(directory)
@@ -112,14 +118,21 @@ def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environme
 
     base = read_yaml_mapping(base_file)
     override = read_yaml_mapping(env_file)
-    for source, data in ((base_file, base), (env_file, override)):
+    layers = [(base_file, base), (env_file, override)]
+    if overlay is not None:
+        layers.append((overlay, read_yaml_mapping(overlay)))
+    for source, data in layers:
         if "name" in data:
             raise ConfigError(display_path(source), "name", "not a setting: the environment name is the file name")
 
     merged = deep_merge(base, override)
+    if overlay is not None:
+        merged = deep_merge(merged, layers[2][1])
     try:
         env = Environment.model_validate({**merged, "name": name})
     except ValidationError as error:
+        if overlay is not None and _path_touched(layers[2][1], _error_loc(error)):
+            raise _to_config_error(error, base_file, overlay, layers[2][1]) from None
         raise _to_config_error(error, base_file, env_file, override) from None
     try:
         consistency.check(env)
@@ -147,6 +160,10 @@ def _parse_field(field: str) -> list[Any]:
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
         loc.append(int(part[1:-1]) if part.startswith("[") else part)
     return loc
+
+
+def _error_loc(error: ValidationError) -> list[Any]:
+    return [part for part in error.errors(include_url=False)[0]["loc"] if not _is_validator_tag(part)]
 
 
 def load_all(directory: Path = ENVIRONMENTS_DIR) -> list[Environment]:

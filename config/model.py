@@ -267,7 +267,7 @@ class SecretStore(Model):
 
 class GitOps(Model):
     repo_url: formats.GIT_URL.type()
-    """Git repository ArgoCD reads dist/ from."""
+    """Git repository ArgoCD reads dist/ from: https, ssh, or file:/// (on the repo server's machine: local clusters)."""
     branch: Annotated[formats.GIT_BRANCH.type(), AfterValidator(_git_branch)]
     """Environment branch ArgoCD tracks (targetRevision)."""
     argocd_namespace: DnsLabel = "argocd"

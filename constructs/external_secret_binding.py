@@ -55,6 +55,7 @@ class ExternalSecretBinding(Construct):
         refresh_interval: str,
         values: Mapping[str, RemoteValue],
         templates: Mapping[str, str] | None = None,
+        template_inputs: Mapping[str, RemoteValue] | None = None,
         labels: Mapping[str, str] | None = None,
         sync_wave: int = -1,
     ) -> None:
@@ -66,6 +67,8 @@ class ExternalSecretBinding(Construct):
         :param templates: Secret key -> ESO template built from `values` (e.g. a URL assembled
             from a password and the database Service's address), so derived values never
             live in the store and cannot drift from the objects they describe.
+        :param template_inputs: values fetched only for the templates (e.g. the password inside
+            a URL): the Secret does not hold them, so it carries exactly the keys its pods read.
         :param labels: metadata labels.
         :param sync_wave: ArgoCD sync wave; before the workloads that mount the Secret.
         """
@@ -73,16 +76,25 @@ class ExternalSecretBinding(Construct):
         if not values:
             raise BindingError(f"ExternalSecretBinding {name!r} maps no keys")
         templates = dict(templates or {})
+        inputs = dict(template_inputs or {})
         overlap = sorted(set(values) & set(templates))
         if overlap:
             raise BindingError(f"ExternalSecretBinding {name!r}: keys {overlap} are both fetched and templated")
+        clash = sorted(set(inputs) & (set(values) | set(templates)))
+        if clash:
+            raise BindingError(f"ExternalSecretBinding {name!r}: template inputs {clash} are also Secret keys")
+        if inputs and not templates:
+            raise BindingError(f"ExternalSecretBinding {name!r}: template inputs without a template")
         self.secret_name = name
         self.keys = frozenset(values) | frozenset(templates)
+        # With a template, ESO writes exactly the template's keys (mergePolicy Replace): the
+        # fetched values are passed through it, the template inputs are not, so no key that no
+        # pod reads (a bare password beside the URL that embeds it) lands in the Secret.
         template = (
             ExternalSecretSpecTargetTemplate(
                 engine_version=ExternalSecretSpecTargetTemplateEngineVersion.V2,
-                merge_policy=ExternalSecretSpecTargetTemplateMergePolicy.MERGE,
-                data=templates,
+                merge_policy=ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+                data={**{key: f'{{{{ index . "{key}" }}}}' for key in values}, **templates},
             )
             if templates
             else None
@@ -107,7 +119,7 @@ class ExternalSecretBinding(Construct):
                         secret_key=secret_key,
                         remote_ref=ExternalSecretSpecDataRemoteRef(key=value.key, property=value.property),
                     )
-                    for secret_key, value in sorted(values.items())
+                    for secret_key, value in sorted({**values, **inputs}.items())
                 ],
             ),
         )

@@ -5,7 +5,7 @@
 .PHONY: test-cluster cluster-binaries
 
 cluster-binaries: $(VENV_STAMP)
-	$(PYTHON) -m cluster.build
+	$(PYTHON) -m cluster.build kube-apiserver
 
 # -s: the tier prints the observed RBAC matrix and what a pruning sync would delete.
 test-cluster: $(VENV_STAMP) cluster-binaries

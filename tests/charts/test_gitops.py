@@ -174,3 +174,61 @@ def test_quota_fits_the_workloads(env_dist):
         assert cpu <= cpu_millicores(hard["limits.cpu"]), quota["metadata"]
         assert memory <= memory_bytes(hard["limits.memory"]), quota["metadata"]
         assert pods <= int(hard["pods"])
+
+
+def test_bootstrap_selector_creates_only_the_project_and_the_root_app(env_dist):
+    """`kubectl apply -f dist/<env>/argocd/ -l flask-platform.io/bootstrap=true` (docs/operations.md).
+
+    Any child Application in that selection would be created by hand, all at once, and the
+    root app's waves (platform -> backend -> frontend) would never order them.
+    """
+    env, apps = env_dist
+    selected = [o for o in apps["argocd"] if o["metadata"].get("labels", {}).get("flask-platform.io/bootstrap") == "true"]
+    assert sorted((o["kind"], o["metadata"]["name"]) for o in selected) == [
+        ("AppProject", f"flask-platform-{env}"),
+        ("Application", f"{env}-root"),
+    ]
+    root = next(o for o in selected if o["kind"] == "Application")
+    assert root["spec"]["source"]["path"] == f"dist/{env}/argocd", "the root app must create the others"
+    docs = (REPO_ROOT / "docs" / "operations.md").read_text() + (REPO_ROOT / "README.md").read_text()
+    assert "kubectl apply -f dist/staging/argocd/\n" not in docs, "a bootstrap command without the selector"
+    assert "-l flask-platform.io/bootstrap=true" in docs
+
+
+def _secret_keys_written(es) -> set[str]:
+    """The keys ESO writes into the target Secret of an ExternalSecret (v1 semantics)."""
+    fetched = {d["secretKey"] for d in es["spec"].get("data") or []}
+    template = es["spec"]["target"].get("template")
+    if not template:
+        return fetched
+    templated = set(template.get("data") or {})
+    return templated if template.get("mergePolicy", "Replace") == "Replace" else fetched | templated
+
+
+def _keys_read_by_pods(apps) -> dict[tuple[str, str], set[str]]:
+    read: dict[tuple[str, str], set[str]] = {}
+    for obj in all_objects(apps):
+        template = (obj.get("spec") or {}).get("template") or ((obj.get("spec") or {}).get("jobTemplate") or {}).get(
+            "spec", {}
+        ).get("template")
+        if obj["kind"] not in {"Deployment", "StatefulSet", "Job", "CronJob"} or not template:
+            continue
+        ns, spec = obj["metadata"]["namespace"], template["spec"]
+        for volume in spec.get("volumes") or []:
+            if "secret" in volume:
+                read.setdefault((ns, volume["secret"]["secretName"]), set()).update(i["key"] for i in volume["secret"]["items"])
+        for container in (spec.get("initContainers") or []) + spec["containers"]:
+            for env_var in container.get("env") or []:
+                ref = (env_var.get("valueFrom") or {}).get("secretKeyRef")
+                if ref:
+                    read.setdefault((ns, ref["name"]), set()).add(ref["key"])
+    return read
+
+
+def test_each_external_secret_writes_exactly_the_keys_its_pods_read(env_dist):
+    """No key in a Secret that no pod reads (a bare password beside the URL that embeds it)."""
+    _env, apps = env_dist
+    read = _keys_read_by_pods(apps)
+    for es in of_kind(apps, "ExternalSecret"):
+        target = (es["metadata"]["namespace"], es["spec"]["target"]["name"])
+        assert _secret_keys_written(es) == read.get(target, set()), target

@@ -57,3 +57,41 @@ def test_reference_to_unmapped_key_is_refused():
 def test_key_both_fetched_and_templated_is_refused():
     with pytest.raises(BindingError, match="both fetched and templated"):
         synth(lambda c: binding(c, templates={"token": "x"}))
+
+
+def test_template_inputs_are_fetched_but_not_kept_in_the_secret():
+    """The Secret holds exactly the keys pods can reference: the URL, not the password inside it.
+
+    ESO's mergePolicy Merge would also write every fetched value; the end-to-end tier found a
+    bare database password beside the DATABASE_URL that no pod mounts.
+    """
+    refs = {}
+
+    def build(chart):
+        b = binding(
+            chart,
+            templates={"url": 'mysql://app:{{ index . "password" }}@db:3306/app'},
+            template_inputs={"password": RemoteValue(key="staging/db", property="password")},
+        )
+        refs["binding"] = b
+
+    secret = one(synth(build), "ExternalSecret")
+    assert sorted(d["secretKey"] for d in secret["spec"]["data"]) == ["password", "token"]
+    template = secret["spec"]["target"]["template"]
+    assert template["mergePolicy"] == "Replace"
+    assert sorted(template["data"]) == ["token", "url"] == sorted(refs["binding"].keys)
+    assert template["data"]["token"] == '{{ index . "token" }}'
+    with pytest.raises(BindingError, match="has no key 'password'"):
+        synth(
+            lambda c: binding(c, templates={"url": "x"}, template_inputs={"password": RemoteValue(key="k", property="p")}).volume(
+                "v", ["password"]
+            )
+        )
+
+
+def test_template_inputs_must_feed_a_template_and_not_shadow_a_key():
+    value = RemoteValue(key="k", property="p")
+    with pytest.raises(BindingError, match="without a template"):
+        synth(lambda c: binding(c, template_inputs={"password": value}))
+    with pytest.raises(BindingError, match="also Secret keys"):
+        synth(lambda c: binding(c, templates={"url": "x"}, template_inputs={"token": value}))

@@ -1,0 +1,58 @@
+"""Argo CD's in-cluster configuration, as its install manifests lay it out, plus the project's patch.
+
+The tier runs the application controller and the repo server as processes; what a real
+install puts into the cluster for them is created here: the namespace, argocd-cm (with the
+health check the product ships in install/argocd-cm-patch.yaml, applied the way the
+operations guide says), argocd-rbac-cm, argocd-secret, the repository Secret for the git
+repository the Applications read, and the (empty) TLS, SSH and GPG ConfigMaps the repo server
+reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from e2e.kube import Kube
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARGOCD_CM_PATCH = REPO_ROOT / "install" / "argocd-cm-patch.yaml"
+PART_OF = {"app.kubernetes.io/part-of": "argocd"}
+
+
+def _configmap(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace, "labels": PART_OF},
+        "data": data,
+    }
+
+
+def install(kube: Kube, namespace: str, repo_url: str) -> None:
+    kube.ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+    # The install's own argocd-cm (empty), then the product's patch merged into it.
+    kube.ensure(_configmap(namespace, "argocd-cm", {}))
+    patch = yaml.safe_load(ARGOCD_CM_PATCH.read_text())
+    kube.merge_patch(f"/api/v1/namespaces/{namespace}/configmaps/argocd-cm", patch)
+    kube.ensure(_configmap(namespace, "argocd-rbac-cm", {"policy.default": "role:readonly"}))
+    kube.ensure(_configmap(namespace, "argocd-cmd-params-cm", {}))
+    for name in ("argocd-tls-certs-cm", "argocd-ssh-known-hosts-cm", "argocd-gpg-keys-cm"):
+        kube.ensure(_configmap(namespace, name, {}))
+    kube.ensure(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "argocd-secret", "namespace": namespace, "labels": PART_OF}}
+    )
+    kube.ensure(
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {
+                "name": "flask-platform-repo",
+                "namespace": namespace,
+                "labels": {"argocd.argoproj.io/secret-type": "repository"},
+            },
+            "stringData": {"type": "git", "name": "flask-platform", "url": repo_url},
+        }
+    )

@@ -1,0 +1,241 @@
+"""Start each process of the end-to-end cluster on loopback, and wait until it serves.
+
+Every process is spawned through cluster.server (its own session, killed with its parent) and
+stopped by the handle kept here. Ports are free loopback ports; where a program binds every
+address (Argo CD's controller metrics), the tier's private network namespace (see
+e2e/netns.py) keeps it on loopback anyway.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cluster.server import ApiServer, Process, _spawn, _wait_until, free_port
+
+# Argo CD's defaults poll git every 3 minutes and cache what a branch points at for 3 more; the
+# day-two cases change the branch a dozen times, so the tier polls every 10 s and caches the
+# branch head for 5 s. Nothing else about the sync differs from a real install.
+ARGOCD_RESYNC_S = 10
+ARGOCD_REVISION_CACHE = "5s"
+# The moto server plays AWS in one region with made-up credentials; nothing leaves loopback.
+MOTO_CREDENTIALS = dict(AWS_ACCESS_KEY_ID="e2e", AWS_SECRET_ACCESS_KEY="e2e", AWS_EC2_METADATA_DISABLED="true")
+
+
+@dataclass
+class Service:
+    """A started process and the loopback address it serves on."""
+
+    process: Process
+    address: str
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def _insecure_tls() -> ssl.SSLContext:
+    # The components' self-signed serving certificates; only /healthz is read through it.
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def _http_ok(url: str) -> bool:
+    context = _insecure_tls() if url.startswith("https") else None
+    with urllib.request.urlopen(url, timeout=3, context=context) as resp:
+        return bool(resp.status == 200)
+
+
+def _tcp_open(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        return True
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KUBECONFIG", "ARGOCD_"))}
+    env.update(extra)
+    return env
+
+
+def _start(name: str, argv: list[str], workdir: Path, ready, env: dict[str, str] | None = None) -> Process:
+    process = _spawn(name, argv, workdir / f"{name}.log", env=env)
+    try:
+        _wait_until(ready, process, name)
+    except BaseException:
+        process.stop()
+        raise
+    return process
+
+
+def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, workdir: Path) -> Service:
+    port = free_port()
+    argv = [
+        binary,
+        f"--kubeconfig={kubeconfig}",
+        f"--authentication-kubeconfig={kubeconfig}",
+        f"--authorization-kubeconfig={kubeconfig}",
+        "--bind-address=127.0.0.1",
+        f"--secure-port={port}",
+        f"--cert-dir={workdir / 'kcm-certs'}",
+        "--leader-elect=false",
+        # The controllers a cluster runs by default, with the keys they need: token signing
+        # for the legacy token controller and the CA for kube-root-ca.crt.
+        "--controllers=*",
+        f"--service-account-private-key-file={server.pki.sa_key}",
+        f"--root-ca-file={server.pki.ca_cert}",
+        "--use-service-account-credentials=false",
+        # No cloud, no routes: KWOK nodes need no pod CIDRs.
+        "--allocate-node-cidrs=false",
+        "--v=1",
+    ]
+    return Service(_start("kube-controller-manager", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
+
+
+def kube_scheduler(binary: str, kubeconfig: Path, workdir: Path) -> Service:
+    port = free_port()
+    argv = [
+        binary,
+        f"--kubeconfig={kubeconfig}",
+        f"--authentication-kubeconfig={kubeconfig}",
+        f"--authorization-kubeconfig={kubeconfig}",
+        "--bind-address=127.0.0.1",
+        f"--secure-port={port}",
+        f"--cert-dir={workdir / 'scheduler-certs'}",
+        "--leader-elect=false",
+        "--v=1",
+    ]
+    return Service(_start("kube-scheduler", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
+
+
+def kwok(binary: str, kubeconfig: Path, stages: Path, workdir: Path, node_selector: str) -> Service:
+    port = free_port()
+    argv = [
+        binary,
+        f"--kubeconfig={kubeconfig}",
+        f"--config={stages}",
+        # Only the tier's fake nodes, found by their annotation; no real node exists anyway.
+        "--manage-all-nodes=false",
+        f"--manage-nodes-with-annotation-selector={node_selector}",
+        f"--server-address=127.0.0.1:{port}",
+        "--node-lease-duration-seconds=40",
+        "--cidr=10.244.0.0/16",
+        "--node-ip=10.243.0.1",
+    ]
+    return Service(_start("kwok", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/healthz")), "")
+
+
+def redis(binary: str, workdir: Path) -> Service:
+    port = free_port()
+    argv = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(workdir)]
+    return Service(_start("redis-server", argv, workdir, lambda: _tcp_open(port)), f"127.0.0.1:{port}")
+
+
+def moto(python: str, workdir: Path) -> Service:
+    port = free_port()
+    argv = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    return Service(
+        _start("moto", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/moto-api/data.json"), env=_env()),
+        f"http://127.0.0.1:{port}",
+    )
+
+
+def argocd_repo_server(binary: str, helpers: Path, kubeconfig: Path, redis_address: str, workdir: Path) -> Service:
+    port, metrics = free_port(), free_port()
+    tmp = workdir / "repo-server-tmp"
+    tmp.mkdir(exist_ok=True)
+    argv = [
+        binary,
+        "--address=127.0.0.1",
+        f"--port={port}",
+        "--metrics-address=127.0.0.1",
+        f"--metrics-port={metrics}",
+        "--disable-tls",
+        # Its default names a file of the container image; with TLS off it must be empty.
+        "--client-ca-path=",
+        f"--redis={redis_address}",
+        f"--revision-cache-expiration={ARGOCD_REVISION_CACHE}",
+        "--logformat=text",
+    ]
+    env = _env(
+        ARGOCD_BINARY_NAME="argocd-repo-server",
+        KUBECONFIG=str(kubeconfig),
+        ARGOCD_GPG_ENABLED="false",
+        # The scripts Argo CD's image ships beside the binary (git-verify-wrapper.sh).
+        PATH=f"{helpers}{os.pathsep}{os.environ.get('PATH', '')}",
+        TMPDIR=str(tmp),
+        HOME=str(workdir),
+    )
+    process = _start("argocd-repo-server", argv, workdir, lambda: _tcp_open(port), env=env)
+    return Service(process, f"127.0.0.1:{port}")
+
+
+def argocd_application_controller(binary: str, kubeconfig: Path, redis_address: str, repo_server: str, workdir: Path) -> Service:
+    metrics = free_port()
+    argv = [
+        binary,
+        f"--repo-server={repo_server}",
+        "--repo-server-plaintext",
+        f"--redis={redis_address}",
+        f"--metrics-port={metrics}",
+        f"--app-resync={ARGOCD_RESYNC_S}",
+        "--app-resync-jitter=0",
+        "--logformat=text",
+    ]
+    env = _env(
+        ARGOCD_BINARY_NAME="argocd-application-controller",
+        # The in-cluster destination (https://kubernetes.default.svc) is the loopback API
+        # server of KUBECONFIG, whose context namespace is Argo CD's namespace.
+        ARGOCD_FAKE_IN_CLUSTER="true",
+        KUBECONFIG=str(kubeconfig),
+        HOME=str(workdir),
+    )
+    process = _start(
+        "argocd-application-controller", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{metrics}/healthz"), env=env
+    )
+    return Service(process, "")
+
+
+def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: str, workdir: Path) -> Service:
+    metrics = free_port()
+    argv = [
+        binary,
+        f"--metrics-addr=127.0.0.1:{metrics}",
+        "--enable-leader-election=false",
+        "--concurrent=2",
+        # Kinds the product does not use and whose CRDs are not installed.
+        "--enable-cluster-external-secret-reconciler=false",
+        "--enable-push-secret-reconciler=false",
+        "--enable-cluster-push-secret-reconciler=false",
+        "--loglevel=info",
+        "--zap-time-encoding=iso8601",
+    ]
+    env = _env(
+        KUBECONFIG=str(kubeconfig),
+        # The store keeps its IRSA auth: the controller asks the API server for a token of the
+        # store's ServiceAccount and trades it at STS (AssumeRoleWithWebIdentity) - both at moto.
+        AWS_SECRETSMANAGER_ENDPOINT=aws_endpoint,
+        AWS_STS_ENDPOINT=aws_endpoint,
+        AWS_REGION=region,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    process = _start("external-secrets", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{metrics}/metrics"), env=env)
+    return Service(process, "")
+
+
+def ingress_status_writer(python: str, kubeconfig: Path, address: str, ingress_class: str, workdir: Path) -> Service:
+    argv = [
+        python,
+        "-m",
+        "e2e.ingress_status",
+        f"--kubeconfig={kubeconfig}",
+        f"--address={address}",
+        f"--ingress-class={ingress_class}",
+    ]
+    repo_root = Path(__file__).resolve().parent.parent
+    process = _spawn("ingress-status", argv, workdir / "ingress-status.log", env=_env(PYTHONPATH=str(repo_root)))
+    return Service(process, "")

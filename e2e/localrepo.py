@@ -1,0 +1,83 @@
+"""The git repository Argo CD reads in the tier: the project at the current commit, with its environment branch.
+
+The clone is rendered once more with an overlay that points gitops.repo_url at the clone
+itself (a file:// URL), so the Applications and the AppProject name the repository Argo CD
+really reads; everything else is the environment as committed. Day-two changes are commits on
+the environment branch, as in production.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GIT_IDENTITY = ["-c", "user.name=flask-platform e2e", "-c", "user.email=e2e@flask-platform.invalid", "-c", "commit.gpgsign=false"]
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *GIT_IDENTITY, *args], cwd=repo, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed in {repo}:\n{proc.stdout}{proc.stderr}")
+    return proc.stdout.strip()
+
+
+@dataclass
+class LocalRepo:
+    path: Path
+    branch: str
+    overlay: Path
+
+    @property
+    def url(self) -> str:
+        return f"file://{self.path}"
+
+    def head(self) -> str:
+        return git(self.path, "rev-parse", "HEAD")
+
+    def commit_all(self, message: str) -> str:
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "-q", "-m", message)
+        return self.head()
+
+    def same_tree(self, a: str, b: str, path: str) -> bool:
+        """Whether two commits hold the same content under `path`."""
+        proc = subprocess.run(["git", "diff", "--quiet", a, b, "--", path], cwd=self.path, capture_output=True, check=False)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"git diff {a} {b} failed: {proc.stderr.decode(errors='replace')}")
+        return proc.returncode == 0
+
+    def revert(self, commit: str) -> str:
+        git(self.path, "revert", "--no-edit", commit)
+        return self.head()
+
+    def dist(self, env: str) -> Path:
+        return self.path / "dist" / env
+
+    def render(self, env: str) -> None:
+        render(self.path, env, self.overlay)
+
+
+def render(repo: Path, env: str, overlay: Path) -> None:
+    """Synthesize one environment in the clone with the project's own main.py and the venv running the tests."""
+    proc = subprocess.run(
+        [sys.executable, "-O", "main.py", env, "--overlay", str(overlay)], cwd=repo, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"synth of {env} in {repo} failed:\n{proc.stdout}{proc.stderr}")
+
+
+def make_local_repo(root: Path, env: str, branch: str) -> LocalRepo:
+    """Clone the project at HEAD into root/flask-platform and put the environment branch there."""
+    path = root / "flask-platform"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO_ROOT), str(path)], check=True, capture_output=True)
+    git(path, "checkout", "-q", "-B", branch)
+    overlay = root / "local-cluster.yaml"
+    repo = LocalRepo(path, branch, overlay)
+    overlay.write_text(f"gitops:\n  repo_url: {repo.url}\n")
+    repo.render(env)
+    git(path, "add", "-A", "dist")
+    git(path, "commit", "-q", "--allow-empty", "-m", f"dist/{env} rendered for the local cluster's repository URL")
+    return repo

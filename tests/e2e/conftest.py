@@ -1,0 +1,128 @@
+"""The end-to-end tier's session: one loopback cluster, the local repository, staging bootstrapped.
+
+The cluster (e2e/cluster.py) runs for the whole module of scenarios; the scenarios run in file
+order because each day-two case starts from the state the previous one left (as a real
+environment's history does). On failure the tail of every component's log is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cluster.build import cached_binary
+from config.loader import load_environment
+from config.model import Environment
+from e2e import cluster as e2e_cluster
+from e2e.cluster import E2ECluster, Settings
+from e2e.components import MOTO_CREDENTIALS
+from e2e.localrepo import LocalRepo, make_local_repo
+from e2e.netns import only_loopback
+from tests.tooling import missing_tool, require_tool
+
+ENV = "staging"
+
+
+@dataclass
+class Deployed:
+    """The environment under test, as bootstrapped, with the timeline of its first sync."""
+
+    env: Environment
+    repo: LocalRepo
+    cluster: E2ECluster
+    kubectl: str
+    timeline: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def kube(self):
+        return self.cluster.kube
+
+    def kubectl_run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [self.kubectl, f"--kubeconfig={self.cluster.kubeconfig}", *args],
+            cwd=self.repo.path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def ops(self, *args: str) -> subprocess.CompletedProcess:
+        """The project's operations CLI, run in the local repository as an operator would."""
+        env = {**os.environ, **MOTO_CREDENTIALS, "KUBECONFIG": str(self.cluster.kubeconfig)}
+        return subprocess.run(
+            [sys.executable, "-m", "ops", *args],
+            cwd=self.repo.path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+
+def _claims(dist_env: Path) -> list[tuple[str, str]]:
+    """(storage class, size) for every claim the rendered StatefulSets will make, one per replica."""
+    claims = []
+    for path in sorted(dist_env.glob("*/statefulset_*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if not doc:
+                continue
+            for template in doc["spec"].get("volumeClaimTemplates") or []:
+                spec = template["spec"]
+                claims += [(spec["storageClassName"], spec["resources"]["requests"]["storage"])] * int(
+                    doc["spec"].get("replicas", 1)
+                )
+    return claims
+
+
+@pytest.fixture(scope="session")
+def deployed() -> Iterator[Deployed]:
+    if not only_loopback():
+        missing_tool("the end-to-end tier runs in a private network namespace: use `make test-e2e` (e2e/isolated.sh)")
+    for name in e2e_cluster.BINARIES:
+        require_tool(str(cached_binary(name)), "build them with `python -m cluster.build`")
+    etcd = require_tool("etcd", "Debian package etcd-server")
+    require_tool("redis-server", "Debian package redis-server")
+    require_tool("git")
+
+    with tempfile.TemporaryDirectory(prefix="flask-platform-e2e-") as tmp:
+        root = Path(tmp)
+        committed = load_environment(ENV)
+        repo = make_local_repo(root, ENV, committed.gitops.branch)
+        env = load_environment(ENV, repo.path / "environments", repo.overlay)
+        settings = Settings(
+            argocd_namespace=env.gitops.argocd_namespace,
+            repo_url=repo.url,
+            aws_region=env.secrets.region,
+            eso_service_account=(env.secrets.controller_service_account.namespace, env.secrets.controller_service_account.name),
+            ingress_class=env.cluster.ingress_class,
+            claims=_claims(repo.dist(ENV)),
+        )
+        started = time.monotonic()
+        cluster = e2e_cluster.start(root, etcd, settings)
+        deployed = Deployed(env, repo, cluster, str(cached_binary("kubectl")))
+        deployed.timeline["cluster started"] = time.monotonic() - started
+        try:
+            yield deployed
+        finally:
+            cluster.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.when == "call":
+        deployed = item.funcargs.get("deployed")
+        if isinstance(deployed, Deployed):
+            report.sections.append(("component logs", deployed.cluster.log_tails()))
