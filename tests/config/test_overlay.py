@@ -33,8 +33,8 @@ def test_overlay_is_merged_over_the_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "field", "reason"),
     [
-        ({"gitops": {"repo_url": "file://relative/path"}}, "gitops.repo_url", "pattern"),
-        ({"gitops": {"repo_url": "ftp://example.com/x.git"}}, "gitops.repo_url", "pattern"),
+        ({"gitops": {"repo_url": "file://relative/path"}}, "gitops.repo_url", "Git repository URL"),
+        ({"gitops": {"repo_url": "ftp://example.com/x.git"}}, "gitops.repo_url", "Git repository URL"),
         ({"gitops": {"repo_ulr": "file:///x"}}, "gitops.repo_ulr", "unknown key"),
         ({"name": "other"}, "name", "not a setting"),
     ],
