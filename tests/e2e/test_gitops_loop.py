@@ -91,6 +91,22 @@ def _rolled_out(obj: dict) -> bool:
     )
 
 
+def _terminate_retries_of(d: Deployed, commit: str) -> None:
+    """What `argocd app terminate-op` does, for every app still retrying a sync of `commit`.
+
+    An automated sync that failed keeps retrying its revision (retry.limit 5, up to 3 minutes
+    apart) even after the branch moved on: a revert is picked up only once the retries are
+    spent, unless the operator terminates the operation (docs/operations.md, Rollback).
+    """
+    ns = _argocd_ns(d)
+    for app in d.kube.items(f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications"):
+        operation = (app.get("status") or {}).get("operationState") or {}
+        asked = ((operation.get("operation") or {}).get("sync") or {}).get("revision")
+        if operation.get("phase") == "Running" and asked == commit:
+            path = f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{app['metadata']['name']}"
+            d.kube.merge_patch(path, {"status": {"operationState": {"phase": "Terminating"}}})
+
+
 @contextlib.contextmanager
 def _reverted_afterwards(d: Deployed, commit: str, what: str) -> Iterator[None]:
     """Revert `commit` when the case is done, passed or not, so the next case starts from a settled branch."""
@@ -98,10 +114,12 @@ def _reverted_afterwards(d: Deployed, commit: str, what: str) -> Iterator[None]:
         yield
     except BaseException:
         restored = d.repo.revert(commit)
+        _terminate_retries_of(d, commit)
         with contextlib.suppress(AssertionError, TimeoutError):
             _wait_settled(d, what, revision=restored)
         raise
     restored = d.repo.revert(commit)
+    _terminate_retries_of(d, commit)
     _wait_settled(d, what, revision=restored)
 
 
