@@ -104,19 +104,6 @@ def mariadb() -> Iterator[MariaDb]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def moto_s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
 def aws_settings(tmp_path: Path) -> dict[str, str]:
     """Fake credentials; no profile, config file or instance metadata lookups."""
@@ -134,17 +121,17 @@ def aws_settings(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def bucket(moto_s3_endpoint: str, aws_settings: dict[str, str]):
+def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
     """A boto3 S3 client on an empty moto S3 that holds the backup bucket."""
     import boto3
 
-    request = urllib.request.Request(f"{moto_s3_endpoint}/moto-api/reset", data=b"", method="POST")
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", data=b"", method="POST")
     with urllib.request.urlopen(request, timeout=10) as resp:
         assert resp.status == 200
     client = boto3.client(
         "s3",
         region_name=REGION,
-        endpoint_url=moto_s3_endpoint,
+        endpoint_url=moto_endpoint,
         aws_access_key_id=aws_settings["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=aws_settings["AWS_SECRET_ACCESS_KEY"],
     )

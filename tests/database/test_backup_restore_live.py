@@ -39,7 +39,7 @@ def _tool_path() -> str:
 
 
 @pytest.fixture
-def scripts_env(mariadb: MariaDb, moto_s3_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
     password_file = tmp_path / "password"
     password_file.write_text(APP_PASSWORD)
     (tmp_path / "tmp").mkdir()
@@ -58,7 +58,7 @@ def scripts_env(mariadb: MariaDb, moto_s3_endpoint: str, aws_settings: dict[str,
         "S3_BUCKET": BUCKET,
         "S3_PREFIX": PREFIX,
         "S3_SSE": "AES256",
-        "S3_ENDPOINT_URL": moto_s3_endpoint,
+        "S3_ENDPOINT_URL": moto_endpoint,
     }
 
 
