@@ -1,4 +1,4 @@
-"""Build and cache the cluster tiers' Go binaries from the Go module proxy.
+"""Build and cache the project's Go binaries (cluster tiers, promtool, actionlint) from the Go module proxy.
 
 Release pages are unreachable here, so every binary is compiled from its published Go module
 (etcd comes from Debian's etcd-server package, which this API server accepts).
@@ -359,8 +359,28 @@ def build_promtool(component: Component = PROMTOOL) -> Path:
         return _go_build(component, workdir, ldflags, tags="remove_all_sd")
 
 
+# actionlint lints .github/workflows/ (tests/test_ci_workflow.py). A plain Go tool: its own go.mod
+# resolves everything, so `go install pkg@version` needs no build module of ours.
+ACTIONLINT = Component("actionlint", "v1.7.12", "github.com/rhysd/actionlint/cmd/actionlint")
+
+
+def build_go_install(component: Component) -> Path:
+    component.cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{component.name}-build-", dir=component.cache_dir) as tmp:
+        # -mod=mod (the module builds' flag) does not apply to `go install pkg@version`.
+        env = {**go_env(), "GOBIN": tmp, "GOFLAGS": "-trimpath"}
+        cmd = [go_binary(), "install", "-ldflags=-s -w", f"{component.package}@{component.version}"]
+        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+        # Rename last so an interrupted build never leaves a binary that looks complete.
+        (Path(tmp) / component.name).replace(component.binary)
+    return component.binary
+
+
 BUILDERS = {
     PROMTOOL.name: (PROMTOOL, build_promtool),
+    ACTIONLINT.name: (ACTIONLINT, build_go_install),
     **{c.name: (c, build_kubernetes) for c in (KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL)},
     **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS)},
 }

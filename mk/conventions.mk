@@ -10,7 +10,7 @@ RENOVATE_STAMP := $(RENOVATE_DIR)/node_modules/.installed
 
 # A no-op once the binary is cached (~/.cache/flask-platform-cluster/actionlint-<version>/).
 go-tools: $(VENV_STAMP)
-	$(PYTHON) -m tools.go_tools
+	$(PYTHON) -m cluster.build actionlint
 
 # --ignore-scripts: no install script is needed to validate a config (re2, a native speed-up,
 # would fetch a prebuilt binary); the validator falls back to JavaScript regular expressions.

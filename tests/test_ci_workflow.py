@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cluster.build import ACTIONLINT
 from config.loader import REPO_ROOT
 from tests.tooling import require_tool
-from tools.go_tools import ACTIONLINT
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "ci.yml"
 CI_RUN = REPO_ROOT / ".ci" / "run"

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from cluster.build import KUBERNETES_VERSION, PROMETHEUS_VERSION
+from cluster.build import ACTIONLINT, KUBERNETES_VERSION, PROMETHEUS_VERSION
 from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, load_environment
 from tests.tooling import require_tool
-from tools.go_tools import ACTIONLINT
 
 CONFIG = REPO_ROOT / "renovate.json"
 VALIDATOR = REPO_ROOT / "tools" / "renovate" / "node_modules" / "renovate" / "dist" / "config-validator.js"
