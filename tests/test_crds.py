@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 import yaml
 
 from config.loader import REPO_ROOT
+from tests import pinned_sources
 
 CRDS = REPO_ROOT / "crds"
 ROW = re.compile(
@@ -19,26 +19,12 @@ ROW = re.compile(
 
 
 def recorded(folder: Path) -> dict[str, dict[str, str]]:
-    """file name -> its row in SOURCES.md"""
-    rows = {}
-    for line in (folder / "SOURCES.md").read_text().splitlines():
-        match = ROW.match(line)
-        if match:
-            rows[match["file"]] = match.groupdict()
-    return rows
+    return pinned_sources.recorded(folder, ROW)
 
 
 def mismatches(folder: Path) -> list[str]:
     """Every way the folder's CRD files disagree with its SOURCES.md."""
-    rows = recorded(folder)
-    files = {p.name for p in folder.glob("*.yaml")}
-    problems = [f"{name}: no row in SOURCES.md" for name in sorted(files - rows.keys())]
-    problems += [f"{name}: listed in SOURCES.md but missing" for name in sorted(rows.keys() - files)]
-    for name in sorted(files & rows.keys()):
-        actual = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        if actual != rows[name]["sha256"]:
-            problems.append(f"{name}: sha256 {actual} differs from the recorded {rows[name]['sha256']}")
-    return problems
+    return pinned_sources.mismatches(folder, ROW, "*.yaml")
 
 
 def test_every_crd_matches_its_recorded_sha256():

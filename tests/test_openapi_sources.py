@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 
 from config.loader import REPO_ROOT
+from tests import pinned_sources
 
 OPENAPI = REPO_ROOT / "openapi"
 ROW = re.compile(
@@ -17,16 +17,10 @@ ROW = re.compile(
 
 
 def mismatches(folder: Path) -> list[str]:
-    rows = {m["file"]: m for m in map(ROW.match, (folder / "SOURCES.md").read_text().splitlines()) if m}
-    files = {p.name for p in folder.glob("*.json")}
-    problems = [f"{name}: no row in SOURCES.md" for name in sorted(files - rows.keys())]
-    problems += [f"{name}: listed in SOURCES.md but missing" for name in sorted(rows.keys() - files)]
-    for name in sorted(files & rows.keys()):
-        actual = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        if actual != rows[name]["sha256"]:
-            problems.append(f"{name}: sha256 {actual} differs from the recorded {rows[name]['sha256']}")
-        if not rows[name]["path"].endswith(name):
-            problems.append(f"{name}: recorded path {rows[name]['path']} names another file")
+    problems = pinned_sources.mismatches(folder, ROW, "*.json")
+    for name, row in pinned_sources.recorded(folder, ROW).items():
+        if not row["path"].endswith(name):
+            problems.append(f"{name}: recorded path {row['path']} names another file")
     return problems
 
 
