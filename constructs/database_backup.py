@@ -39,7 +39,7 @@ from constructs.workload_config import WorkloadConfig
 from constructs.workload_identity import WorkloadIdentity
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
-SCRIPTS = ("backup.sh", "restore.sh")
+SCRIPTS = ("backup.sh", "restore.sh", "common.sh")
 SCRIPTS_MOUNT = "/opt/flask-platform/db"
 PASSWORD_DIR = "/var/run/secrets/db"
 SCRATCH_DIR = "/backup"

@@ -18,22 +18,8 @@
 #   [BACKUP_NAME]: defaults to <database>-<UTC time>, which sorts by time.
 set -euo pipefail
 
-log() { printf '%s backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-need() { for var in "$@"; do [ -n "${!var:-}" ] || die "$var is not set"; done; }
-
-# A client option file readable only by us: the password never appears in argv (ps) or env.
-client_defaults() {
-  local file password
-  file="$(mktemp "${TMPDIR:-/tmp}/client.XXXXXX.cnf")"
-  password="$(cat "$DB_PASSWORD_FILE")"
-  password="${password//\\/\\\\}"
-  password="${password//\"/\\\"}"
-  printf '[client]\nuser="%s"\npassword="%s"\nhost="%s"\nport=%s\nprotocol=TCP\n' \
-    "$DB_USER" "$password" "$DB_HOST" "$DB_PORT" >"$file"
-  chmod 600 "$file"
-  printf '%s' "$file"
-}
+# shellcheck source=database/common.sh
+source "$(dirname "$0")/common.sh"
 
 dump_tool() {
   command -v mysqldump 2>/dev/null || command -v mariadb-dump 2>/dev/null || die "no mysqldump in PATH"
@@ -62,12 +48,6 @@ cmd_dump() {
   mv "$partial" "$BACKUP_DIR/$name"
   (cd "$BACKUP_DIR" && sha256sum "$name" >"$name.sha256.partial" && mv "$name.sha256.partial" "$name.sha256")
   log "dumped $name: $(wc -c <"$BACKUP_DIR/$name") bytes compressed in $((SECONDS - started))s, sha256 $(cut -d' ' -f1 "$BACKUP_DIR/$name.sha256")"
-}
-
-s3() {
-  local -a endpoint=()
-  [ -z "${S3_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$S3_ENDPOINT_URL")
-  aws "${endpoint[@]}" "$@"
 }
 
 sse_options() {

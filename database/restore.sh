@@ -16,27 +16,8 @@
 #   load:  DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE
 set -euo pipefail
 
-log() { printf '%s restore: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-need() { for var in "$@"; do [ -n "${!var:-}" ] || die "$var is not set"; done; }
-
-client_defaults() {
-  local file password
-  file="$(mktemp "${TMPDIR:-/tmp}/client.XXXXXX.cnf")"
-  password="$(cat "$DB_PASSWORD_FILE")"
-  password="${password//\\/\\\\}"
-  password="${password//\"/\\\"}"
-  printf '[client]\nuser="%s"\npassword="%s"\nhost="%s"\nport=%s\nprotocol=TCP\n' \
-    "$DB_USER" "$password" "$DB_HOST" "$DB_PORT" >"$file"
-  chmod 600 "$file"
-  printf '%s' "$file"
-}
-
-s3() {
-  local -a endpoint=()
-  [ -z "${S3_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$S3_ENDPOINT_URL")
-  aws "${endpoint[@]}" "$@"
-}
+# shellcheck source=database/common.sh
+source "$(dirname "$0")/common.sh"
 
 # The one dump in RESTORE_DIR whose checksum file names it and matches it.
 verified_dump() {
