@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from config import formats
-from config.model import Model, _unique
+from config.types import Model, _unique
 
 # A registry host (optionally with a port) and an optional path prefix, never a trailing slash.
 REGISTRY_PATTERN = formats.IMAGE_REGISTRY.pattern

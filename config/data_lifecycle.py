@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 
 from config import formats
 from config.formats import Format, register
-from config.model import ImageRef, Model, Resources, _unique
+from config.types import ImageRef, Model, Resources, _unique
 
 # The formats of this section, each with the words an error message and an editor show.
 CRON = register(

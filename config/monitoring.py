@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field
 
 from config import formats
-from config.model import DnsLabel, Duration, ImageRef, LabelKey, LabelValue, Model, Resources
+from config.types import DnsLabel, Duration, ImageRef, LabelKey, LabelValue, Model, Resources
 
 LabelMap = Annotated[dict[LabelKey, LabelValue], Field(min_length=1)]
 

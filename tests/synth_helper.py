@@ -8,7 +8,7 @@ from typing import Any
 from cdk8s import Chart
 from cdk8s import Testing as K8sTesting  # pytest would try to collect a class named Testing*
 
-from config.model import ResourceAmounts, Resources
+from config.types import ResourceAmounts, Resources
 
 
 def small_resources() -> Resources:

@@ -14,7 +14,7 @@ from typing import Any
 
 from config import formats
 from config.errors import FieldProblem
-from config.model import INT32_MAX
+from config.types import INT32_MAX
 from synthesis.admission.context import Context, ref
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
