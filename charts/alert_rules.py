@@ -2,7 +2,7 @@
 
 Each rule names the series it reads, its threshold (from the environment's monitoring config),
 its severity, a one-line summary and the anchor of its runbook section in docs/operations.md.
-The MonitoringRules chart renders them into a PrometheusRule; tests/monitoring feeds the same
+The MonitoringRules chart renders them into a PrometheusRule; tests/charts/alert_rules feeds the same
 rendered rules to `promtool check rules` and `promtool test rules`.
 
 Sources: the API's own metrics (the app contract in docs/operations.md), kube-state-metrics

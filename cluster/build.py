@@ -330,7 +330,7 @@ def _go_build(component: Component, workdir: Path, ldflags: str, tags: str = "")
     return component.binary
 
 
-# promtool checks and unit-tests the rendered alerting rules (tests/monitoring). Prometheus
+# promtool checks and unit-tests the rendered alerting rules (tests/charts/alert_rules). Prometheus
 # publishes its Go module as v0.<major><minor>.<patch> for release v<major>.<minor>.<patch>.
 # `remove_all_sd` leaves out the service-discovery plugins promtool does not need for rules,
 # which saves most of the build.
@@ -359,7 +359,7 @@ def build_promtool(component: Component = PROMTOOL) -> Path:
         return _go_build(component, workdir, ldflags, tags="remove_all_sd")
 
 
-# actionlint lints .github/workflows/ (tests/test_ci_workflow.py). A plain Go tool: its own go.mod
+# actionlint lints .github/workflows/ (tests/repository/test_ci_workflow.py). A plain Go tool: its own go.mod
 # resolves everything, so `go install pkg@version` needs no build module of ours.
 ACTIONLINT = Component("actionlint", "v1.7.12", "github.com/rhysd/actionlint/cmd/actionlint")
 

@@ -4,7 +4,8 @@
 # ~/.cache/flask-platform-cluster/; etcd and redis are Debian packages. The tests run in a
 # private network namespace with only loopback (e2e/isolated.sh). See e2e/README.md.
 
-E2E_TESTS := tests/e2e
+# The scenarios; tests/e2e/test_harness.py (the harness's own unit tests) runs in `make test`.
+E2E_TESTS := tests/e2e/test_gitops_loop.py
 
 .PHONY: test-e2e e2e-binaries
 

@@ -1,4 +1,4 @@
-# promtool checks and unit-tests the alert rules (tests/monitoring). Like kube-apiserver it is
+# promtool checks and unit-tests the alert rules (tests/charts/alert_rules). Like kube-apiserver it is
 # compiled from the Go module proxy on first use and cached under ~/.cache/flask-platform-cluster/.
 
 .PHONY: promtool

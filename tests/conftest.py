@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from config.loader import REPO_ROOT
 from synthesis import jsii_tuning
-from tests.tooling import fail_skips_in_ci
+from tests.support.synth import synth_into
+from tests.support.tools import fail_skips_in_ci
 
 # In-process tests build charts with the jsii that synthesis uses (tests/synthesis proves it
 # renders byte-identical output to stock jsii).
 jsii_tuning.install()
-
-
-def synth_into(target: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real entry point (new process, as `make synth` does) into `target`."""
-    return subprocess.run(
-        [sys.executable, "main.py", "--dist", str(target)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-        env={**os.environ, **(extra_env or {})},
-    )
 
 
 @pytest.fixture(scope="session")

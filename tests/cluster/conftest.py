@@ -17,8 +17,8 @@ from cluster.client import Client
 from cluster.dist_objects import load_env
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import install_crds, sync
-from tests.cluster.targets import CRD_DIR, SyncedEnv, targets
-from tests.tooling import require_tool
+from tests.support.cluster import CRD_DIR, SyncedEnv, targets
+from tests.support.tools import require_tool
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import pytest
 from charts import names
 from cluster.client import ApiError, Client
 from cluster.dist_objects import Manifest, pod_for
-from tests.cluster.targets import SyncedEnv
+from tests.support.cluster import SyncedEnv
 
 TARGET = "dist/staging"
 PSA_ENFORCE = "pod-security.kubernetes.io/enforce"

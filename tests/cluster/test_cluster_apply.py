@@ -8,7 +8,7 @@ import pytest
 
 from cluster.client import ApiError, identity
 from cluster.dist_objects import environments, pod_for, workloads
-from tests.cluster.targets import DIST, FIXTURE, SyncedEnv, targets
+from tests.support.cluster import DIST, FIXTURE, SyncedEnv, targets
 
 TARGETS = sorted(targets())
 PSA_ENFORCE = "pod-security.kubernetes.io/enforce"

@@ -17,7 +17,7 @@ from charts import names
 from cluster.client import ApiError
 from cluster.dist_objects import Manifest, pod_for
 from ops.restore import restore_manifest
-from tests.cluster.targets import FIXTURE, SyncedEnv, targets
+from tests.support.cluster import FIXTURE, SyncedEnv, targets
 
 DIST_TARGETS = sorted(t for t in targets() if t != FIXTURE)
 

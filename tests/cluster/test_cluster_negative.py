@@ -14,7 +14,7 @@ import pytest
 
 from cluster.client import ApiError
 from cluster.dist_objects import Manifest, pod_for
-from tests.cluster.targets import FIXTURE, SyncedEnv
+from tests.support.cluster import FIXTURE, SyncedEnv
 
 
 def _fixture_object(env: SyncedEnv, kind: str, name: str) -> Manifest:

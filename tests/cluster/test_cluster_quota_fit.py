@@ -21,7 +21,7 @@ from cluster.dist_objects import Manifest, load_env, pod_for
 from cluster.sync import sync
 from synthesis.admission import quota
 from synthesis.admission.demand import demands
-from tests.cluster.targets import DIST
+from tests.support.cluster import DIST
 
 ENV = "staging"
 NAMESPACE = "backend"

@@ -20,7 +20,7 @@ from cluster.rbac import (
     probe_requests,
     workload_subjects,
 )
-from tests.cluster.targets import FIXTURE, SyncedEnv, targets
+from tests.support.cluster import FIXTURE, SyncedEnv, targets
 
 TARGETS = sorted(targets())
 

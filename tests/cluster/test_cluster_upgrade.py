@@ -17,7 +17,7 @@ from cluster.dist_objects import environments, load_env
 from cluster.history import baseline_commit, describe_prune, export_dist, prune_candidates
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import sync
-from tests.cluster.targets import DIST, REPO_ROOT
+from tests.support.cluster import DIST, REPO_ROOT
 
 
 @pytest.mark.parametrize("env", environments(DIST))

@@ -5,216 +5,224 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-import main
-from config.loader import ENVIRONMENTS_DIR, REPO_ROOT
-
-Mutation = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Mutation:
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(path: str) -> Mutation:
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node[key]
-        del node[keys[-1]]
-
-    return mutate
-
+from config.loader import REPO_ROOT
+from tests.support.bad_input import Mutation, assert_one_line_error, delete_field, run_main, set_field, snapshot
 
 # (id, file to edit, mutation, field expected in the message, reason fragment)
 CASES: list[tuple[str, str, Mutation, str, str]] = [
     (
         "string-replicas",
         "staging.yaml",
-        _set("backend.replicas", "two"),
+        set_field("backend.replicas", "two"),
         "backend.replicas",
         "must be a whole number (got 'two')",
     ),
-    ("quoted-number", "staging.yaml", _set("backend.replicas", "1"), "backend.replicas", "whole number without quotes"),
-    ("zero-replicas", "staging.yaml", _set("backend.replicas", 0), "backend.replicas", "must be at least 1"),
-    ("negative-replicas", "prod.yaml", _set("frontend.replicas", -3), "frontend.replicas", "must be at least 1"),
-    ("hpa-min-above-max", "prod.yaml", _set("backend.autoscaling.min_replicas", 9), "backend.autoscaling", "above max_replicas"),
+    ("quoted-number", "staging.yaml", set_field("backend.replicas", "1"), "backend.replicas", "whole number without quotes"),
+    ("zero-replicas", "staging.yaml", set_field("backend.replicas", 0), "backend.replicas", "must be at least 1"),
+    ("negative-replicas", "prod.yaml", set_field("frontend.replicas", -3), "frontend.replicas", "must be at least 1"),
+    (
+        "hpa-min-above-max",
+        "prod.yaml",
+        set_field("backend.autoscaling.min_replicas", 9),
+        "backend.autoscaling",
+        "above max_replicas",
+    ),
     (
         "hpa-zero-min",
         "prod.yaml",
-        _set("backend.autoscaling.min_replicas", 0),
+        set_field("backend.autoscaling.min_replicas", 0),
         "backend.autoscaling.min_replicas",
         "must be at least 1",
     ),
-    ("image-latest", "staging.yaml", _set("backend.image.tag", "latest"), "backend.image.tag", "not the moving tag 'latest'"),
+    (
+        "image-latest",
+        "staging.yaml",
+        set_field("backend.image.tag", "latest"),
+        "backend.image.tag",
+        "not the moving tag 'latest'",
+    ),
     (
         "image-bad-repo",
         "staging.yaml",
-        _set("frontend.image.repository", "Registry/UPPER case"),
+        set_field("frontend.image.repository", "Registry/UPPER case"),
         "frontend.image.repository",
         "must be an image repository",
     ),
     (
         "image-bad-digest",
         "staging.yaml",
-        _set("backend.image.digest", "sha256:xyz"),
+        set_field("backend.image.digest", "sha256:xyz"),
         "backend.image.digest",
         "must be a sha256 digest",
     ),
     (
         "host-underscore",
         "staging.yaml",
-        _set("backend.host", "api_staging.example.internal"),
+        set_field("backend.host", "api_staging.example.internal"),
         "backend.host",
         "for example 'api-staging.example.internal'",
     ),
-    ("host-single-label", "prod.yaml", _set("frontend.host", "localhost"), "frontend.host", "at least two labels"),
+    ("host-single-label", "prod.yaml", set_field("frontend.host", "localhost"), "frontend.host", "at least two labels"),
     (
         "cpu-bad",
         "staging.yaml",
-        _set("backend.resources.requests.cpu", "100 millicores"),
+        set_field("backend.resources.requests.cpu", "100 millicores"),
         "backend.resources.requests.cpu",
         "for example '100m'",
     ),
     (
         "memory-bad",
         "staging.yaml",
-        _set("backend.resources.limits.memory", "512MB"),
+        set_field("backend.resources.limits.memory", "512MB"),
         "backend.resources.limits.memory",
         "for example '512Mi'",
     ),
     (
         "limits-below-requests",
         "staging.yaml",
-        _set("backend.resources.limits", {"cpu": "50m", "memory": "512Mi"}),
+        set_field("backend.resources.limits", {"cpu": "50m", "memory": "512Mi"}),
         "backend.resources",
         "below requests.cpu",
     ),
     (
         "duplicate-egress-ports",
         "staging.yaml",
-        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]),
+        set_field("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [443, 443]}]),
         "backend.egress_allow[0].ports",
         "same entry twice",
     ),
     (
         "port-out-of-range",
         "staging.yaml",
-        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]),
+        set_field("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0/16", "ports": [70000]}]),
         "backend.egress_allow[0].ports[0]",
         "must be at most 65535",
     ),
     (
         "bad-cidr",
         "staging.yaml",
-        _set("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]),
+        set_field("backend.egress_allow", [{"name": "payments", "cidr": "10.1.0.0", "ports": [443]}]),
         "backend.egress_allow[0].cidr",
         "must be an IPv4 network in CIDR form",
     ),
-    ("unknown-top-key", "staging.yaml", _set("backnd", {"replicas": 2}), "backnd", "unknown key"),
-    ("unknown-nested-key", "staging.yaml", _set("backend.replica", 2), "backend.replica", "did you mean 'replicas'"),
+    ("unknown-top-key", "staging.yaml", set_field("backnd", {"replicas": 2}), "backnd", "unknown key"),
+    ("unknown-nested-key", "staging.yaml", set_field("backend.replica", 2), "backend.replica", "did you mean 'replicas'"),
     (
         "unknown-deep-key",
         "prod.yaml",
-        _set("backend.autoscaling.max_replica", 4),
+        set_field("backend.autoscaling.max_replica", 4),
         "backend.autoscaling.max_replica",
         "unknown key",
     ),
-    ("unknown-key-in-base", "base.yaml", _set("platform.backend.cpus", "2"), "platform.backend.cpus", "unknown key"),
-    ("missing-required", "staging.yaml", _delete("backend.host"), "backend.host", "required field is missing"),
-    ("missing-section", "staging.yaml", _delete("database"), "database.name", "required field is missing"),
+    ("unknown-key-in-base", "base.yaml", set_field("platform.backend.cpus", "2"), "platform.backend.cpus", "unknown key"),
+    ("missing-required", "staging.yaml", delete_field("backend.host"), "backend.host", "required field is missing"),
+    ("missing-section", "staging.yaml", delete_field("database"), "database.name", "required field is missing"),
     (
         "bad-log-level",
         "staging.yaml",
-        _set("backend.log_level", "verbose"),
+        set_field("backend.log_level", "verbose"),
         "backend.log_level",
         "'debug', 'info', 'warning' or 'error'",
     ),
-    ("tls-without-issuer", "staging.yaml", _set("tls", {"enabled": True}), "tls", "no cluster_issuer"),
-    ("gateway-without-ref", "staging.yaml", _set("backend.exposure", "gateway"), "backend", "no gateway"),
+    ("tls-without-issuer", "staging.yaml", set_field("tls", {"enabled": True}), "tls", "no cluster_issuer"),
+    ("gateway-without-ref", "staging.yaml", set_field("backend.exposure", "gateway"), "backend", "no gateway"),
     (
         "bad-cors-origin",
         "staging.yaml",
-        _set("backend.cors_origins", ["frontend-staging.example.internal"]),
+        set_field("backend.cors_origins", ["frontend-staging.example.internal"]),
         "backend.cors_origins[0]",
         "for example 'https://frontend-staging.example.internal'",
     ),
     (
         "duplicate-cors-origin",
         "staging.yaml",
-        _set("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]),
+        set_field("backend.cors_origins", ["https://a.example.com", "https://a.example.com"]),
         "backend.cors_origins",
         "same entry twice",
     ),
-    ("name-in-file", "staging.yaml", _set("name", "other"), "name", "environment name is the file name"),
-    ("bad-region", "prod.yaml", _set("secrets.region", "Europe"), "secrets.region", "must be an AWS region"),
-    ("list-for-mapping", "staging.yaml", _set("backend.jwt", ["RS256"]), "backend.jwt", "must be a mapping of settings"),
-    ("bool-as-string", "staging.yaml", _set("backend.debug", "yes"), "backend.debug", "must be true or false (got 'yes')"),
+    ("name-in-file", "staging.yaml", set_field("name", "other"), "name", "environment name is the file name"),
+    ("bad-region", "prod.yaml", set_field("secrets.region", "Europe"), "secrets.region", "must be an AWS region"),
+    ("list-for-mapping", "staging.yaml", set_field("backend.jwt", ["RS256"]), "backend.jwt", "must be a mapping of settings"),
+    ("bool-as-string", "staging.yaml", set_field("backend.debug", "yes"), "backend.debug", "must be true or false (got 'yes')"),
     (
         "registry-trailing-slash",
         "prod.yaml",
-        _set("admission.allowed_registries", ["registry.example.internal/"]),
+        set_field("admission.allowed_registries", ["registry.example.internal/"]),
         "admission.allowed_registries[0]",
         "for example 'registry.example.internal'",
     ),
-    ("no-registries", "staging.yaml", _set("admission.allowed_registries", []), "admission.allowed_registries", "at least 1"),
+    (
+        "no-registries",
+        "staging.yaml",
+        set_field("admission.allowed_registries", []),
+        "admission.allowed_registries",
+        "at least 1",
+    ),
     (
         "error-ratio-above-one",
         "prod.yaml",
-        _set("monitoring.alerts.error_ratio", 1.5),
+        set_field("monitoring.alerts.error_ratio", 1.5),
         "monitoring.alerts.error_ratio",
         "less than 1",
     ),
     (
         "monitoring-namespace-upper",
         "staging.yaml",
-        _set("monitoring.namespace", "Monitoring"),
+        set_field("monitoring.namespace", "Monitoring"),
         "monitoring.namespace",
         "must be a DNS label",
     ),
     (
         "exporter-latest",
         "staging.yaml",
-        _set("monitoring.nginx_exporter.image.tag", "latest"),
+        set_field("monitoring.nginx_exporter.image.tag", "latest"),
         "monitoring.nginx_exporter.image.tag",
         "not the moving tag 'latest'",
     ),
     (
         "backup-bad-schedule",
         "base.yaml",
-        _set("data.backup.schedule", "every night"),
+        set_field("data.backup.schedule", "every night"),
         "data.backup.schedule",
         "must be a cron schedule",
     ),
     (
         "backup-bad-bucket",
         "prod.yaml",
-        _set("data.backup.s3.bucket", "Prod_Backups"),
+        set_field("data.backup.s3.bucket", "Prod_Backups"),
         "data.backup.s3.bucket",
         "for example 'prod-backups'",
     ),
-    ("backup-no-cidrs", "base.yaml", _set("data.backup.s3.endpoint_cidrs", []), "data.backup.s3.endpoint_cidrs", "at least 1"),
-    ("backup-missing-role", "staging.yaml", _delete("data.backup.role_arn"), "data.backup.role_arn", "required field is missing"),
-    ("backup-static-key", "staging.yaml", _set("data.backup.access_key_id", "AKIA"), "data.backup.access_key_id", "unknown key"),
-    ("migration-empty-command", "base.yaml", _set("data.migration.command", []), "data.migration.command", "at least 1"),
+    (
+        "backup-no-cidrs",
+        "base.yaml",
+        set_field("data.backup.s3.endpoint_cidrs", []),
+        "data.backup.s3.endpoint_cidrs",
+        "at least 1",
+    ),
+    (
+        "backup-missing-role",
+        "staging.yaml",
+        delete_field("data.backup.role_arn"),
+        "data.backup.role_arn",
+        "required field is missing",
+    ),
+    (
+        "backup-static-key",
+        "staging.yaml",
+        set_field("data.backup.access_key_id", "AKIA"),
+        "data.backup.access_key_id",
+        "unknown key",
+    ),
+    ("migration-empty-command", "base.yaml", set_field("data.migration.command", []), "data.migration.command", "at least 1"),
     (
         "migration-deadline-too-short",
         "staging.yaml",
-        _set("data.migration.deadline_seconds", 5),
+        set_field("data.migration.deadline_seconds", 5),
         "data.migration.deadline_seconds",
         "must be at least 30",
     ),
@@ -230,37 +238,6 @@ RAW_CASES: list[tuple[str, str, str, str]] = [
 ]
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of environments/ and a dist/ with known content."""
-    environments = tmp_path / "environments"
-    shutil.copytree(ENVIRONMENTS_DIR, environments)
-    dist = tmp_path / "dist"
-    (dist / "staging" / "backend").mkdir(parents=True)
-    (dist / "staging" / "backend" / "marker.yaml").write_text("previous: output\n")
-    return environments, dist
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def _run(environments: Path, dist: Path, capsys, *names: str) -> tuple[int, str]:
-    code = main.main(["--environments-dir", str(environments), "--dist", str(dist), *names])
-    return code, capsys.readouterr().err
-
-
-def _assert_one_line_error(code: int, err: str, file: str, field: str, reason: str) -> None:
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    line = lines[0]
-    assert line.startswith(f"error: {file}"), line
-    assert field in line, line
-    assert reason in line, line
-    assert "Traceback" not in err
-
-
 @pytest.mark.parametrize(("case", "file", "mutate", "field", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_invalid_value_is_reported_and_dist_untouched(workspace, capsys, case, file, mutate, field, reason):
     environments, dist = workspace
@@ -268,35 +245,35 @@ def test_invalid_value_is_reported_and_dist_untouched(workspace, capsys, case, f
     data = yaml.safe_load(path.read_text())
     mutate(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = _snapshot(dist)
+    before = snapshot(dist)
 
-    code, err = _run(environments, dist, capsys)
+    code, err = run_main(environments, dist, capsys)
 
-    _assert_one_line_error(code, err, str(path), field, reason)
-    assert _snapshot(dist) == before
+    assert_one_line_error(code, err, str(path), field, reason)
+    assert snapshot(dist) == before
 
 
 @pytest.mark.parametrize(("case", "file", "text", "reason"), RAW_CASES, ids=[c[0] for c in RAW_CASES])
 def test_unreadable_file_is_reported(workspace, capsys, case, file, text, reason):
     environments, dist = workspace
     (environments / file).write_text(text)
-    before = _snapshot(dist)
-    code, err = _run(environments, dist, capsys)
-    _assert_one_line_error(code, err, str(environments / file), "", reason)
-    assert _snapshot(dist) == before
+    before = snapshot(dist)
+    code, err = run_main(environments, dist, capsys)
+    assert_one_line_error(code, err, str(environments / file), "", reason)
+    assert snapshot(dist) == before
 
 
 def test_unknown_environment_name(workspace, capsys):
     environments, dist = workspace
-    code, err = _run(environments, dist, capsys, "qa")
-    _assert_one_line_error(code, err, str(environments / "qa.yaml"), "", "unknown environment 'qa' (known: prod, staging)")
+    code, err = run_main(environments, dist, capsys, "qa")
+    assert_one_line_error(code, err, str(environments / "qa.yaml"), "", "unknown environment 'qa' (known: prod, staging)")
 
 
 def test_invalid_environment_file_name(workspace, capsys):
     environments, dist = workspace
     shutil.copy(environments / "staging.yaml", environments / "Staging_2.yaml")
-    code, err = _run(environments, dist, capsys, "Staging_2")
-    _assert_one_line_error(code, err, str(environments / "Staging_2.yaml"), "", "must use lower-case letters")
+    code, err = run_main(environments, dist, capsys, "Staging_2")
+    assert_one_line_error(code, err, str(environments / "Staging_2.yaml"), "", "must use lower-case letters")
 
 
 def test_error_names_the_file_that_holds_the_value(workspace, capsys):
@@ -305,8 +282,8 @@ def test_error_names_the_file_that_holds_the_value(workspace, capsys):
     base = yaml.safe_load((environments / "base.yaml").read_text())
     base["database"]["storage"] = "lots"
     (environments / "base.yaml").write_text(yaml.safe_dump(base))
-    code, err = _run(environments, dist, capsys)
-    _assert_one_line_error(code, err, str(environments / "base.yaml"), "database.storage", "must be a quantity of bytes")
+    code, err = run_main(environments, dist, capsys)
+    assert_one_line_error(code, err, str(environments / "base.yaml"), "database.storage", "must be a quantity of bytes")
 
 
 def test_cli_exit_code_and_no_traceback(workspace):
@@ -314,7 +291,7 @@ def test_cli_exit_code_and_no_traceback(workspace):
     environments, dist = workspace
     staging = environments / "staging.yaml"
     staging.write_text(staging.read_text().replace("  replicas: 1\n", "  replicas: 0\n", 1))
-    before = _snapshot(dist)
+    before = snapshot(dist)
     result = subprocess.run(
         [sys.executable, "main.py", "--environments-dir", str(environments), "--dist", str(dist)],
         cwd=REPO_ROOT,
@@ -326,7 +303,7 @@ def test_cli_exit_code_and_no_traceback(workspace):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "staging.yaml: backend.replicas" in result.stderr
-    assert _snapshot(dist) == before
+    assert snapshot(dist) == before
 
 
 def test_case_count_meets_the_bar():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.config.test_bad_input import Mutation, _assert_one_line_error, _run, _set, _snapshot, workspace  # noqa: F401
+from tests.support.bad_input import Mutation, assert_one_line_error, run_main, set_field, snapshot
 
 
 def _all(*mutations: Mutation) -> Mutation:
@@ -25,7 +25,7 @@ CASES = [
     (
         "replicas-int32",
         "staging.yaml",
-        _set("backend.replicas", 10**12),
+        set_field("backend.replicas", 10**12),
         "staging.yaml",
         "backend.replicas",
         "at most 2147483647",
@@ -33,17 +33,24 @@ CASES = [
     (
         "hpa-max-int32",
         "prod.yaml",
-        _set("backend.autoscaling.max_replicas", 2**31),
+        set_field("backend.autoscaling.max_replicas", 2**31),
         "prod.yaml",
         "backend.autoscaling.max_replicas",
         "at most 2147483647",
     ),
-    ("storage-capped", "staging.yaml", _set("database.storage", "99999999Ti"), "staging.yaml", "database.storage", "at most 8Ei"),
+    (
+        "storage-capped",
+        "staging.yaml",
+        set_field("database.storage", "99999999Ti"),
+        "staging.yaml",
+        "database.storage",
+        "at most 8Ei",
+    ),
     # replicas within the pod quota
     (
         "replicas-over-pod-quota",
         "staging.yaml",
-        _set("backend.replicas", 25),
+        set_field("backend.replicas", 25),
         "staging.yaml",
         "backend.replicas",
         "must be at most 20, the number of pods the backend namespace may run (platform.backend.pods)",
@@ -51,7 +58,7 @@ CASES = [
     (
         "hpa-max-over-pod-quota",
         "prod.yaml",
-        _set("backend.autoscaling.max_replicas", 30),
+        set_field("backend.autoscaling.max_replicas", 30),
         "prod.yaml",
         "backend.autoscaling.max_replicas",
         "must be at most 20",
@@ -60,7 +67,7 @@ CASES = [
     (
         "quota-limits-memory",
         "base.yaml",
-        _set("platform.backend.limits_memory", "1Gi"),
+        set_field("platform.backend.limits_memory", "1Gi"),
         "base.yaml",
         "platform.backend.limits_memory",
         "must be at least 3Gi, the limits.memory the backend namespace needs at its peak: "
@@ -70,7 +77,7 @@ CASES = [
     (
         "quota-requests-cpu",
         "staging.yaml",
-        _set("backend.resources", {"requests": {"cpu": "1", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}),
+        set_field("backend.resources", {"requests": {"cpu": "1", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}),
         "base.yaml",
         "platform.backend.requests_cpu",
         # 2 API pods x 1 CPU, the database's 250m, the migration's and one backup run's 100m each
@@ -79,7 +86,7 @@ CASES = [
     (
         "quota-pods-surge",
         "staging.yaml",
-        _set("platform.frontend.pods", 1),
+        set_field("platform.frontend.pods", 1),
         "staging.yaml",
         "platform.frontend.pods",
         "must be at least 2, the pods the frontend namespace needs at its peak: nginx-front 2 pods (1 replica + 1 during",
@@ -87,7 +94,7 @@ CASES = [
     (
         "quota-pods-hpa-max",
         "prod.yaml",
-        _set("platform.backend.pods", 7),
+        set_field("platform.backend.pods", 7),
         "prod.yaml",
         "platform.backend.pods",
         "flask-app 7 pods (autoscaler maximum 6 + 1 during a rolling update)",
@@ -95,7 +102,7 @@ CASES = [
     (
         "quota-storage",
         "staging.yaml",
-        _set("database.storage", "30Gi"),
+        set_field("database.storage", "30Gi"),
         "base.yaml",
         "platform.backend.requests_storage",
         "must be at least 30Gi",
@@ -103,7 +110,7 @@ CASES = [
     (
         "quota-claims",
         "staging.yaml",
-        _set("platform.backend.persistent_volume_claims", 0),
+        set_field("platform.backend.persistent_volume_claims", 0),
         "staging.yaml",
         "platform.backend.persistent_volume_claims",
         "must be at least 1",
@@ -111,7 +118,7 @@ CASES = [
     (
         "quota-below-limitrange-default",
         "base.yaml",
-        _set("platform.backend.limits_memory", "100Mi"),
+        set_field("platform.backend.limits_memory", "100Mi"),
         "base.yaml",
         "platform.backend.limits_memory",
         "must be at least the LimitRange default of 512Mi (platform.backend.container_defaults.limits.memory)",
@@ -120,7 +127,7 @@ CASES = [
     (
         "same-host-twice",
         "staging.yaml",
-        _set("frontend.host", "api-staging.example.internal"),
+        set_field("frontend.host", "api-staging.example.internal"),
         "staging.yaml",
         "frontend.host",
         "Ingress backend/flask-app and Ingress frontend/nginx-front would both claim api-staging.example.internal path /",
@@ -129,9 +136,9 @@ CASES = [
         "same-host-gateway-and-ingress",
         "staging.yaml",
         _all(
-            _set("backend.exposure", "gateway"),
-            _set("backend.gateway", {"name": "public", "namespace": "gateways"}),
-            _set("frontend.host", "api-staging.example.internal"),
+            set_field("backend.exposure", "gateway"),
+            set_field("backend.gateway", {"name": "public", "namespace": "gateways"}),
+            set_field("frontend.host", "api-staging.example.internal"),
         ),
         "staging.yaml",
         "frontend.host",
@@ -141,7 +148,7 @@ CASES = [
     (
         "cors-misses-frontend",
         "staging.yaml",
-        _set("backend.cors_origins", ["https://other.example.internal"]),
+        set_field("backend.cors_origins", ["https://other.example.internal"]),
         "staging.yaml",
         "backend.cors_origins",
         "must include the origin of the single-page app, https://frontend-staging.example.internal (frontend.host)",
@@ -149,7 +156,7 @@ CASES = [
     (
         "cors-http-with-tls",
         "prod.yaml",
-        _set("backend.cors_origins", ["https://www.example.com", "http://www.example.com"]),
+        set_field("backend.cors_origins", ["https://www.example.com", "http://www.example.com"]),
         "prod.yaml",
         "backend.cors_origins[1]",
         "must use https:// while tls.enabled is true",
@@ -157,7 +164,7 @@ CASES = [
     (
         "cors-port-out-of-range",
         "staging.yaml",
-        _set("backend.cors_origins", ["https://frontend-staging.example.internal:99999"]),
+        set_field("backend.cors_origins", ["https://frontend-staging.example.internal:99999"]),
         "staging.yaml",
         "backend.cors_origins[0]",
         "port between 1 and 65535",
@@ -165,7 +172,7 @@ CASES = [
     (
         "csp-misses-api",
         "staging.yaml",
-        _set("frontend.content_security_policy", "default-src 'self'; frame-ancestors 'none'"),
+        set_field("frontend.content_security_policy", "default-src 'self'; frame-ancestors 'none'"),
         "staging.yaml",
         "frontend.content_security_policy",
         "add https://api-staging.example.internal (backend.host) to default-src, which allows only 'self'",
@@ -173,7 +180,7 @@ CASES = [
     (
         "csp-after-host-change",
         "prod.yaml",
-        _set("backend.host", "api2.example.com"),
+        set_field("backend.host", "api2.example.com"),
         "prod.yaml",
         "frontend.content_security_policy",
         "add https://api2.example.com (backend.host) to connect-src",
@@ -182,7 +189,7 @@ CASES = [
     (
         "tag-not-a-label",
         "staging.yaml",
-        _set("backend.image.tag", "v1-"),
+        set_field("backend.image.tag", "v1-"),
         "staging.yaml",
         "backend.image.tag",
         "label app.kubernetes.io/version='v1-' is not a label value",
@@ -190,29 +197,43 @@ CASES = [
     (
         "dns-label-value",
         "base.yaml",
-        _set("cluster.dns.pod_labels", {"k8s-app": "kube dns"}),
+        set_field("cluster.dns.pod_labels", {"k8s-app": "kube dns"}),
         "base.yaml",
         "cluster.dns.pod_labels.k8s-app",
         "must be a label value",
     ),
     # what the database image and nginx refuse
-    ("db-user-root", "staging.yaml", _set("database.user", "root"), "staging.yaml", "database.user", "refuses to start"),
-    ("db-name-system", "prod.yaml", _set("database.name", "mysql"), "prod.yaml", "database.name", "MySQL system schema"),
+    ("db-user-root", "staging.yaml", set_field("database.user", "root"), "staging.yaml", "database.user", "refuses to start"),
+    ("db-name-system", "prod.yaml", set_field("database.name", "mysql"), "prod.yaml", "database.name", "MySQL system schema"),
     (
         "body-size-overflow",
         "base.yaml",
-        _set("frontend.client_max_body_size", "99999999999999999999m"),
+        set_field("frontend.client_max_body_size", "99999999999999999999m"),
         "base.yaml",
         "frontend.client_max_body_size",
         "nginx refuses to start",
     ),
-    ("branch-dot-dot", "staging.yaml", _set("gitops.branch", "release..1"), "staging.yaml", "gitops.branch", "contains '..'"),
-    ("branch-lock", "prod.yaml", _set("gitops.branch", "env/prod.lock"), "prod.yaml", "gitops.branch", "ending with '.lock'"),
-    ("branch-dash", "prod.yaml", _set("gitops.branch", "-prod"), "prod.yaml", "gitops.branch", "starts with '-'"),
+    (
+        "branch-dot-dot",
+        "staging.yaml",
+        set_field("gitops.branch", "release..1"),
+        "staging.yaml",
+        "gitops.branch",
+        "contains '..'",
+    ),
+    (
+        "branch-lock",
+        "prod.yaml",
+        set_field("gitops.branch", "env/prod.lock"),
+        "prod.yaml",
+        "gitops.branch",
+        "ending with '.lock'",
+    ),
+    ("branch-dash", "prod.yaml", set_field("gitops.branch", "-prod"), "prod.yaml", "gitops.branch", "starts with '-'"),
     (
         "cidr-octet",
         "staging.yaml",
-        _set("backend.egress_allow", [{"name": "x", "cidr": "10.300.0.0/16", "ports": [443]}]),
+        set_field("backend.egress_allow", [{"name": "x", "cidr": "10.300.0.0/16", "ports": [443]}]),
         "staging.yaml",
         "backend.egress_allow[0].cidr",
         "each 0-255",
@@ -227,12 +248,12 @@ def test_cross_field_problem_is_reported_before_writing(workspace, capsys, case,
     data = yaml.safe_load(path.read_text())
     mutate(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = _snapshot(dist)
+    before = snapshot(dist)
 
-    code, err = _run(environments, dist, capsys)
+    code, err = run_main(environments, dist, capsys)
 
-    _assert_one_line_error(code, err, str(environments / blamed), f": {field}: ", reason)
-    assert _snapshot(dist) == before
+    assert_one_line_error(code, err, str(environments / blamed), f": {field}: ", reason)
+    assert snapshot(dist) == before
 
 
 def test_argocd_application_name_length(workspace, capsys):  # noqa: F811
@@ -240,10 +261,10 @@ def test_argocd_application_name_length(workspace, capsys):  # noqa: F811
     longer than 63 characters is refused, naming the environment file."""
     environments, dist = workspace
     (environments / f"{LONG_ENV}.yaml").write_text((environments / "staging.yaml").read_text())
-    before = _snapshot(dist)
-    code, err = _run(environments, dist, capsys, LONG_ENV)
-    _assert_one_line_error(code, err, str(environments / f"{LONG_ENV}.yaml"), "file name", "app.kubernetes.io/instance")
-    assert _snapshot(dist) == before
+    before = snapshot(dist)
+    code, err = run_main(environments, dist, capsys, LONG_ENV)
+    assert_one_line_error(code, err, str(environments / f"{LONG_ENV}.yaml"), "file name", "app.kubernetes.io/instance")
+    assert snapshot(dist) == before
 
 
 def test_valid_committed_environments_pass_every_check():

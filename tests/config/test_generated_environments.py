@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 
 import main
 from config.loader import ENVIRONMENTS_DIR
-from tests.config import schema_strategies
-from tests.config.wording import forbidden_wording
+from tests.support import schema_strategies
+from tests.support.wording import forbidden_wording
 from verify import crossrefs, schemas
 from verify.manifests import crd_dir, load_env
 
@@ -62,7 +62,7 @@ ORIGINAL = {name: yaml.safe_load((ENVIRONMENTS_DIR / name).read_text()) for name
 outcomes: Counter[str] = Counter()
 
 
-def _set(data: dict[str, Any], field: str, value: Any) -> None:
+def set_field(data: dict[str, Any], field: str, value: Any) -> None:
     keys = field.split(".")
     node = data
     for key in keys[:-1]:
@@ -82,7 +82,7 @@ def _get(data: dict[str, Any], field: str) -> Any:
     return node
 
 
-def _delete(data: dict[str, Any], field: str) -> None:
+def delete_field(data: dict[str, Any], field: str) -> None:
     keys = field.split(".")
     node = _get(data, ".".join(keys[:-1])) if len(keys) > 1 else data
     if isinstance(node, dict):
@@ -115,13 +115,13 @@ def _apply(files: dict[str, dict[str, Any]], target: str, change: tuple[str, str
     what, field, value = change
     data = files[target]
     if what in ("schema", "wrong-kind"):
-        _set(data, field, value)
+        set_field(data, field, value)
     elif what == "delete":
-        _delete(data, field)
+        delete_field(data, field)
     elif what == "misspell":
         current = _get(data, field)
-        _delete(data, field)
-        _set(data, field + "s", current if current is not None else 1)
+        delete_field(data, field)
+        set_field(data, field + "s", current if current is not None else 1)
     else:  # edit a character of a text value (taken from the merged view when the file lacks it)
         current = _get(data, field)
         if current is None:
@@ -136,7 +136,7 @@ def _apply(files: dict[str, dict[str, Any]], target: str, change: tuple[str, str
             edited = current[:position] + current[position + 1 :]
         else:
             edited = current[:position] + character + current[position + 1 :]
-        _set(data, field, edited)
+        set_field(data, field, edited)
 
 
 @st.composite
@@ -157,7 +157,7 @@ def environment_files(draw: st.DrawFn) -> tuple[str, dict[str, dict[str, Any]], 
     return env_file.removesuffix(".yaml"), files, done
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
+def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
@@ -169,7 +169,7 @@ def _check_one(tmp: Path, env: str, files: dict[str, dict[str, Any]], done: list
         (environments / name).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (dist / "other").mkdir(parents=True)
     (dist / "other" / "marker.yaml").write_text("previous: output\n")
-    before = _snapshot(dist)
+    before = snapshot(dist)
 
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -195,7 +195,7 @@ def _check_one(tmp: Path, env: str, files: dict[str, dict[str, Any]], done: list
     field, sep, reason = rest.partition(": ")
     assert sep and field and reason, f"{done}: no field in {line}"
     assert not forbidden_wording(line), f"{done}: {line}"
-    assert _snapshot(dist) == before, f"{done}: dist/ changed"
+    assert snapshot(dist) == before, f"{done}: dist/ changed"
     outcomes["field:" + field.split(".")[0].split("[")[0]] += 1
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from config.git_refs import branch_problem
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
 
 def git_accepts(name: str) -> bool:

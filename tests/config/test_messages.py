@@ -15,7 +15,7 @@ from config import formats, messages
 from config.errors import ConfigError
 from config.loader import ENVIRONMENTS_DIR, load_environment
 from config.schema import build_schema
-from tests.config.wording import forbidden_wording
+from tests.support.wording import forbidden_wording
 
 
 def _error_for(tmp_path: Path, field: str, value: Any, file: str = "staging.yaml") -> ConfigError:

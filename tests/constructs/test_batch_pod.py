@@ -9,7 +9,7 @@ from constructs.labels import selector_labels
 from constructs.microsegmented_service import ClientSegment
 from constructs.pod_baseline import BaselineError, RunAs, WritablePath
 from constructs.schema_migration import SchemaMigration
-from tests.synth_helper import by_kind, one, small_resources, synth
+from tests.support.synth import by_kind, one, small_resources, synth
 
 RUN_AS = RunAs(uid=1000, gid=1000)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.external_secret_binding import BindingError, ExternalSecretBinding, RemoteValue
-from tests.synth_helper import one, synth
+from tests.support.synth import one, synth
 
 
 def binding(chart, **overrides):

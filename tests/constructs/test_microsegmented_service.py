@@ -7,7 +7,7 @@ import pytest
 from constructs.microsegmented_service import MicrosegmentedService
 from constructs.pod_baseline import BaselineError, ContainerPort, HttpCheck, Probes, RunAs
 from constructs.secure_deployment import SecureDeployment
-from tests.synth_helper import one, small_resources, synth
+from tests.support.synth import one, small_resources, synth
 
 HTTP_5000 = ContainerPort(name="http", number=5000)
 

@@ -6,7 +6,7 @@ import pytest
 
 from constructs.external_secret_binding import BindingError, ExternalSecretBinding, RemoteValue
 from constructs.mysql_database import MysqlDatabase
-from tests.synth_helper import one, small_resources, synth
+from tests.support.synth import one, small_resources, synth
 
 
 def database(chart, keys=("root-password", "password")):

@@ -18,7 +18,7 @@ from constructs.pod_baseline import (
     WritablePath,
 )
 from constructs.secure_deployment import DisruptionBudget, SecureDeployment
-from tests.synth_helper import by_kind, one, small_resources, synth
+from tests.support.synth import by_kind, one, small_resources, synth
 
 HTTP = ContainerPort(name="http", number=8080)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.database.servers import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port
-from tests.tooling import require_tool
+from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port
+from tests.support.tools import require_tool
 
 
 def _unprivileged() -> tuple[str | None, int | None]:

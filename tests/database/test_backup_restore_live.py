@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.database.servers import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, MariaDb
-from tests.tooling import require_tool
+from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, MariaDb
+from tests.support.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 BACKUP = REPO / "database" / "backup.sh"

@@ -27,7 +27,7 @@ from e2e.cluster import E2ECluster, Settings
 from e2e.components import MOTO_CREDENTIALS
 from e2e.localrepo import LocalRepo, make_local_repo
 from e2e.netns import only_loopback
-from tests.tooling import missing_tool, require_tool
+from tests.support.tools import missing_tool, require_tool
 
 ENV = "staging"
 

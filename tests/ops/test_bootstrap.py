@@ -17,7 +17,7 @@ from config.loader import load_environment
 from ops import bootstrap
 from ops.__main__ import main
 from ops.common import REPO_ROOT
-from tests.ops.ops_helpers import closed_port, current_version, plan_rows, secret_json
+from tests.support.ops import closed_port, current_version, plan_rows, secret_json
 
 ENV = "staging"
 LAYOUT = store_keys(load_environment(ENV).secrets.key_prefix)

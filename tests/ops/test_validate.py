@@ -23,8 +23,8 @@ from ops.__main__ import main
 from ops.common import DIST
 from ops.manifests import load_env_objects, of_kind
 from ops.validate import health_target
-from tests.ops.fake_kube import FakeCluster, fake_ingress, healthy, serve
-from tests.ops.ops_helpers import closed_port
+from tests.support.fake_kube import FakeCluster, fake_ingress, healthy, serve
+from tests.support.ops import closed_port
 
 ENV = "staging"
 OBJECTS = load_env_objects(DIST, ENV)

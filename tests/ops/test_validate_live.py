@@ -19,8 +19,8 @@ import yaml
 
 from ops.common import DIST, REPO_ROOT
 from ops.manifests import load_env_objects, of_kind
-from tests.ops.ops_helpers import closed_port
-from tests.tooling import missing_tool
+from tests.support.ops import closed_port
+from tests.support.tools import missing_tool
 
 ENV = "staging"
 CRD_DIR = REPO_ROOT / "crds"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from config.loader import REPO_ROOT
 from synthesis.output import read_tree
-from tests.conftest import synth_into
+from tests.support.synth import synth_into
 
 COMMITTED = REPO_ROOT / "dist"
 

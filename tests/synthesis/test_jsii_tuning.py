@@ -17,7 +17,7 @@ from config.loader import REPO_ROOT, available_environments, load_environment
 from synthesis import jsii_tuning
 from synthesis.build import build_manifests
 from synthesis.output import read_tree
-from tests.conftest import synth_into
+from tests.support.synth import synth_into
 
 
 def count_structs(payload: Any) -> int:

@@ -20,7 +20,7 @@ from charts.alerting import alerting_rules
 from cluster.build import cached_binary
 from config.loader import REPO_ROOT, load_environment
 from config.model import Environment
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
 HERE = Path(__file__).parent
 DIST = REPO_ROOT / "dist"

@@ -8,7 +8,7 @@ import random
 import string
 from pathlib import Path
 
-from tests.verification.helpers import FixtureEnv, find, show
+from tests.support.dist_fixtures import FixtureEnv, find, show
 from verify import secrets_scan
 from verify.manifests import yaml_files
 

@@ -13,7 +13,7 @@ import yaml
 
 from cluster.build import ACTIONLINT
 from config.loader import REPO_ROOT
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "ci.yml"
 CI_RUN = REPO_ROOT / ".ci" / "run"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.verification.helpers import FixtureEnv, find, show
+from tests.support.dist_fixtures import FixtureEnv, find, show
 from verify import crossrefs
 from verify.manifests import Manifest
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from kubernetes_validate import utils as kv_utils
 from packaging.version import Version
 
-from tests.verification.helpers import ENVS, FixtureEnv, find, show
+from tests.support.dist_fixtures import ENVS, FixtureEnv, find, show
 from verify import schemas
 from verify.manifests import Manifest, crd_dir
 

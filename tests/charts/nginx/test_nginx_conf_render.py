@@ -18,7 +18,7 @@ from charts.nginx_conf import (
     render_nginx_conf,
     security_headers,
 )
-from tests.nginx.harness import BASE_SETTINGS, header_gaps, parse_nginx_conf
+from tests.support.nginx import BASE_SETTINGS, header_gaps, parse_nginx_conf
 
 # Spelled out here rather than read from the module, so dropping one there fails a test.
 REQUIRED_HEADERS = {

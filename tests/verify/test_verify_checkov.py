@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.verification.helpers import ENVS, FixtureEnv, find, show
+from tests.support.dist_fixtures import ENVS, FixtureEnv, find, show
 from verify import checkov_check
 from verify.checkov_check import Skip
 from verify.manifests import load_env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.verification.helpers import FixtureEnv, show
+from tests.support.dist_fixtures import FixtureEnv, show
 from verify import yaml_lint
 
 

@@ -15,7 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # CLUSTER_TIER_DIST points the tier at another synth output (a scratch synth, say) instead.
 DIST = Path(os.environ.get("CLUSTER_TIER_DIST") or REPO_ROOT / "dist")
 CRD_DIR = REPO_ROOT / "crds"
-FIXTURE_ENV = Path(__file__).resolve().parent / "fixtures" / "env"
+FIXTURE_ENV = Path(__file__).resolve().parents[1] / "cluster" / "fixtures" / "env"
 FIXTURE = "fixture"
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.verification.helpers import FixtureEnv, find
+from tests.support.dist_fixtures import FixtureEnv, find
 from verify.manifests import REPO_ROOT
 
 

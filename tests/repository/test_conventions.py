@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
 
 def attributes(paths: list[str], cwd: Path = REPO_ROOT) -> dict[str, dict[str, str]]:

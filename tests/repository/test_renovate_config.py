@@ -15,7 +15,7 @@ import pytest
 
 from cluster.build import ACTIONLINT, KUBERNETES_VERSION, PROMETHEUS_VERSION
 from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, load_environment
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
 CONFIG = REPO_ROOT / "renovate.json"
 VALIDATOR = REPO_ROOT / "tools" / "renovate" / "node_modules" / "renovate" / "dist" / "config-validator.js"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from charts.nginx_conf import IMMUTABLE_CACHE_CONTROL, security_headers
-from tests.nginx.harness import (
+from tests.support.nginx import (
     BASE_SETTINGS,
     BODY_LIMIT_BYTES,
     HASHED_ASSET,

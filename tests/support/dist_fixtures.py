@@ -1,4 +1,4 @@
-"""Helpers for the verification tests: the fixture manifest set and readable failures."""
+"""For the verification tests (tests/verify): the fixture manifest set and readable failures."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from verify.manifests import Manifest, discover_envs, load_env
 
 # Every directory under dist/ is an environment; none is named here.
 ENVS = discover_envs()
-BASELINE = Path(__file__).resolve().parent / "fixtures" / "baseline"
+BASELINE = Path(__file__).resolve().parents[1] / "verify" / "fixtures" / "baseline"
 
 
 def show(findings: Iterable[Any]) -> str:

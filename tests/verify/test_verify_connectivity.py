@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.verification.helpers import FixtureEnv, show
+from tests.support.dist_fixtures import FixtureEnv, show
 from verify import connectivity
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from config.loader import REPO_ROOT
-from tests import pinned_sources
+from tests.support import pinned_sources
 
 CRDS = REPO_ROOT / "crds"
 ROW = re.compile(

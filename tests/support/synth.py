@@ -1,13 +1,18 @@
-"""A small synth helper: build a construct in a fresh chart and get its objects as dicts."""
+"""Synthesis for tests: a construct in a fresh chart as dicts, or the real entry point into a folder."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from cdk8s import Chart
 from cdk8s import Testing as K8sTesting  # pytest would try to collect a class named Testing*
 
+from config.loader import REPO_ROOT
 from config.types import ResourceAmounts, Resources
 
 
@@ -30,3 +35,16 @@ def one(objects: list[dict[str, Any]], kind: str, name: str | None = None) -> di
     matches = [o for o in by_kind(objects, kind) if name is None or o["metadata"]["name"] == name]
     assert len(matches) == 1, f"expected one {kind} {name or ''}, got {len(matches)}"
     return matches[0]
+
+
+def synth_into(target: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real entry point (new process, as `make synth` does) into `target`."""
+    return subprocess.run(
+        [sys.executable, "main.py", "--dist", str(target)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+        env={**os.environ, **(extra_env or {})},
+    )

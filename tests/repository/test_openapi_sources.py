@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from config.loader import REPO_ROOT
-from tests import pinned_sources
+from tests.support import pinned_sources
 
 OPENAPI = REPO_ROOT / "openapi"
 ROW = re.compile(

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests import tooling
+from tests.support import tools as tooling
 
 
 def _skipped_report():

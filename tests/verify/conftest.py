@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tooling import require_tool
-from tests.verification.helpers import ENVS, FixtureEnv
+from tests.support.dist_fixtures import ENVS, FixtureEnv
+from tests.support.tools import require_tool
 from verify import checkov_check, connectivity
 from verify.manifests import Manifest, load_env
 

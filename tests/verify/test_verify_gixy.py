@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tooling import require_tool
-from tests.verification.helpers import show
+from tests.support.dist_fixtures import show
+from tests.support.tools import require_tool
 from verify import nginx_gixy
 from verify.manifests import Manifest
 

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from charts.nginx_conf import NginxSiteSettings, render_nginx_conf
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 
-SITE = Path(__file__).parent / "site"
+SITE = Path(__file__).resolve().parents[1] / "charts" / "nginx" / "site"
 
 # Production-shaped settings (the values the chart passes for staging); tests derive variants
 # with dataclasses.replace. BODY_LIMIT_BYTES is client_max_body_size in bytes.
