@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from config.model import Autoscaling
-from constructs.pod_baseline import (
+from constructs.disruption_budget import DisruptionBudget
+from constructs.pod_parts import (
     BaselineError,
     ConfigFile,
     ContainerPort,
@@ -17,7 +18,7 @@ from constructs.pod_baseline import (
     TcpCheck,
     WritablePath,
 )
-from constructs.secure_deployment import DisruptionBudget, SecureDeployment
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 from tests.synth_helper import by_kind, one, small_resources, synth
 
 HTTP = ContainerPort(name="http", number=8080)
@@ -38,7 +39,7 @@ def deployment(chart, **overrides):
         writable_paths=[WritablePath(volume="tmp", path="/tmp")],
     )
     props.update(overrides)
-    return SecureDeployment(chart, "Demo", **props)
+    return SecureDeployment(chart, "Demo", DeploymentProps(**props))
 
 
 def test_minimal_props_snapshot(snapshot):
