@@ -12,7 +12,8 @@ from cdk8s import App
 from charts import names
 from charts.exposure import expose
 from charts.metrics import scrape
-from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, LOOPBACK, RUN_DIR, NginxSiteSettings, render_nginx_conf
+from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, LOOPBACK, RUN_DIR, render_nginx_conf
+from charts.nginx_settings import NginxSiteSettings
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.microsegmented_service import MicrosegmentedService

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from charts import names
-from charts.nginx_conf import NginxSiteSettings
+from charts.nginx_settings import NginxSiteSettings
 from config.loader import load_environment
 from constructs.disruption_budget import DisruptionBudget
 from constructs.pod_parts import BaselineError
