@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cdk8s import App, Chart
+from cdk8s import App
 from cdk8s_plus_27 import k8s
 
+from charts.platform_chart import PlatformChart
 from constructs.external_secret_binding import ExternalSecretBinding, RemoteValue
 from constructs.microsegmented_service import MicrosegmentedService
-from constructs.pod_baseline import (
+from constructs.pod_parts import (
     ContainerPort,
     HttpCheck,
     Probes,
     RunAs,
     WritablePath,
 )
-from constructs.secure_deployment import SecureDeployment
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 
 if TYPE_CHECKING:
     from bench.scale import BenchEnvironment
@@ -35,15 +36,9 @@ SECRET_KEYS = ("api-key", "signing-key")
 SECRETS_DIR = "/var/run/secrets/app"
 
 
-class BenchServices(Chart):
+class BenchServices(PlatformChart):
     def __init__(self, scope: App, env: BenchEnvironment) -> None:
-        super().__init__(
-            scope,
-            BENCH_APP,
-            namespace=BENCH_NAMESPACE,
-            disable_resource_name_hashes=True,
-            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
-        )
+        super().__init__(scope, BENCH_APP, environment=env.name, namespace=BENCH_NAMESPACE)
         store = env.secrets
         check = HttpCheck(path="/health", port=HTTP.name)
         previous: MicrosegmentedService | None = None
@@ -59,28 +54,30 @@ class BenchServices(Chart):
             workload = SecureDeployment(
                 self,
                 svc.name,
-                name=svc.name,
-                component="api",
-                image=svc.image.reference,
-                version=svc.image.tag,
-                ports=[HTTP],
-                args=["gunicorn", f"--bind=0.0.0.0:{HTTP.number}", "--worker-tmp-dir=/tmp", "wsgi:app"],
-                probes=Probes(readiness=check, liveness=check, startup=check),
-                resources=svc.resources,
-                run_as=RunAs(uid=1000, gid=1000),
-                writable_paths=[WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True)],
-                config_env={
-                    "ENVIRONMENT": env.name,
-                    "SERVICE_NAME": svc.name,
-                    "LOG_LEVEL": "info",
-                    "UPSTREAM": previous.dns_name if previous else "",
-                    **{f"{key.upper().replace('-', '_')}_FILE": f"{SECRETS_DIR}/{key}" for key in SECRET_KEYS},
-                },
-                volumes=[secrets.volume("secrets", list(SECRET_KEYS))],
-                mounts=[k8s.VolumeMount(name="secrets", mount_path=SECRETS_DIR, read_only=True)],
-                readable_secrets=[secrets.secret_name],
-                replicas=svc.replicas,
-                autoscaling=svc.autoscaling,
+                DeploymentProps(
+                    name=svc.name,
+                    component="api",
+                    image=svc.image.reference,
+                    version=svc.image.tag,
+                    ports=[HTTP],
+                    args=["gunicorn", f"--bind=0.0.0.0:{HTTP.number}", "--worker-tmp-dir=/tmp", "wsgi:app"],
+                    probes=Probes(readiness=check, liveness=check, startup=check),
+                    resources=svc.resources,
+                    run_as=RunAs(uid=1000, gid=1000),
+                    writable_paths=[WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True)],
+                    config_env={
+                        "ENVIRONMENT": env.name,
+                        "SERVICE_NAME": svc.name,
+                        "LOG_LEVEL": "info",
+                        "UPSTREAM": previous.dns_name if previous else "",
+                        **{f"{key.upper().replace('-', '_')}_FILE": f"{SECRETS_DIR}/{key}" for key in SECRET_KEYS},
+                    },
+                    volumes=[secrets.volume("secrets", list(SECRET_KEYS))],
+                    mounts=[k8s.VolumeMount(name="secrets", mount_path=SECRETS_DIR, read_only=True)],
+                    readable_secrets=[secrets.secret_name],
+                    replicas=svc.replicas,
+                    autoscaling=svc.autoscaling,
+                ),
             )
             service = MicrosegmentedService(
                 self, f"{svc.name}-service", workload=workload, port=SERVICE_PORT, target_port=HTTP.name

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cdk8s import ApiObjectMetadata, App, Chart
+from cdk8s import ApiObjectMetadata, App
 
 from charts import names
+from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.labels import sync_wave
 from imports.io.argoproj import (
@@ -71,19 +72,13 @@ def dist_path(env: Environment, app: str) -> str:
     return f"dist/{env.name}/{app}"
 
 
-class ArgoCdApps(Chart):
+class ArgoCdApps(PlatformChart):
     def __init__(self, scope: App, env: Environment, *, namespaced_kinds: Iterable[tuple[str, str]]) -> None:
         """
         :param env: the environment.
         :param namespaced_kinds: (group, kind) of every namespaced object the other apps render.
         """
-        super().__init__(
-            scope,
-            names.ARGOCD_APP,
-            namespace=env.gitops.argocd_namespace,
-            disable_resource_name_hashes=True,
-            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
-        )
+        super().__init__(scope, names.ARGOCD_APP, environment=env.name, namespace=env.gitops.argocd_namespace)
         gitops = env.gitops
         project = project_name(env)
         destinations = sorted(

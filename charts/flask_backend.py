@@ -7,35 +7,30 @@ NetworkPolicies; PDBs; the HPA where enabled; and the API Ingress (or HTTPRoute)
 
 from __future__ import annotations
 
-from cdk8s import App, Chart
+from cdk8s import App
 from cdk8s_plus_27 import k8s
 
 from charts import names, secret_layout
 from charts.exposure import expose
 from charts.metrics import scrape
+from charts.platform_chart import PlatformChart
 from config.model import Environment
-from constructs.database_backup import DatabaseBackup
+from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
-from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY, MysqlDatabase
-from constructs.pod_baseline import HttpCheck, Probes, RunAs, WritablePath
-from constructs.schema_migration import SchemaMigration
-from constructs.secure_deployment import SecureDeployment
+from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY, MysqlDatabase, MysqlDatabaseProps
+from constructs.pod_parts import HttpCheck, Probes, RunAs, WritablePath
+from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 
 SECRETS_DIR = "/var/run/secrets/flask"
 FLASK_RUN_AS = RunAs(uid=names.FLASK_UID, gid=names.FLASK_UID)
 HEALTH_PATH = "/health"
 
 
-class FlaskBackend(Chart):
+class FlaskBackend(PlatformChart):
     def __init__(self, scope: App, env: Environment) -> None:
-        super().__init__(
-            scope,
-            names.BACKEND_APP,
-            namespace=names.BACKEND_NAMESPACE,
-            disable_resource_name_hashes=True,
-            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
-        )
+        super().__init__(scope, names.BACKEND_APP, environment=env.name, namespace=names.BACKEND_NAMESPACE)
         cfg = env.backend
         store = env.secrets
         self.environment = env
@@ -59,16 +54,18 @@ class FlaskBackend(Chart):
         self.database = MysqlDatabase(
             self,
             "Database",
-            name=names.DATABASE,
-            image=env.database.image.reference,
-            version=env.database.image.tag,
-            database=env.database.name,
-            user=env.database.user,
-            credentials=db_credentials,
-            storage=env.database.storage,
-            storage_class=env.database.storage_class,
-            resources=env.database.resources,
-            sync_wave=names.WAVE_DATABASE,
+            MysqlDatabaseProps(
+                name=names.DATABASE,
+                image=env.database.image.reference,
+                version=env.database.image.tag,
+                database=env.database.name,
+                user=env.database.user,
+                credentials=db_credentials,
+                storage=env.database.storage,
+                storage_class=env.database.storage_class,
+                resources=env.database.resources,
+                sync_wave=names.WAVE_DATABASE,
+            ),
         )
         MicrosegmentedService(
             self,
@@ -145,37 +142,39 @@ class FlaskBackend(Chart):
         self.api = SecureDeployment(
             self,
             "Api",
-            name=names.FLASK_APP,
-            component="api",
-            image=cfg.image.reference,
-            version=cfg.image.tag,
-            ports=[names.FLASK_PORT, names.FLASK_METRICS_PORT],
-            # The bind address comes from the same port object as the Service and the probes.
-            args=[
-                "gunicorn",
-                f"--bind=0.0.0.0:{names.FLASK_PORT.number}",
-                f"--workers={cfg.gunicorn_workers}",
-                f"--timeout={cfg.gunicorn_timeout_seconds}",
-                "--worker-tmp-dir=/tmp",
-                "--access-logfile=-",
-                cfg.wsgi_app,
-            ],
-            probes=Probes(
-                readiness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
-                liveness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
-                startup=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+            DeploymentProps(
+                name=names.FLASK_APP,
+                component="api",
+                image=cfg.image.reference,
+                version=cfg.image.tag,
+                ports=[names.FLASK_PORT, names.FLASK_METRICS_PORT],
+                # The bind address comes from the same port object as the Service and the probes.
+                args=[
+                    "gunicorn",
+                    f"--bind=0.0.0.0:{names.FLASK_PORT.number}",
+                    f"--workers={cfg.gunicorn_workers}",
+                    f"--timeout={cfg.gunicorn_timeout_seconds}",
+                    "--worker-tmp-dir=/tmp",
+                    "--access-logfile=-",
+                    cfg.wsgi_app,
+                ],
+                probes=Probes(
+                    readiness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+                    liveness=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+                    startup=HttpCheck(path=HEALTH_PATH, port=names.FLASK_PORT.name),
+                ),
+                resources=cfg.resources,
+                run_as=FLASK_RUN_AS,
+                writable_paths=[writable_tmp],
+                config_env=settings,
+                volumes=volumes,
+                mounts=mounts,
+                readable_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
+                replicas=cfg.replicas,
+                autoscaling=cfg.autoscaling,
+                # After the migration Job (names.WAVE_MIGRATION): new pods only meet a migrated schema.
+                sync_wave=names.WAVE_API,
             ),
-            resources=cfg.resources,
-            run_as=FLASK_RUN_AS,
-            writable_paths=[writable_tmp],
-            config_env=settings,
-            volumes=volumes,
-            mounts=mounts,
-            readable_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
-            replicas=cfg.replicas,
-            autoscaling=cfg.autoscaling,
-            # After the migration Job (names.WAVE_MIGRATION): new pods only meet a migrated schema.
-            sync_wave=names.WAVE_API,
         )
         self.api_service = MicrosegmentedService(
             self, "ApiService", workload=self.api, port=names.FLASK_SERVICE_PORT, target_port=names.FLASK_PORT.name
@@ -185,37 +184,33 @@ class FlaskBackend(Chart):
             self.api_service.allow_egress_to_cidr(rule.name, rule.cidr, rule.ports)
 
         self.metrics_service = scrape(self, monitoring=env.monitoring, workload=self.api, port=names.FLASK_METRICS_PORT.name)
-        self._database_lifecycle(env, writable_tmp, volumes, mounts, db_credentials)
+        self._database_lifecycle(env, db_credentials)
 
         expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)
 
-    def _database_lifecycle(
-        self,
-        env: Environment,
-        writable_tmp: WritablePath,
-        volumes: list[k8s.Volume],
-        mounts: list[k8s.VolumeMount],
-        db_credentials: ExternalSecretBinding,
-    ) -> None:
+    def _database_lifecycle(self, env: Environment, db_credentials: ExternalSecretBinding) -> None:
         """The migration Job of the release and the backup CronJob, and their network edges."""
         data = env.data
         # The API's own pod, minus the server: same image and tag, UID, settings and secret files.
+        api = self.api.props
         self.migration = SchemaMigration(
             self,
             "Migration",
-            name=names.MIGRATION_JOB,
-            image=env.backend.image.reference,
-            version=env.backend.image.tag,
-            command=data.migration.command,
-            resources=data.migration.resources,
-            run_as=FLASK_RUN_AS,
-            env_from=self.api.config.env_from,
-            volumes=volumes,
-            mounts=mounts,
-            writable_paths=[writable_tmp],
-            deadline_seconds=data.migration.deadline_seconds,
-            retries=data.migration.retries,
-            sync_wave=names.WAVE_MIGRATION,
+            SchemaMigrationProps(
+                name=names.MIGRATION_JOB,
+                image=api.image,
+                version=api.version,
+                command=data.migration.command,
+                resources=data.migration.resources,
+                run_as=api.run_as,
+                env_from=self.api.config.env_from,
+                volumes=api.volumes,
+                mounts=api.mounts,
+                writable_paths=api.writable_paths,
+                deadline_seconds=data.migration.deadline_seconds,
+                retries=data.migration.retries,
+                sync_wave=names.WAVE_MIGRATION,
+            ),
         )
         self.database_service.allow_from(ClientSegment(self, "MigrationNetwork", workload=self.migration))
 
@@ -225,17 +220,19 @@ class FlaskBackend(Chart):
         self.backup = DatabaseBackup(
             self,
             "Backup",
-            name=names.BACKUP_CRONJOB,
-            backup=data.backup,
-            database_image=env.database.image.reference,
-            version=env.database.image.tag,
-            database_host=self.database_service.dns_name,
-            database_port=self.database_service.port,
-            database=self.database.database,
-            user=env.database.user,
-            credentials=db_credentials,
-            password_key=USER_PASSWORD_KEY,
-            run_as=MYSQL_RUN_AS,
+            DatabaseBackupProps(
+                name=names.BACKUP_CRONJOB,
+                backup=data.backup,
+                image=env.database.image.reference,
+                version=env.database.image.tag,
+                database_host=self.database_service.dns_name,
+                database_port=self.database_service.port,
+                database=self.database.database,
+                user=env.database.user,
+                credentials=db_credentials,
+                password_key=USER_PASSWORD_KEY,
+                run_as=MYSQL_RUN_AS,
+            ),
         )
         backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)
         self.database_service.allow_from(backup_network)

@@ -7,7 +7,7 @@ here, so a rename here flows everywhere.
 
 from __future__ import annotations
 
-from constructs.pod_baseline import ContainerPort
+from constructs.pod_parts import ContainerPort
 
 # Applications: one folder of dist/<env>/ and one ArgoCD Application each.
 PLATFORM_APP = "platform"

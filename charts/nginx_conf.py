@@ -18,6 +18,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from charts.nginx_settings import ERROR_PAGE_PATH, INDEX_PATH, PRIVATE_NETWORKS, NginxSiteSettings
+
 # Paths inside the container. The chart mounts the ConfigMap at CONFIG_PATH (subPath) and one
 # emptyDir at each of WRITABLE_DIRS; everything nginx writes lives under them.
 CONFIG_PATH = "/etc/nginx/nginx.conf"
@@ -27,25 +29,14 @@ CACHE_DIR = "/var/cache/nginx"
 WRITABLE_DIRS: tuple[str, ...] = (RUN_DIR, CACHE_DIR)
 PID_PATH = f"{RUN_DIR}/nginx.pid"
 
-# Served by nginx itself (never from disk) when it cannot reach the backend.
-ERROR_PAGE_PATH = "/50x.html"
+# Statuses for which nginx serves ERROR_PAGE_PATH itself (never from disk): it cannot reach the backend.
 UPSTREAM_ERROR_STATUSES: tuple[int, ...] = (502, 503, 504)
-INDEX_PATH = "/index.html"
 
 # Long-lived caching is only safe for file names that change with their content.
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 NO_STORE = "no-store"
 # Un-hashed files at the root (favicon, robots.txt) may be cached but must be revalidated.
 REVALIDATE = "no-cache"
-
-# Peers whose X-Forwarded-For and X-Forwarded-Proto are believed. NetworkPolicy (brief §7) only
-# lets the ingress controller's namespace reach the pod port, so any private-range peer that
-# gets through is the ingress; clusters that know their pod CIDR can narrow this.
-PRIVATE_NETWORKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-
-DEFAULT_PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
-)
 
 # Headers that do not depend on settings. X-Frame-Options duplicates CSP frame-ancestors for
 # browsers that ignore CSP.
@@ -61,17 +52,6 @@ UPSTREAM_NAME = "api_backend"
 # Open descriptors of static files kept per worker (open_file_cache).
 OPEN_FILE_CACHE_ENTRIES = 1000
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
-_WILDCARD_DNS_NAME = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
-_BODY_SIZE = re.compile(r"^[1-9][0-9]*[kKmMgG]?$")
-_SEGMENT = r"[A-Za-z0-9._~-]+"
-_PREFIX = re.compile(rf"^/(?:{_SEGMENT}/)+$")
-_EXACT_PATH = re.compile(rf"^(?:/{_SEGMENT})+$")
-_DIRECTORY = re.compile(r"^(?:/[A-Za-z0-9._-]+)+$")
-# Header values are written inside a double-quoted nginx string, where `$` starts a variable.
-_HEADER_VALUE_FORBIDDEN = re.compile(r'["\\$]|[^\x20-\x7e]')
-
 
 def _ip_literal(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
@@ -85,165 +65,6 @@ def _host_port(host: str, port: int) -> str:
     if isinstance(address, ipaddress.IPv6Address):
         return f"[{host}]:{port}"
     return f"{host}:{port}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class NginxSiteSettings:
-    """What varies between deployments of the frontend; everything else is fixed policy."""
-
-    listen_port: int  # pod port; unprivileged, so nginx as UID 101 can bind it
-    listen_address: str = ""  # "" = all addresses
-    upstream_host: str  # from the backend Service object, e.g. flask-app.backend.svc.cluster.local
-    upstream_port: int  # the backend Service port
-    server_names: tuple[str, ...]  # the ingress hosts
-    client_max_body_size: str  # nginx size, e.g. "10m"
-    content_security_policy: str
-    api_prefix: str = "/api/"
-    health_path: str = "/healthz"
-    document_root: str = "/usr/share/nginx/html"
-    # URL prefixes whose files carry a content hash in their name (bundler output).
-    immutable_asset_prefixes: tuple[str, ...] = ("/assets/",)
-    permissions_policy: str = DEFAULT_PERMISSIONS_POLICY
-    # TLS ends at the ingress; set this only where every host is served over HTTPS.
-    strict_transport_security: str = ""
-    # Peers trusted for X-Forwarded-For / X-Forwarded-Proto (the ingress controller).
-    trusted_proxy_cidrs: tuple[str, ...] = PRIVATE_NETWORKS
-    # A fixed count: `auto` counts the node's CPUs, not the container's CPU limit.
-    worker_processes: int = 2
-    worker_connections: int = 1024
-    proxy_connect_timeout_seconds: int = 5
-    # At least gunicorn's worker timeout, so gunicorn (not nginx) decides when a request dies.
-    proxy_read_timeout_seconds: int = 60
-    proxy_send_timeout_seconds: int = 60
-    # nginx's stub_status, for the metrics exporter sidecar: on a listener bound to loopback,
-    # so only containers of the same pod reach it (never a Service, Ingress or other pod).
-    status_port: int | None = None
-    status_path: str = "/stub_status"
-
-    def __post_init__(self) -> None:
-        for tuple_field in ("server_names", "immutable_asset_prefixes", "trusted_proxy_cidrs"):
-            value = getattr(self, tuple_field)
-            if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
-                # ValueError like every other settings error, so callers handle one type.
-                raise ValueError(  # noqa: TRY004
-                    f"{tuple_field} must be a tuple of strings, got {value!r}"
-                )
-            object.__setattr__(self, tuple_field, tuple(value))
-
-        _check_port("listen_port", self.listen_port)
-        if self.listen_port < 1024:
-            raise ValueError(
-                f"listen_port must be 1024 or above (nginx runs as a non-root user and cannot "
-                f"bind privileged ports), got {self.listen_port}"
-            )
-        _check_port("upstream_port", self.upstream_port)
-        if self.listen_address and _ip_literal(self.listen_address) is None:
-            raise ValueError(f"listen_address must be empty (all addresses) or an IP address, got {self.listen_address!r}")
-        if _ip_literal(self.upstream_host) is None and not _is_dns_name(self.upstream_host):
-            raise ValueError(f"upstream_host must be a lowercase DNS name or an IP address, got {self.upstream_host!r}")
-
-        if not self.server_names:
-            raise ValueError("server_names must name at least one host")
-        for name in self.server_names:
-            if not isinstance(name, str) or not _is_dns_name(name, wildcard=True):
-                raise ValueError(f"server_names: {name!r} is not a lowercase DNS name (RFC 1123, optional leading '*.')")
-        if len(set(self.server_names)) != len(self.server_names):
-            raise ValueError(f"server_names has duplicates: {self.server_names!r}")
-
-        if not isinstance(self.client_max_body_size, str) or not _BODY_SIZE.match(self.client_max_body_size):
-            raise ValueError(
-                f"client_max_body_size must be a positive nginx size such as '10m' (digits "
-                f"with an optional k/m/g suffix; 0 would disable the limit), "
-                f"got {self.client_max_body_size!r}"
-            )
-
-        if not self.content_security_policy:
-            raise ValueError("content_security_policy must not be empty")
-        _check_header_value("content_security_policy", self.content_security_policy)
-        if not self.permissions_policy:
-            raise ValueError("permissions_policy must not be empty")
-        _check_header_value("permissions_policy", self.permissions_policy)
-        if self.strict_transport_security:
-            _check_header_value("strict_transport_security", self.strict_transport_security)
-
-        _check_prefix("api_prefix", self.api_prefix)
-        for prefix in self.immutable_asset_prefixes:
-            _check_prefix("immutable_asset_prefixes", prefix)
-        if len(set(self.immutable_asset_prefixes)) != len(self.immutable_asset_prefixes):
-            raise ValueError(f"immutable_asset_prefixes has duplicates: {self.immutable_asset_prefixes!r}")
-        for prefix in self.immutable_asset_prefixes:
-            # Overlapping prefixes would let static rules capture API paths or the reverse.
-            if prefix.startswith(self.api_prefix) or self.api_prefix.startswith(prefix):
-                raise ValueError(f"immutable_asset_prefixes: {prefix!r} overlaps api_prefix {self.api_prefix!r}")
-
-        if not isinstance(self.health_path, str) or not _EXACT_PATH.match(self.health_path):
-            raise ValueError(
-                f"health_path must be an absolute path without a trailing '/' (letters, digits, '._~-'), got {self.health_path!r}"
-            )
-        if self.health_path in (INDEX_PATH, ERROR_PAGE_PATH):
-            raise ValueError(f"health_path must not be {self.health_path!r}: nginx serves it")
-        for prefix in (self.api_prefix, *self.immutable_asset_prefixes):
-            if self.health_path.startswith(prefix):
-                raise ValueError(f"health_path {self.health_path!r} lies under {prefix!r}")
-
-        if (
-            not isinstance(self.document_root, str)
-            or not _DIRECTORY.match(self.document_root)
-            or ".." in self.document_root.split("/")
-        ):
-            raise ValueError(
-                f"document_root must be an absolute directory path without a trailing '/', got {self.document_root!r}"
-            )
-
-        for cidr in self.trusted_proxy_cidrs:
-            try:
-                ipaddress.ip_network(cidr, strict=True)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"trusted_proxy_cidrs: {cidr!r} is not a network ({exc})") from None
-        if len(set(self.trusted_proxy_cidrs)) != len(self.trusted_proxy_cidrs):
-            raise ValueError(f"trusted_proxy_cidrs has duplicates: {self.trusted_proxy_cidrs!r}")
-
-        if self.status_port is not None:
-            _check_port("status_port", self.status_port)
-            if self.status_port == self.listen_port:
-                raise ValueError(f"status_port must differ from listen_port ({self.listen_port})")
-        if not isinstance(self.status_path, str) or not _EXACT_PATH.match(self.status_path):
-            raise ValueError(f"status_path must be an absolute path without a trailing '/', got {self.status_path!r}")
-
-        _check_int_range("worker_processes", self.worker_processes, 1, 64)
-        _check_int_range("worker_connections", self.worker_connections, 64, 65535)
-        for timeout_field in (
-            "proxy_connect_timeout_seconds",
-            "proxy_read_timeout_seconds",
-            "proxy_send_timeout_seconds",
-        ):
-            _check_int_range(timeout_field, getattr(self, timeout_field), 1, 3600)
-
-
-def _is_dns_name(value: str, *, wildcard: bool = False) -> bool:
-    pattern = _WILDCARD_DNS_NAME if wildcard else _DNS_NAME
-    return isinstance(value, str) and len(value) <= 253 and bool(pattern.match(value))
-
-
-def _check_int_range(name: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in {low}..{high}, got {value!r}")
-
-
-def _check_port(name: str, value: object) -> None:
-    _check_int_range(name, value, 1, 65535)
-
-
-def _check_prefix(name: str, value: object) -> None:
-    if not isinstance(value, str) or not _PREFIX.match(value):
-        raise ValueError(
-            f"{name} must start and end with '/' and name at least one path segment (letters, digits, '._~-'), got {value!r}"
-        )
-
-
-def _check_header_value(name: str, value: object) -> None:
-    if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
-        raise ValueError(f"{name} must be printable ASCII without '\"', '\\' or '$', got {value!r}")
 
 
 def security_headers(settings: NginxSiteSettings) -> tuple[tuple[str, str], ...]:
@@ -570,7 +391,6 @@ __all__ = [
     "SECURITY_HEADERS",
     "UPSTREAM_ERROR_STATUSES",
     "WRITABLE_DIRS",
-    "NginxSiteSettings",
     "render_nginx_conf",
     "security_headers",
 ]

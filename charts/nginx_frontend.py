@@ -7,16 +7,18 @@ the frontend host. The /api upstream is read off the backend's Service object (d
 
 from __future__ import annotations
 
-from cdk8s import App, Chart
+from cdk8s import App
 
 from charts import names
 from charts.exposure import expose
 from charts.metrics import scrape
-from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, LOOPBACK, RUN_DIR, NginxSiteSettings, render_nginx_conf
+from charts.nginx_conf import CACHE_DIR, CONFIG_PATH, LOOPBACK, RUN_DIR, render_nginx_conf
+from charts.nginx_settings import NginxSiteSettings
+from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.microsegmented_service import MicrosegmentedService
-from constructs.pod_baseline import ConfigFile, HttpCheck, Probes, RunAs, Sidecar, WritablePath
-from constructs.secure_deployment import SecureDeployment
+from constructs.pod_parts import ConfigFile, HttpCheck, Probes, RunAs, Sidecar, WritablePath
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -53,43 +55,39 @@ def metrics_exporter(env: Environment, settings: NginxSiteSettings) -> Sidecar:
     )
 
 
-class NginxFrontend(Chart):
+class NginxFrontend(PlatformChart):
     def __init__(self, scope: App, env: Environment, *, backend: MicrosegmentedService) -> None:
         """
         :param env: the environment.
         :param backend: the Flask API's Service; /api is proxied to it and it admits nginx.
         """
-        super().__init__(
-            scope,
-            names.FRONTEND_APP,
-            namespace=names.FRONTEND_NAMESPACE,
-            disable_resource_name_hashes=True,
-            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
-        )
+        super().__init__(scope, names.FRONTEND_APP, environment=env.name, namespace=names.FRONTEND_NAMESPACE)
         cfg = env.frontend
         self.settings = site_settings(env, backend)
         health = HttpCheck(path=self.settings.health_path, port=names.NGINX_PORT.name)
         self.proxy = SecureDeployment(
             self,
             "Proxy",
-            name=names.NGINX,
-            component="proxy",
-            image=cfg.image.reference,
-            version=cfg.image.tag,
-            ports=[names.NGINX_PORT],
-            probes=Probes(readiness=health, liveness=health, startup=health),
-            resources=cfg.resources,
-            run_as=RunAs(uid=names.NGINX_UID, gid=names.NGINX_UID),
-            # pid file and temp paths live here; the root filesystem stays read-only (defect 5)
-            writable_paths=[
-                WritablePath(volume="tmp", path=RUN_DIR, size_limit="64Mi"),
-                WritablePath(volume="cache", path=CACHE_DIR, size_limit="256Mi"),
-            ],
-            config_files=[ConfigFile(key="nginx.conf", mount_path=CONFIG_PATH, content=render_nginx_conf(self.settings))],
-            sidecars=[metrics_exporter(env, self.settings)],
-            replicas=cfg.replicas,
-            autoscaling=cfg.autoscaling,
-            sync_wave=names.WAVE_WORKLOADS,
+            DeploymentProps(
+                name=names.NGINX,
+                component="proxy",
+                image=cfg.image.reference,
+                version=cfg.image.tag,
+                ports=[names.NGINX_PORT],
+                probes=Probes(readiness=health, liveness=health, startup=health),
+                resources=cfg.resources,
+                run_as=RunAs(uid=names.NGINX_UID, gid=names.NGINX_UID),
+                # pid file and temp paths live here; the root filesystem stays read-only (defect 5)
+                writable_paths=[
+                    WritablePath(volume="tmp", path=RUN_DIR, size_limit="64Mi"),
+                    WritablePath(volume="cache", path=CACHE_DIR, size_limit="256Mi"),
+                ],
+                config_files=[ConfigFile(key="nginx.conf", mount_path=CONFIG_PATH, content=render_nginx_conf(self.settings))],
+                sidecars=[metrics_exporter(env, self.settings)],
+                replicas=cfg.replicas,
+                autoscaling=cfg.autoscaling,
+                sync_wave=names.WAVE_WORKLOADS,
+            ),
         )
         self.service = MicrosegmentedService(
             self, "ProxyService", workload=self.proxy, port=names.NGINX_SERVICE_PORT, target_port=names.NGINX_PORT.name

@@ -8,12 +8,13 @@ ValidatingAdmissionPolicies guarding those namespaces; and the product's Prometh
 
 from __future__ import annotations
 
-from cdk8s import ApiObjectMetadata, App, Chart
+from cdk8s import ApiObjectMetadata, App
 from cdk8s_plus_27 import k8s
 
 from charts import names
 from charts.admission_policies import admission_policies
 from charts.alerting import alerting_rules
+from charts.platform_chart import PlatformChart
 from config.model import Environment, NamespaceBudget
 from constructs.k8s_values import int_or_string, quantity
 from constructs.labels import namespace_selector, sync_wave
@@ -55,14 +56,9 @@ def namespace_budgets(env: Environment) -> dict[str, tuple[str, NamespaceBudget]
     }
 
 
-class PlatformBaseline(Chart):
+class PlatformBaseline(PlatformChart):
     def __init__(self, scope: App, env: Environment) -> None:
-        super().__init__(
-            scope,
-            names.PLATFORM_APP,
-            disable_resource_name_hashes=True,
-            labels={"app.kubernetes.io/managed-by": "cdk8s", "flask-platform.io/environment": env.name},
-        )
+        super().__init__(scope, names.PLATFORM_APP, environment=env.name)
         self.environment = env
         budgets = namespace_budgets(env)
         for namespace in names.WORKLOAD_NAMESPACES:

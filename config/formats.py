@@ -129,12 +129,15 @@ def _lower(value: str) -> str:
 
 # --- the formats ----------------------------------------------------------------------------------
 
-_DNS_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+DNS_LABEL_REGEX = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+"""One DNS label (RFC 1123: 1-63 lowercase letters, digits and '-', not starting or ending with '-'),
+unanchored. The one spelling of a label in the project: every name pattern here and elsewhere
+builds on it."""
 
 HOSTNAME = register(
     Format(
         "DNS name",
-        rf"^{_DNS_LABEL}(\.{_DNS_LABEL})+$",
+        rf"^{DNS_LABEL_REGEX}(\.{DNS_LABEL_REGEX})+$",
         "a DNS name with at least two labels, such as api.example.com: lowercase letters, digits, '-' and '.', "
         "each label 1-63 characters, not starting or ending with '-', 253 characters in all at most",
         repairs=(_dns_repair,),
@@ -144,7 +147,7 @@ HOSTNAME = register(
 DNS_LABEL = register(
     Format(
         "DNS label",
-        rf"^{_DNS_LABEL}$",
+        rf"^{DNS_LABEL_REGEX}$",
         "a DNS label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit",
         repairs=(_label_repair,),
         max_length=63,

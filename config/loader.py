@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config import consistency, messages
+from config import consistency, formats, messages
 from config.errors import ConfigError, FieldProblem
 from config.model import Environment, EnvironmentSpec
 
@@ -172,7 +172,7 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> list[Environment]:
 
 
 def _valid_name(name: str) -> bool:
-    return re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", name) is not None
+    return formats.DNS_LABEL.matches(name)
 
 
 def _to_config_error(error: ValidationError, base_file: Path, env_file: Path, override: dict[str, Any]) -> ConfigError:

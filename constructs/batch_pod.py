@@ -5,7 +5,7 @@ runs only after the one before it exited 0, and a failed step stops the pod (a f
 never uploaded). Steps share the pod's writable emptyDirs, which is how one hands its output
 to the next. There are no ports and no probes: nothing connects to these pods and the Job
 controller judges them by exit status. Identity, capabilities, seccomp, read-only root and
-requests/limits come from pod_baseline, exactly as for the long-running workloads.
+requests/limits come from pod_template, exactly as for the long-running workloads.
 """
 
 from __future__ import annotations
@@ -15,12 +15,9 @@ from dataclasses import dataclass, field
 
 from cdk8s_plus_27 import k8s
 
-from config.model import Resources
-from constructs.pod_baseline import (
-    BaselineError,
-    Relaxation,
-    RunAs,
-    WritablePath,
+from config.types import Resources
+from constructs.pod_parts import BaselineError, Relaxation, RunAs, WritablePath
+from constructs.pod_template import (
     check_unique_volumes,
     container_security_context,
     pod_security_context,

@@ -15,6 +15,7 @@ backup's NetworkPolicies (database 3306, S3 443, DNS) are exactly its edges too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from cdk8s import Chart
@@ -26,17 +27,11 @@ from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
-from constructs.pod_baseline import (
-    CheckovSkip,
-    ConfigFile,
-    RunAs,
-    WritablePath,
-    checkov_annotations,
-    implied_checkov_skips,
-)
-from constructs.secure_deployment import CONFIG_CHECKSUM_ANNOTATION
-from constructs.workload_config import WorkloadConfig
+from constructs.pod_parts import ConfigFile, RunAs, WritablePath
+from constructs.pod_template import review_annotations
+from constructs.workload_config import CONFIG_CHECKSUM_ANNOTATION, WorkloadConfig
 from constructs.workload_identity import WorkloadIdentity
+from constructs.workload_props import WorkloadProps
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
 SCRIPTS = ("backup.sh", "restore.sh", "common.sh")
@@ -48,57 +43,48 @@ RETENTION_ANNOTATION = "backup.flask-platform.io/retention-days"
 HISTORY_LIMIT = 3
 
 
+@dataclass(frozen=True, kw_only=True)
+class DatabaseBackupProps(WorkloadProps):
+    """The backup CronJob: `image` is the database server's (mysqldump and mysql of the same
+    release), `name` also that of its ServiceAccount and selector; ConfigMaps are `<name>-env`
+    and `<name>-files`."""
+
+    backup: Backup
+    """The environment's backup settings."""
+    database_host: str
+    """DNS name of the database's client Service."""
+    database_port: int
+    """Its port."""
+    database: str
+    """The schema to dump."""
+    user: str
+    """The database user of the dump (the application user owns the schema)."""
+    credentials: ExternalSecretBinding
+    """Binding holding that user's password."""
+    password_key: str
+    """Key of the password in that binding."""
+    run_as: RunAs
+    """UID/GID of both steps (the database image's own user)."""
+
+
 class DatabaseBackup(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        backup: Backup,
-        database_image: str,
-        version: str,
-        database_host: str,
-        database_port: int,
-        database: str,
-        user: str,
-        credentials: ExternalSecretBinding,
-        password_key: str,
-        run_as: RunAs,
-        sync_wave: int = 0,
-        checkov_skips: tuple[CheckovSkip, ...] = (),
-    ) -> None:
-        """
-        :param name: CronJob, ServiceAccount and selector name; ConfigMaps are `<name>-env` and `<name>-files`.
-        :param backup: the environment's backup settings.
-        :param database_image: the database server's image (mysqldump and mysql of the same release).
-        :param version: release shown in the version label.
-        :param database_host: DNS name of the database's client Service.
-        :param database_port: its port.
-        :param database: the schema to dump.
-        :param user: the database user of the dump (the application user owns the schema).
-        :param credentials: binding holding that user's password.
-        :param password_key: key of the password in that binding.
-        :param run_as: UID/GID of both steps (the database image's own user).
-        :param sync_wave: ArgoCD sync wave.
-        :param checkov_skips: hardening checks that do not apply, each with a reason.
-        """
+    def __init__(self, scope: Construct, id: str, props: DatabaseBackupProps) -> None:
         super().__init__(scope, id)
+        name = props.name
+        backup = props.backup
+        self.props = props
         self.name = name
         self.namespace = Chart.of(self).namespace
         self.selector = selector_labels(name)
-        self.labels = metadata_labels(name, component="backup", version=version)
+        self.labels = metadata_labels(name, component="backup", version=props.version)
         self.backup = backup
-        self.database_image = database_image
-        self.run_as = run_as
-        self.version = version
-        self._checkov_skips = checkov_skips
+        self.run_as = props.run_as
         s3 = backup.s3
         settings = {
-            "DB_HOST": database_host,
-            "DB_PORT": str(database_port),
-            "DB_NAME": database,
-            "DB_USER": user,
+            "DB_HOST": props.database_host,
+            "DB_PORT": str(props.database_port),
+            "DB_NAME": props.database,
+            "DB_USER": props.user,
             "DB_PASSWORD_FILE": f"{PASSWORD_DIR}/password",
             "BACKUP_DIR": SCRATCH_DIR,
             "RESTORE_DIR": SCRATCH_DIR,
@@ -132,8 +118,8 @@ class DatabaseBackup(Construct):
             labels=self.labels,
             annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
         )
-        self._password_volume = credentials.volume("db-password", {password_key: "password"})
-        wave = sync_wave_annotation(sync_wave)
+        self._password_volume = props.credentials.volume("db-password", {props.password_key: "password"})
+        wave = sync_wave_annotation(props.sync_wave)
         self.cron_job = k8s.KubeCronJob(
             self,
             "CronJob",
@@ -166,9 +152,7 @@ class DatabaseBackup(Construct):
         )
 
     def _checkov(self) -> dict[str, str]:
-        images = (self.database_image, self.backup.aws_cli_image.reference)
-        skips = {s.check_id: s for image in images for s in implied_checkov_skips(image=image, run_as=self.run_as)}
-        return checkov_annotations([*skips.values(), *self._checkov_skips])
+        return review_annotations(self.props, run_as=self.run_as, extra_images=(self.backup.aws_cli_image.reference,))
 
     def _step(self, name: str, script: str, *, on_database: bool, env: list[k8s.EnvVar]) -> Step:
         """One step: `script name` in the database image (on_database: it talks to the database and
@@ -176,7 +160,7 @@ class DatabaseBackup(Construct):
         password_mount = k8s.VolumeMount(name="db-password", mount_path=PASSWORD_DIR, read_only=True)
         return Step(
             name=name,
-            image=self.database_image if on_database else self.backup.aws_cli_image.reference,
+            image=self.props.image if on_database else self.backup.aws_cli_image.reference,
             command=["bash", f"{SCRIPTS_MOUNT}/{script}", name],
             resources=self.backup.resources,
             env=env,

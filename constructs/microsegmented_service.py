@@ -21,7 +21,7 @@ from constructs import Construct
 from constructs.k8s_values import int_or_string
 from constructs.labels import namespace_selector
 from constructs.labels import sync_wave as sync_wave_annotation
-from constructs.pod_baseline import BaselineError, ContainerPort
+from constructs.pod_parts import BaselineError, ContainerPort
 
 CLUSTER_DOMAIN = "cluster.local"
 

@@ -8,32 +8,23 @@ utf8mb4 server defaults, a headless Service for the StatefulSet identity and a c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
-from config.model import Resources
+from config.types import Resources
 from constructs import Construct
+from constructs.disruption_budget import DisruptionBudget, disruption_budget
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.k8s_values import quantity
 from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
-from constructs.pod_baseline import (
-    CheckovSkip,
-    ConfigFile,
-    ContainerPort,
-    ExecCheck,
-    PodParts,
-    Probes,
-    RunAs,
-    WritablePath,
-    checkov_annotations,
-    implied_checkov_skips,
-    pod_template,
-    port_by_name,
-)
-from constructs.secure_deployment import CONFIG_CHECKSUM_ANNOTATION, DisruptionBudget, disruption_budget
+from constructs.pod_parts import ConfigFile, ContainerPort, ExecCheck, Probes, RunAs, WritablePath, port_by_name
+from constructs.pod_template import pod_template, review_annotations
 from constructs.workload_config import WorkloadConfig
 from constructs.workload_identity import WorkloadIdentity
+from constructs.workload_props import PodProps, WorkloadProps
 
 MYSQL_PORT = ContainerPort(name="mysql", number=3306)
 MYSQL_UID = 999
@@ -60,53 +51,44 @@ socket = /var/run/mysqld/mysqld.sock
 """
 
 
+@dataclass(frozen=True, kw_only=True)
+class MysqlDatabaseProps(WorkloadProps):
+    """The database server: `image` is a MySQL 8.0.x reference; the pod itself is fixed here."""
+
+    database: str
+    """Database created on first start."""
+    user: str
+    """Application user created on first start."""
+    credentials: ExternalSecretBinding
+    """Binding that provides `root-password` and `password`."""
+    storage: str
+    """Size of the data volume claim."""
+    storage_class: str
+    """StorageClass of the claim."""
+    resources: Resources
+    """Container requests and limits."""
+
+
 class MysqlDatabase(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        image: str,
-        version: str,
-        database: str,
-        user: str,
-        credentials: ExternalSecretBinding,
-        storage: str,
-        storage_class: str,
-        resources: Resources,
-        checkov_skips: tuple[CheckovSkip, ...] = (),
-        sync_wave: int = 0,
-    ) -> None:
-        """
-        :param name: StatefulSet, client Service and selector name; the headless Service is `<name>-headless`.
-        :param image: MySQL image reference (8.0.x).
-        :param version: release shown in the version label.
-        :param database: database created on first start.
-        :param user: application user created on first start.
-        :param credentials: binding that provides `root-password` and `password`.
-        :param storage: size of the data volume claim.
-        :param storage_class: StorageClass of the claim.
-        :param resources: container requests and limits.
-        :param checkov_skips: hardening checks that do not apply, each with a reason.
-        :param sync_wave: ArgoCD sync wave.
-        """
+    def __init__(self, scope: Construct, id: str, props: MysqlDatabaseProps) -> None:
+        """StatefulSet, client Service and selector are `name`; the headless Service is `<name>-headless`."""
         super().__init__(scope, id)
+        name = props.name
         self.name = name
         self.namespace = Chart.of(self).namespace
         self.selector = selector_labels(name)
-        self.labels = metadata_labels(name, component="database", version=version)
+        self.labels = metadata_labels(name, component="database", version=props.version)
         self.ports = (MYSQL_PORT,)
-        self.database = database
+        self.database = props.database
         self.headless_service_name = f"{name}-headless"
-        wave = sync_wave_annotation(sync_wave)
+        wave = sync_wave_annotation(props.sync_wave)
 
         config = WorkloadConfig(
             self,
             "Config",
             name=name,
             labels=self.labels,
-            env={"MYSQL_DATABASE": database, "MYSQL_USER": user},
+            env={"MYSQL_DATABASE": props.database, "MYSQL_USER": props.user},
             files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
         )
         WorkloadIdentity(
@@ -116,49 +98,42 @@ class MysqlDatabase(Construct):
             namespace=self.namespace,
             labels=self.labels,
             config_maps=config.config_map_names,
-            secrets=[credentials.secret_name],
+            secrets=[props.credentials.secret_name],
         )
-        secret_volume = credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])
         ping = ("mysqladmin", "ping", f"--socket={SOCKET_DIR}/mysqld.sock")
         # Over TCP: during first-start initialisation the entrypoint runs a socket-only server,
         # which must not count as ready.
         tcp_ping = ("mysqladmin", "ping", "--protocol=TCP", "--host=127.0.0.1", f"--port={MYSQL_PORT.number}")
+        pod = PodProps(
+            name=name,
+            image=props.image,
+            version=props.version,
+            ports=self.ports,
+            probes=Probes(
+                readiness=ExecCheck(command=tcp_ping),
+                liveness=ExecCheck(command=ping),
+                startup=ExecCheck(command=tcp_ping),
+                timeout_seconds=5,
+                startup_failure_threshold=60,
+            ),
+            resources=props.resources,
+            run_as=MYSQL_RUN_AS,
+            writable_paths=[
+                WritablePath(volume="run", path=SOCKET_DIR, size_limit="16Mi"),
+                WritablePath(volume="tmp", path="/tmp", size_limit="256Mi"),
+            ],
+            env=[
+                k8s.EnvVar(name="MYSQL_ROOT_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{ROOT_PASSWORD_KEY}"),
+                k8s.EnvVar(name="MYSQL_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{USER_PASSWORD_KEY}"),
+            ],
+            volumes=[props.credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])],
+            mounts=[
+                k8s.VolumeMount(name="credentials", mount_path=CREDENTIALS_DIR, read_only=True),
+                k8s.VolumeMount(name="data", mount_path=DATA_DIR),
+            ],
+        )
         template = pod_template(
-            PodParts(
-                name=name,
-                image=image,
-                ports=self.ports,
-                probes=Probes(
-                    readiness=ExecCheck(command=tcp_ping),
-                    liveness=ExecCheck(command=ping),
-                    startup=ExecCheck(command=tcp_ping),
-                    timeout_seconds=5,
-                    startup_failure_threshold=60,
-                ),
-                resources=resources,
-                run_as=MYSQL_RUN_AS,
-                writable_paths=[
-                    WritablePath(volume="run", path=SOCKET_DIR, size_limit="16Mi"),
-                    WritablePath(volume="tmp", path="/tmp", size_limit="256Mi"),
-                ],
-                env=[
-                    k8s.EnvVar(name="MYSQL_ROOT_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{ROOT_PASSWORD_KEY}"),
-                    k8s.EnvVar(name="MYSQL_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{USER_PASSWORD_KEY}"),
-                ],
-                env_from=config.env_from,
-                volumes=[*config.volumes, secret_volume],
-                mounts=[
-                    *config.mounts,
-                    k8s.VolumeMount(name="credentials", mount_path=CREDENTIALS_DIR, read_only=True),
-                    k8s.VolumeMount(name="data", mount_path=DATA_DIR),
-                ],
-                selector=self.selector,
-                labels=self.labels,
-                annotations={CONFIG_CHECKSUM_ANNOTATION: config.checksum},
-                service_account=name,
-                termination_grace_seconds=60,
-                topology_spread=False,
-            )
+            pod, config=config, selector=self.selector, labels=self.labels, termination_grace_seconds=60, topology_spread=False
         )
         self.stateful_set = k8s.KubeStatefulSet(
             self,
@@ -166,10 +141,7 @@ class MysqlDatabase(Construct):
             metadata=k8s.ObjectMeta(
                 name=name,
                 labels=self.labels,
-                annotations={
-                    **wave,
-                    **checkov_annotations([*implied_checkov_skips(image=image, run_as=MYSQL_RUN_AS), *checkov_skips]),
-                },
+                annotations={**wave, **review_annotations(props, run_as=MYSQL_RUN_AS)},
             ),
             spec=k8s.StatefulSetSpec(
                 service_name=self.headless_service_name,
@@ -187,8 +159,8 @@ class MysqlDatabase(Construct):
                         metadata=k8s.ObjectMeta(name="data", labels=self.selector),
                         spec=k8s.PersistentVolumeClaimSpec(
                             access_modes=["ReadWriteOnce"],
-                            storage_class_name=storage_class,
-                            resources=k8s.ResourceRequirements(requests={"storage": quantity(storage)}),
+                            storage_class_name=props.storage_class,
+                            resources=k8s.ResourceRequirements(requests={"storage": quantity(props.storage)}),
                         ),
                     )
                 ],

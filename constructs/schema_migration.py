@@ -21,17 +21,20 @@ files, a read-only root with an emptyDir /tmp; no ports and no probes (batch_pod
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
-from config.model import Resources
+from config.types import Resources
 from constructs import Construct
 from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
 from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
-from constructs.pod_baseline import CheckovSkip, RunAs, WritablePath, checkov_annotations, implied_checkov_skips
+from constructs.pod_parts import RunAs, WritablePath
+from constructs.pod_template import review_annotations
 from constructs.workload_identity import WorkloadIdentity
+from constructs.workload_props import WorkloadProps
 
 HOOK_ANNOTATION = "argocd.argoproj.io/hook"
 HOOK_DELETE_POLICY_ANNOTATION = "argocd.argoproj.io/hook-delete-policy"
@@ -39,81 +42,73 @@ HOOK_PHASE = "Sync"
 HOOK_DELETE_POLICY = "BeforeHookCreation"
 
 
+@dataclass(frozen=True, kw_only=True)
+class SchemaMigrationProps(WorkloadProps):
+    """The migration Job: `image` is the API's (same tag as the API Deployment), `sync_wave` the
+    wave between the database and the API Deployment."""
+
+    command: Sequence[str]
+    """The migration command (e.g. flask db upgrade)."""
+    resources: Resources
+    """Requests and limits of the migration container."""
+    run_as: RunAs
+    """The API's UID/GID."""
+    deadline_seconds: int
+    """activeDeadlineSeconds: a hung migration fails the sync."""
+    retries: int
+    """backoffLimit."""
+    env_from: Sequence[k8s.EnvFromSource] = ()
+    """The API's settings (its `<name>-env` ConfigMap)."""
+    volumes: Sequence[k8s.Volume] = ()
+    """The API's secret volumes."""
+    mounts: Sequence[k8s.VolumeMount] = ()
+    """Their mounts, at the API's paths."""
+    writable_paths: Sequence[WritablePath] = ()
+    """emptyDirs (at least /tmp)."""
+
+
 class SchemaMigration(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        image: str,
-        version: str,
-        command: Sequence[str],
-        resources: Resources,
-        run_as: RunAs,
-        env_from: Sequence[k8s.EnvFromSource] = (),
-        volumes: Sequence[k8s.Volume] = (),
-        mounts: Sequence[k8s.VolumeMount] = (),
-        writable_paths: Sequence[WritablePath] = (),
-        deadline_seconds: int,
-        retries: int,
-        sync_wave: int,
-        checkov_skips: Sequence[CheckovSkip] = (),
-    ) -> None:
-        """
-        :param name: name of the Job, its ServiceAccount and its pods' selector label.
-        :param image: the API's image reference (same tag as the API Deployment).
-        :param version: release shown in the version label.
-        :param command: the migration command (e.g. flask db upgrade).
-        :param resources: requests and limits of the migration container.
-        :param run_as: the API's UID/GID.
-        :param env_from: the API's settings (its `<name>-env` ConfigMap).
-        :param volumes: the API's secret volumes.
-        :param mounts: their mounts, at the API's paths.
-        :param writable_paths: emptyDirs (at least /tmp).
-        :param deadline_seconds: activeDeadlineSeconds: a hung migration fails the sync.
-        :param retries: backoffLimit.
-        :param sync_wave: the wave between the database and the API Deployment.
-        :param checkov_skips: hardening checks that do not apply, each with a reason.
-        """
+    def __init__(self, scope: Construct, id: str, props: SchemaMigrationProps) -> None:
+        """The Job, its ServiceAccount and its pods' selector label are all `props.name`."""
         super().__init__(scope, id)
+        name = props.name
         self.name = name
         self.namespace = Chart.of(self).namespace
         self.selector = selector_labels(name)
-        self.labels = metadata_labels(name, component="migration", version=version)
+        self.labels = metadata_labels(name, component="migration", version=props.version)
         WorkloadIdentity(self, "Identity", name=name, namespace=self.namespace, labels=self.labels)
         template = batch_pod_template(
             BatchPodParts(
                 steps=[
                     Step(
                         name="migrate",
-                        image=image,
-                        command=list(command),
-                        resources=resources,
-                        env_from=env_from,
-                        mounts=mounts,
+                        image=props.image,
+                        command=list(props.command),
+                        resources=props.resources,
+                        env_from=props.env_from,
+                        mounts=props.mounts,
                     )
                 ],
-                run_as=run_as,
+                run_as=props.run_as,
                 service_account=name,
                 labels=self.labels,
-                writable_paths=writable_paths,
-                volumes=volumes,
+                writable_paths=props.writable_paths,
+                volumes=props.volumes,
             )
         )
         annotations = {
             HOOK_ANNOTATION: HOOK_PHASE,
             HOOK_DELETE_POLICY_ANNOTATION: HOOK_DELETE_POLICY,
-            **sync_wave_annotation(sync_wave),
-            **checkov_annotations([*implied_checkov_skips(image=image, run_as=run_as), *checkov_skips]),
+            **sync_wave_annotation(props.sync_wave),
+            **review_annotations(props, run_as=props.run_as),
         }
         self.job = k8s.KubeJob(
             self,
             "Job",
             metadata=k8s.ObjectMeta(name=name, labels=self.labels, annotations=annotations),
             spec=k8s.JobSpec(
-                backoff_limit=retries,
-                active_deadline_seconds=deadline_seconds,
+                backoff_limit=props.retries,
+                active_deadline_seconds=props.deadline_seconds,
                 template=template,
             ),
         )

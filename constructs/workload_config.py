@@ -8,14 +8,24 @@ config must roll the pods.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 
 from cdk8s_plus_27 import k8s
 
 from constructs import Construct
-from constructs.pod_baseline import ConfigFile, config_checksum
+from constructs.pod_parts import ConfigFile
 
 FILES_VOLUME = "config-files"
+CONFIG_CHECKSUM_ANNOTATION = "checksum/config"
+"""On the pod template: a changed checksum is a changed template, so the pods roll."""
+
+
+def config_checksum(*contents: Mapping[str, str]) -> str:
+    """Stable digest of the configuration a pod consumes; a change rolls the pods."""
+    canonical = json.dumps(list(contents), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class WorkloadConfig(Construct):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.formats import DNS_LABEL_REGEX
 from verify import label_selectors as selectors
 from verify.findings import Finding
 from verify.manifests import Manifest, PodTemplate, pod_templates
@@ -28,7 +29,7 @@ HASHED_NAME = re.compile(r"-(?=[0-9a-f]*\d)[0-9a-f]{8,}$")
 CONSTRUCT_LABEL = "cdk8s.io/"
 
 CLUSTER_DNS = re.compile(
-    r"\b(?P<svc>[a-z0-9]([-a-z0-9]*[a-z0-9])?)\.(?P<ns>[a-z0-9]([-a-z0-9]*[a-z0-9])?)"
+    rf"\b(?P<svc>{DNS_LABEL_REGEX})\.(?P<ns>{DNS_LABEL_REGEX})"
     r"\.svc(\.cluster\.local)?\b(:(?P<port>\d+))?"
 )
 BUILTIN_CLUSTER_ROLES = {"view", "edit", "admin", "cluster-admin"}

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from charts import names
-from charts.nginx_conf import NginxSiteSettings
+from charts.nginx_settings import NginxSiteSettings
 from config.loader import load_environment
-from constructs.pod_baseline import BaselineError
-from constructs.secure_deployment import DisruptionBudget
+from constructs.disruption_budget import DisruptionBudget
+from constructs.pod_parts import BaselineError
 from synthesis.build import build_manifests
 
 ENVIRONMENTS = ["staging", "prod"]

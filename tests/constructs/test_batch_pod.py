@@ -7,8 +7,8 @@ import pytest
 from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
 from constructs.labels import selector_labels
 from constructs.microsegmented_service import ClientSegment
-from constructs.pod_baseline import BaselineError, RunAs, WritablePath
-from constructs.schema_migration import SchemaMigration
+from constructs.pod_parts import BaselineError, RunAs, WritablePath
+from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
 from tests.support.synth import by_kind, one, small_resources, synth
 
 RUN_AS = RunAs(uid=1000, gid=1000)
@@ -58,7 +58,7 @@ def migration(chart, **overrides):
         retries=2,
         sync_wave=1,
     )
-    return SchemaMigration(chart, "Migration", **{**props, **overrides})
+    return SchemaMigration(chart, "Migration", SchemaMigrationProps(**{**props, **overrides}))
 
 
 def test_schema_migration_is_a_sync_hook_with_a_deadline_and_bounded_retries() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from constructs.microsegmented_service import MicrosegmentedService
-from constructs.pod_baseline import BaselineError, ContainerPort, HttpCheck, Probes, RunAs
-from constructs.secure_deployment import SecureDeployment
+from constructs.pod_parts import BaselineError, ContainerPort, HttpCheck, Probes, RunAs
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 from tests.support.synth import one, small_resources, synth
 
 HTTP_5000 = ContainerPort(name="http", number=5000)
@@ -17,14 +17,16 @@ def workload(chart, name="api", port=HTTP_5000):
     return SecureDeployment(
         chart,
         f"{name}-workload",
-        name=name,
-        component=name,
-        image="registry.example.internal/x:1",
-        version="1",
-        ports=[port],
-        probes=Probes(readiness=check, liveness=check, startup=check),
-        resources=small_resources(),
-        run_as=RunAs(uid=1000, gid=1000),
+        DeploymentProps(
+            name=name,
+            component=name,
+            image="registry.example.internal/x:1",
+            version="1",
+            ports=[port],
+            probes=Probes(readiness=check, liveness=check, startup=check),
+            resources=small_resources(),
+            run_as=RunAs(uid=1000, gid=1000),
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constructs.external_secret_binding import BindingError, ExternalSecretBinding, RemoteValue
-from constructs.mysql_database import MysqlDatabase
+from constructs.mysql_database import MysqlDatabase, MysqlDatabaseProps
 from tests.support.synth import one, small_resources, synth
 
 
@@ -21,15 +21,17 @@ def database(chart, keys=("root-password", "password")):
     return MysqlDatabase(
         chart,
         "Db",
-        name="db",
-        image="docker.io/library/mysql:8.0.35",
-        version="8.0.35",
-        database="app",
-        user="app",
-        credentials=creds,
-        storage="1Gi",
-        storage_class="gp3",
-        resources=small_resources(),
+        MysqlDatabaseProps(
+            name="db",
+            image="docker.io/library/mysql:8.0.35",
+            version="8.0.35",
+            database="app",
+            user="app",
+            credentials=creds,
+            storage="1Gi",
+            storage_class="gp3",
+            resources=small_resources(),
+        ),
     )
 
 

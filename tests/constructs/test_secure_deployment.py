@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from config.model import Autoscaling
-from constructs.pod_baseline import (
+from constructs.database_backup import DatabaseBackupProps
+from constructs.disruption_budget import DisruptionBudget
+from constructs.mysql_database import MysqlDatabaseProps
+from constructs.pod_parts import (
     BaselineError,
     ConfigFile,
     ContainerPort,
@@ -17,7 +22,9 @@ from constructs.pod_baseline import (
     TcpCheck,
     WritablePath,
 )
-from constructs.secure_deployment import DisruptionBudget, SecureDeployment
+from constructs.schema_migration import SchemaMigrationProps
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
+from constructs.workload_props import PodProps, WorkloadProps
 from tests.support.synth import by_kind, one, small_resources, synth
 
 HTTP = ContainerPort(name="http", number=8080)
@@ -38,7 +45,7 @@ def deployment(chart, **overrides):
         writable_paths=[WritablePath(volume="tmp", path="/tmp")],
     )
     props.update(overrides)
-    return SecureDeployment(chart, "Demo", **props)
+    return SecureDeployment(chart, "Demo", DeploymentProps(**props))
 
 
 def test_minimal_props_snapshot(snapshot):
@@ -203,3 +210,16 @@ def test_a_sidecar_carries_the_same_baseline_and_its_port_is_the_workloads():
 def test_a_sidecar_cannot_clash_with_the_main_container(sidecar, problem):
     with pytest.raises(BaselineError, match=problem):
         synth(lambda chart: deployment(chart, sidecars=[sidecar]))
+
+
+def test_props_are_frozen_and_extend_the_shared_workload_props():
+    workloads = []
+    synth(lambda chart: workloads.append(deployment(chart)))
+    props = workloads[0].props
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        props.replicas = 3
+    # cdk8s-plus style: DeploymentProps extends PodProps extends WorkloadProps, which the
+    # database, the migration Job and the backup CronJob extend too.
+    assert isinstance(props, PodProps) and isinstance(props, WorkloadProps)
+    for other in (MysqlDatabaseProps, SchemaMigrationProps, DatabaseBackupProps):
+        assert issubclass(other, WorkloadProps) and not issubclass(other, PodProps)

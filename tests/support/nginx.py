@@ -23,19 +23,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from charts.nginx_conf import NginxSiteSettings, render_nginx_conf
+from charts.nginx_conf import render_nginx_conf
+from charts.nginx_settings import NginxSiteSettings
 from tests.support.tools import require_tool
 
 SITE = Path(__file__).resolve().parents[1] / "charts" / "nginx" / "site"
 
 # Production-shaped settings (the values the chart passes for staging); tests derive variants
-# with dataclasses.replace. BODY_LIMIT_BYTES is client_max_body_size in bytes.
+# with NginxSiteSettings.replace. BODY_LIMIT_BYTES is client_max_body_size in bytes.
 BASE_SETTINGS = NginxSiteSettings(
     listen_port=8080,
     upstream_host="flask-app.backend.svc.cluster.local",
@@ -292,8 +293,7 @@ def nginx_sandbox(
     """
     binary = nginx_binary()
     prefix = _drop_privileges()
-    settings = replace(
-        base,
+    settings = base.replace(
         listen_address="127.0.0.1",
         listen_port=free_port(),
         upstream_host="127.0.0.1",
