@@ -36,3 +36,6 @@ verify-tools: $(VERIFY_TOOLS)
 # Every check over every environment, with a summary: python -m verify [dist/<env> ...]
 verify: $(VENV_STAMP) $(VERIFY_TOOLS)
 	$(PYTHON) -m verify
+
+# The connectivity documents are drawn from NCA's map (ops/connectivity_picture.py).
+docs docs-check: $(NCA_STAMP)

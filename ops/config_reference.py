@@ -3,7 +3,8 @@
 CONFIGURATION_REFERENCE.md lists every key of the typed environment model (config/model.py)
 as a dotted path with its type, default, description and the value each environment ends up
 with (base.yaml merged with the environment file). docs/connectivity.svg and
-docs/connectivity.md show the allowed connections read from the NetworkPolicies in dist/.
+docs/connectivity.md show the allowed connections of dist/, as network-config-analyzer maps
+them for the verification suite (verify/connectivity.py).
 A test regenerates all three and fails while a committed copy is stale.
 """
 
@@ -285,17 +286,18 @@ def render_connectivity(dist: Path, env_names: list[str]) -> tuple[str, str]:
         "# Connectivity",
         "",
         "The connections the NetworkPolicies of each environment allow; everything else is denied",
-        "(every workload namespace has a default-deny policy). A connection between two workloads is",
-        "listed only when the source's egress and the destination's ingress both allow it; ports are",
-        "pod ports, not Service ports.",
+        "(every workload namespace has a default-deny policy). The connections are the map that",
+        "network-config-analyzer computes from dist/, the one `make verify` compares with the intent",
+        "in `verify/golden/`: a connection is listed only when the source's egress and the",
+        "destination's ingress both allow it. Peers outside dist/ are the stand-ins of that check",
+        "(the ingress controller, cluster DNS, Prometheus) and IP ranges; ports are pod ports, not",
+        "Service ports.",
         "",
     ]
     if svg:
         out += [f"![Allowed connections of {PICTURE_ENV}](connectivity.svg)", ""]
     for name, graph in graphs.items():
         out += [f"## {name}", "", connectivity_picture.text_table(graph), ""]
-        if graph.notes:
-            out += ["Notes:", "", *(f"- {note}" for note in graph.notes), ""]
     return svg, "\n".join(out).rstrip("\n") + "\n"
 
 

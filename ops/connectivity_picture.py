@@ -1,68 +1,51 @@
-"""The allowed connections of an environment, read from its NetworkPolicies in dist/, as text and SVG.
+"""The allowed connections of an environment, as text and SVG, drawn from the verified map.
 
-Nodes are the workloads of dist/<env> (Deployments, StatefulSets, Jobs, CronJobs) plus every peer outside them
-that a policy names (the ingress controller's namespace, cluster DNS, CIDRs). A connection
-between two workloads exists only when the source's egress and the destination's ingress both
-allow it, on the ports both allow; named ports resolve against the destination's container
-ports. Peers follow NetworkPolicy semantics: a namespace and a pod selector in one peer must
-both match. The SVG is written by hand from a fixed layout, so the same dist/ gives the same
-bytes on every machine and no graph tool is needed.
+The connections are network-config-analyzer's (NCA) connectivity map of dist/<env>, computed
+by verify/connectivity.py exactly as `make verify` computes it before comparing it with the
+intent in verify/golden/: the same objects, the same stand-ins for the peers outside dist/
+(ingress controller, cluster DNS, Prometheus), the same NCA. This module evaluates no policy
+itself; it names the map's endpoints and lays them out. Nodes are the workloads of dist/<env>,
+the stand-ins they talk to and IP ranges outside the cluster. The SVG is written by hand from
+a fixed layout, so the same dist/ gives the same bytes on every machine and no graph tool is
+needed.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ops.manifests import DistObject, of_kind
+from ops.common import EXIT_ERROR, OpsError, one_line
+from ops.manifests import DistObject
+from verify import connectivity
 
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
-PROTOCOLS = ("TCP", "UDP", "SCTP")
-# kind -> API group of the objects whose pods the picture draws (Jobs and CronJobs too: the
-# migration and the backup have their own edges).
-WORKLOAD_KINDS = {"Deployment": "apps", "StatefulSet": "apps", "DaemonSet": "apps", "Job": "batch", "CronJob": "batch"}
-
-Range = tuple[int, int] | None  # None: any port
-PortSet = frozenset[tuple[str, Range]]
-ALL_PORTS: PortSet = frozenset((proto, None) for proto in PROTOCOLS)
+# namespace/name[Kind], as NCA names a workload (or a stand-in pod) with deployment endpoints
+ENDPOINT = re.compile(r"^(?P<namespace>[^/\[\]]+)/(?P<name>[^/\[\]]+)\[(?P<kind>\w+)\]$")
+EVERY_ADDRESS = "0.0.0.0/0"
 
 
 # --- model ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Workload:
-    kind: str
-    namespace: str
-    name: str
-    labels: tuple[tuple[str, str], ...]
-    ports: tuple[tuple[str, str, int], ...]  # (name, protocol, number)
-
-    @property
-    def id(self) -> str:
-        return f"{self.namespace}/{self.name}"
+class Node:
+    id: str  # the endpoint as NCA writes it
+    title: str
+    subtitle: str
+    workload: bool  # a workload of dist/<env> (not a stand-in or an IP range)
+    text: str  # how the text table names it
 
 
 @dataclass(frozen=True)
-class Node:
-    id: str
-    title: str
-    subtitle: str
-    workload: bool
-
-
-@dataclass
 class Edge:
     source: str
     target: str
-    ports: PortSet
-    policies: set[str] = field(default_factory=set)
-
-    @property
-    def label(self) -> str:
-        return port_label(self.ports)
+    label: str
+    nca: str  # the map line it was drawn from, as the verification compares it with the intent
 
 
 @dataclass
@@ -70,291 +53,83 @@ class Graph:
     env: str
     nodes: dict[str, Node]
     edges: list[Edge]
-    notes: list[str]
 
 
-def _selector_matches(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
-    """matchLabels and matchExpressions; an empty selector matches everything."""
-    selector = selector or {}
-    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
-        return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        present = key in labels
-        if op == "In" and not (present and labels[key] in values):
-            return False
-        if op == "NotIn" and present and labels[key] in values:
-            return False
-        if op == "Exists" and not present:
-            return False
-        if op == "DoesNotExist" and present:
-            return False
-    return True
+def _cidrs(ranges: str) -> list[str]:
+    """NCA's `a-b,c-d` address ranges as the CIDR blocks that cover exactly them."""
+    blocks = []
+    for part in ranges.split(","):
+        first, _, last = part.partition("-")
+        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last or first)
+        blocks += [str(net) for net in ipaddress.summarize_address_range(start, end)]
+    return blocks
 
 
-def _selector_text(selector: dict[str, Any] | None) -> str:
-    selector = selector or {}
-    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
-    parts += [
-        f"{e.get('key')} {e.get('operator')} {','.join(e.get('values') or [])}".strip()
-        for e in selector.get("matchExpressions") or []
-    ]
-    return ", ".join(parts)
+def endpoint_node(endpoint: str, product: set[str]) -> Node:
+    match = ENDPOINT.match(endpoint)
+    if match is None:
+        cidrs = _cidrs(endpoint)
+        title = ", ".join(cidrs)
+        subtitle = "any address" if cidrs == [EVERY_ADDRESS] else "IP addresses"
+        return Node(endpoint, title, subtitle, False, f"{title} ({subtitle})")
+    namespace, name, kind = match["namespace"], match["name"], match["kind"]
+    if namespace in product:
+        return Node(endpoint, name, f"{namespace} · {kind}", True, f"{namespace}/{name}")
+    role = connectivity.STAND_IN_ROLES.get(f"{namespace}/{name}", kind)
+    return Node(endpoint, name, f"{namespace} · {role}", False, f"{namespace}/{name} ({role})")
 
 
-def workloads_of(objects: Iterable[DistObject]) -> list[Workload]:
-    found = []
-    for obj in objects:
-        if WORKLOAD_KINDS.get(obj.kind) != obj.group:
-            continue
-        spec = obj.obj.get("spec") or {}
-        if obj.kind == "CronJob":
-            spec = (spec.get("jobTemplate") or {}).get("spec") or {}
-        template = spec.get("template") or {}
-        labels = (template.get("metadata") or {}).get("labels") or {}
-        ports = [
-            (str(p.get("name", "")), str(p.get("protocol", "TCP")), int(p["containerPort"]))
-            for c in (template.get("spec") or {}).get("containers") or []
-            for p in c.get("ports") or []
-            if "containerPort" in p
-        ]
-        found.append(Workload(obj.kind, obj.namespace, obj.name, tuple(sorted(labels.items())), tuple(ports)))
-    return sorted(found, key=lambda w: w.id)
+PROTOCOL_JOIN = re.compile(r",\s*")
+DIMENSION = re.compile(r",(?=[a-z_]+:)")  # splits a cube at its next `key:`, not inside a value list
 
 
-def _rule_ports(rule: dict[str, Any], target: Workload | None) -> PortSet:
-    entries = rule.get("ports") or []
-    if not entries:
-        return ALL_PORTS
-    result = set()
-    for entry in entries:
-        proto = str(entry.get("protocol", "TCP"))
-        port = entry.get("port")
-        if port is None:
-            result.add((proto, None))
-        elif isinstance(port, int):
-            result.add((proto, (port, int(entry.get("endPort", port)))))
-        elif target is not None:
-            # A named port means the destination pod's container port of that name.
-            result.update((proto, (n, n)) for name, p, n in target.ports if name == port and p == proto)
-    return frozenset(result)
-
-
-def _intersect(a: PortSet, b: PortSet) -> PortSet:
-    result = set()
-    for proto_a, range_a in a:
-        for proto_b, range_b in b:
-            if proto_a != proto_b:
-                continue
-            if range_a is None or range_b is None:
-                result.add((proto_a, range_b if range_a is None else range_a))
-            else:
-                lo, hi = max(range_a[0], range_b[0]), min(range_a[1], range_b[1])
-                if lo <= hi:
-                    result.add((proto_a, (lo, hi)))
-    return frozenset(result)
-
-
-def port_label(ports: PortSet) -> str:
-    if ports == ALL_PORTS:
+def port_label(connection: str) -> str:
+    """NCA's connection text (`{protocols:TCP, UDP,dst_ports:53}`) as `TCP/UDP 53`."""
+    if connection == "All connections":
         return "any port"
-    by_range: dict[Range, list[str]] = {}
-    for proto, rng in ports:
-        by_range.setdefault(rng, []).append(proto)
-
-    def text(rng: Range) -> str:
-        if rng is None:
-            return "any port"
-        return str(rng[0]) if rng[0] == rng[1] else f"{rng[0]}-{rng[1]}"
-
+    prefix, cubes = "", connection
+    if cubes.startswith("All but "):
+        prefix, cubes = "all but ", cubes[len("All but ") :]
     parts = []
-    for rng in sorted(by_range, key=lambda r: (r is None, r or (0, 0))):
-        protos = "/".join(p for p in PROTOCOLS if p in by_range[rng])
-        parts.append(f"{protos} {text(rng)}")
-    return ", ".join(parts)
+    for cube in re.findall(r"\{([^{}]*)\}", cubes):
+        dims = dict(d.split(":", 1) for d in DIMENSION.split(cube) if ":" in d)
+        protocols = "/".join(PROTOCOL_JOIN.split(dims.pop("protocols", "any protocol")))
+        ports = dims.pop("dst_ports", "any port").replace(",", ", ")
+        rest = "".join(f" {key} {value}" for key, value in dims.items())  # methods, paths: shown as NCA says
+        parts.append(f"{protocols} {ports}{rest}")
+    return prefix + ", ".join(parts) if parts else connection
 
 
-@dataclass(frozen=True)
-class Policy:
-    namespace: str
-    name: str
-    selector: dict[str, Any]
-    types: tuple[str, ...]
-    ingress: tuple[dict[str, Any], ...]
-    egress: tuple[dict[str, Any], ...]
-
-    @property
-    def id(self) -> str:
-        return f"{self.namespace}/{self.name}"
+def graph_of(env: str, edges: Iterable[connectivity.MapEdge], product: set[str]) -> Graph:
+    nodes: dict[str, Node] = {}
+    drawn = []
+    for edge in edges:
+        for endpoint in (edge.source, edge.target):
+            nodes.setdefault(endpoint, endpoint_node(endpoint, product))
+        drawn.append(Edge(edge.source, edge.target, port_label(edge.connection), edge.line))
+    return Graph(env, nodes, sorted(drawn, key=lambda e: (nodes[e.source].text, nodes[e.target].text)))
 
 
-def policies_of(objects: Iterable[DistObject]) -> list[Policy]:
-    found = []
-    for obj in of_kind(objects, "NetworkPolicy", "networking.k8s.io"):
-        spec = obj.obj.get("spec") or {}
-        types = spec.get("policyTypes") or (["Ingress", "Egress"] if spec.get("egress") else ["Ingress"])
-        found.append(
-            Policy(
-                obj.namespace,
-                obj.name,
-                spec.get("podSelector") or {},
-                tuple(types),
-                tuple(spec.get("ingress") or []),
-                tuple(spec.get("egress") or []),
-            )
-        )
-    return sorted(found, key=lambda p: p.id)
-
-
-class Analysis:
-    def __init__(self, objects: list[DistObject]) -> None:
-        self.workloads = workloads_of(objects)
-        self.policies = policies_of(objects)
-        self.namespace_labels: dict[str, dict[str, str]] = {}
-        for ns in of_kind(objects, "Namespace", ""):
-            labels = dict((ns.obj.get("metadata") or {}).get("labels") or {})
-            self.namespace_labels[ns.name] = {**labels, NAMESPACE_NAME_LABEL: ns.name}
-
-    def ns_labels(self, namespace: str) -> dict[str, str]:
-        # Namespaces outside dist/ carry at least the label the API server sets on every one.
-        return self.namespace_labels.get(namespace, {NAMESPACE_NAME_LABEL: namespace})
-
-    def selecting(self, workload: Workload, direction: str) -> list[Policy]:
-        labels = dict(workload.labels)
-        return [
-            p
-            for p in self.policies
-            if p.namespace == workload.namespace and direction in p.types and _selector_matches(p.selector, labels)
-        ]
-
-    def peer_matches(self, peer: dict[str, Any], policy_ns: str, workload: Workload) -> bool:
-        if "ipBlock" in peer:
-            return False
-        if "namespaceSelector" in peer:
-            if not _selector_matches(peer["namespaceSelector"], self.ns_labels(workload.namespace)):
-                return False
-        elif workload.namespace != policy_ns:
-            return False
-        return "podSelector" not in peer or _selector_matches(peer["podSelector"], dict(workload.labels))
-
-    def allowed(self, owner: Workload, other: Workload, direction: str) -> tuple[PortSet, set[str], bool]:
-        """Ports `owner`'s policies of `direction` allow to/from `other`; (ports, policies, isolated)."""
-        policies = self.selecting(owner, direction)
-        if not policies:
-            return ALL_PORTS, set(), False
-        ports: set[tuple[str, Range]] = set()
-        used: set[str] = set()
-        target = owner if direction == "Ingress" else other
-        for policy in policies:
-            for rule in policy.ingress if direction == "Ingress" else policy.egress:
-                peers = rule.get("from" if direction == "Ingress" else "to") or []
-                if not peers or any(self.peer_matches(peer, policy.namespace, other) for peer in peers):
-                    ports |= _rule_ports(rule, target)
-                    used.add(policy.id)
-        return frozenset(ports), used, True
-
-
-def _external_node(peer: dict[str, Any], policy_ns: str) -> Node:
-    if "ipBlock" in peer:
-        block = peer["ipBlock"]
-        except_ = block.get("except") or []
-        return Node(
-            f"cidr:{block.get('cidr')}",
-            str(block.get("cidr")),
-            "CIDR" + (f" except {', '.join(except_)}" if except_ else ""),
-            False,
-        )
-    ns_sel = peer.get("namespaceSelector")
-    pod_sel = peer.get("podSelector")
-    if ns_sel is None:
-        namespace, ns_text = policy_ns, policy_ns
-    else:
-        labels = ns_sel.get("matchLabels") or {}
-        only_name = set(labels) == {NAMESPACE_NAME_LABEL} and not ns_sel.get("matchExpressions")
-        namespace = labels[NAMESPACE_NAME_LABEL] if only_name else ""
-        ns_text = namespace or (f"namespaces {_selector_text(ns_sel)}" if _selector_text(ns_sel) else "every namespace")
-    pods = _selector_text(pod_sel) if pod_sel is not None else ""
-    node_id = f"peer:{ns_text}|{pods}"
-    if pod_sel is None or not pods:
-        return Node(node_id, ns_text, "namespace, all pods" if namespace else "all pods", False)
-    return Node(node_id, ns_text, f"pods {pods}", False)
-
-
-ANY_SOURCE = Node("peer:any", "any source", "no peer restriction", False)
-
-
-def analyse(objects: list[DistObject], env: str) -> Graph:
-    analysis = Analysis(objects)
-    nodes = {w.id: Node(w.id, w.name, f"{w.namespace} · {w.kind}", True) for w in analysis.workloads}
-    edges: dict[tuple[str, str], Edge] = {}
-    notes: list[str] = []
-
-    def add(source: str, target: str, ports: PortSet, policies: Iterable[str]) -> None:
-        edge = edges.setdefault((source, target), Edge(source, target, frozenset()))
-        edge.ports = frozenset(edge.ports | ports)
-        edge.policies.update(policies)
-
-    for workload in analysis.workloads:
-        for direction in ("Ingress", "Egress"):
-            if not analysis.selecting(workload, direction):
-                notes.append(f"{workload.id}: no NetworkPolicy selects it for {direction.lower()}; it is open in that direction")
-
-    for source in analysis.workloads:
-        for target in analysis.workloads:
-            if source == target:
-                continue
-            out_ports, out_pols, out_iso = analysis.allowed(source, target, "Egress")
-            in_ports, in_pols, in_iso = analysis.allowed(target, source, "Ingress")
-            both = _intersect(out_ports, in_ports)
-            if both and (out_pols or in_pols):
-                add(source.id, target.id, both, out_pols | in_pols)
-            elif out_pols and in_iso and not both:
-                notes.append(
-                    f"{source.id} -> {target.id}: egress allowed by {', '.join(sorted(out_pols))} "
-                    f"but no ingress rule of {target.id} admits it"
-                )
-            elif in_pols and out_iso and not both:
-                notes.append(
-                    f"{source.id} -> {target.id}: ingress allowed by {', '.join(sorted(in_pols))} "
-                    f"but no egress rule of {source.id} allows it"
-                )
-
-    # Peers that are not workloads of dist/: the ingress controller, DNS, external networks.
-    for workload in analysis.workloads:
-        for direction, key in (("Ingress", "from"), ("Egress", "to")):
-            for policy in analysis.selecting(workload, direction):
-                for rule in policy.ingress if direction == "Ingress" else policy.egress:
-                    peers = rule.get(key) or []
-                    for peer in peers or [None]:
-                        if peer is not None and any(analysis.peer_matches(peer, policy.namespace, w) for w in analysis.workloads):
-                            continue
-                        node = ANY_SOURCE if peer is None else _external_node(peer, policy.namespace)
-                        if peer is None and direction == "Egress":
-                            node = Node("peer:anywhere", "anywhere", "no peer restriction", False)
-                        nodes.setdefault(node.id, node)
-                        ports = _rule_ports(rule, workload if direction == "Ingress" else None)
-                        if direction == "Ingress":
-                            add(node.id, workload.id, ports, [policy.id])
-                        else:
-                            add(workload.id, node.id, ports, [policy.id])
-    ordered = sorted(edges.values(), key=lambda e: (e.source, e.target))
-    return Graph(env, nodes, ordered, sorted(set(notes)))
+def analyse(objects: list[DistObject], env: str, nca: Path = connectivity.NCA) -> Graph:
+    """The graph of NCA's connectivity map of one environment's objects."""
+    if not nca.is_file():
+        raise OpsError(f"{nca}: network-config-analyzer is not installed (run `make verify-tools`)", EXIT_ERROR)
+    try:
+        edges = connectivity.connectivity_map(objects, nca)
+    except (RuntimeError, ValueError) as error:
+        raise OpsError(
+            f"dist/{env}: network-config-analyzer gave no connectivity map: {one_line(error)[:500]}", EXIT_ERROR
+        ) from None
+    return graph_of(env, edges, connectivity.product_namespaces(objects))
 
 
 # --- text ---------------------------------------------------------------------------------------
 
 
-def _node_text(node: Node) -> str:
-    return node.id if node.workload else f"{node.title} ({node.subtitle})"
-
-
 def text_table(graph: Graph) -> str:
-    rows = ["| From | To | Ports | Allowed by |", "|---|---|---|---|"]
+    rows = ["| From | To | Ports |", "|---|---|---|"]
     for edge in graph.edges:
-        rows.append(
-            f"| {_node_text(graph.nodes[edge.source])} | {_node_text(graph.nodes[edge.target])} | {edge.label} "
-            f"| {', '.join(sorted(edge.policies))} |"
-        )
+        rows.append(f"| {graph.nodes[edge.source].text} | {graph.nodes[edge.target].text} | {edge.label} |")
     return "\n".join(rows)
 
 

@@ -6,6 +6,9 @@ ingress-nginx), cluster DNS (kube-system pods labelled k8s-app=kube-dns) and Pro
 (monitoring pods labelled app.kubernetes.io/name=prometheus, beside another monitoring pod). Its map must
 equal the hand-written intent in golden/connectivity[-<env>].txt, and every query in
 golden/forbids/ must be denied. NCA runs from its own venv (.venv-nca).
+
+`connectivity_map` is the map alone; the published picture (ops/connectivity_picture.py) is
+drawn from it, so the documentation shows exactly the connections this check verifies.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from synthesis.object_view import ObjectView
 from verify import label_selectors as selectors
 from verify.findings import Finding
 from verify.manifests import REPO_ROOT, Manifest, pod_template, yaml_files
@@ -89,7 +94,35 @@ STAND_INS: list[dict] = [
     ),
 ]
 
+# What each stand-in plays, for readers of the map (namespace/name -> role).
+STAND_IN_ROLES = {
+    "ingress-nginx/ingress-nginx-controller": "ingress controller",
+    "monitoring/prometheus": "Prometheus",
+    "monitoring/grafana": "another monitoring pod",
+    "kube-system/coredns": "cluster DNS",
+}
+
 EDGE = re.compile(r"^(?P<src>\S+) => (?P<dst>\S+) : (?P<conn>.+)$")
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    """One line of NCA's map: `source => target : connection`, in NCA's own notation."""
+
+    source: str  # namespace/name[Kind] of a workload, or an IP range a-b[,c-d...]
+    target: str
+    connection: str  # e.g. {protocols:TCP,dst_ports:5000} or All connections
+
+    @property
+    def line(self) -> str:
+        return f"{self.source} => {self.target} : {self.connection}"
+
+
+def parse_edge(line: str) -> MapEdge:
+    match = EDGE.match(line.strip())
+    if not match:
+        raise ValueError(f"not an edge of NCA's connectivity map: {line!r}")
+    return MapEdge(match["src"], match["dst"], match["conn"])
 
 
 @dataclass
@@ -110,17 +143,21 @@ def read_edges(path: Path) -> list[str]:
     return sorted(line for line in lines if line and not line.startswith("#"))
 
 
-def cluster_documents(manifests: list[Manifest]) -> list[dict]:
+def cluster_documents(manifests: Sequence[ObjectView]) -> list[dict]:
     # NCA reads one file top to bottom and needs every namespace and pod before a policy
     # that names it, so namespaces come first, then pods, then policies.
-    docs = [m.body for m in manifests if m.kind in NCA_KINDS] + STAND_INS
+    docs = [m.document for m in manifests if m.kind in NCA_KINDS] + STAND_INS
     order = {"Namespace": 0, "NetworkPolicy": 2}
     return sorted(docs, key=lambda d: order.get(d["kind"], 1))
 
 
-def product_namespaces(manifests: list[Manifest]) -> set[str]:
+# The kinds of NCA_KINDS that create pods.
+POD_KINDS = NCA_KINDS - {"Namespace", "NetworkPolicy"}
+
+
+def product_namespaces(manifests: Sequence[ObjectView]) -> set[str]:
     names = {m.name for m in manifests if m.kind == "Namespace"}
-    return names | {m.namespace for m in manifests if pod_template(m) is not None}
+    return names | {m.namespace for m in manifests if m.kind in POD_KINDS}
 
 
 def _namespace_of(endpoint: str) -> str | None:
@@ -217,6 +254,19 @@ def _peer_selects(peer: dict, own_ns: str, ns: str, labels: dict[str, str], name
     return ns_ok and selectors.matches(peer.get("podSelector"), labels)
 
 
+def analyse(manifests: Sequence[ObjectView], nca: Path, queries: list[Path]) -> NcaResult:
+    """NCA over the environment's objects plus the stand-ins: the map and the forbids queries."""
+    with tempfile.TemporaryDirectory(prefix="verify-nca-") as tmp:
+        cluster = Path(tmp) / "cluster.yaml"
+        cluster.write_text(yaml.safe_dump_all(cluster_documents(manifests), sort_keys=False), encoding="utf-8")
+        return run_nca(nca, cluster, queries, product_namespaces(manifests))
+
+
+def connectivity_map(manifests: Sequence[ObjectView], nca: Path = NCA) -> list[MapEdge]:
+    """The allowed connections of one environment, as `check` compares them with the intent."""
+    return [parse_edge(line) for line in analyse(manifests, nca, []).edges]
+
+
 def check(
     env: str, manifests: list[Manifest], nca: Path = NCA, golden: Path | None = None, forbids_dir: Path = GOLDEN / "forbids"
 ) -> ConnectivityReport:
@@ -224,10 +274,7 @@ def check(
     report = ConnectivityReport(golden=golden)
     cluster_docs = cluster_documents(manifests)
     queries = yaml_files(forbids_dir)
-    with tempfile.TemporaryDirectory(prefix="verify-nca-") as tmp:
-        cluster = Path(tmp) / "cluster.yaml"
-        cluster.write_text(yaml.safe_dump_all(cluster_docs, sort_keys=False), encoding="utf-8")
-        result = run_nca(nca, cluster, queries, product_namespaces(manifests))
+    result = analyse(manifests, nca, queries)
     report.edges = result.edges
     for query in queries:
         report.queries.append(query.stem)

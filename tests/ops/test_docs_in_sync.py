@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import pytest
+
 from ops.common import REPO_ROOT
 from ops.config_reference import CONNECTIVITY_MD, CONNECTIVITY_SVG, REFERENCE_PATH, generate
+from tests.tooling import require_tool
+from verify import connectivity
+
+
+@pytest.fixture(autouse=True)
+def nca() -> None:
+    """The connectivity documents are drawn from network-config-analyzer's map."""
+    require_tool(str(connectivity.NCA), "make verify-tools")
 
 
 def test_generated_documents_are_committed_up_to_date() -> None:
@@ -19,3 +31,15 @@ def test_generated_documents_are_committed_up_to_date() -> None:
 
 def test_generation_is_deterministic() -> None:
     assert generate() == generate()
+
+
+@pytest.mark.parametrize("target", ["docs", "docs-check"])
+def test_make_docs_installs_network_config_analyzer_first(target: str) -> None:
+    # -W: as if the NCA lock had just changed, so make shows the venv it would rebuild.
+    proc = subprocess.run(
+        ["make", "-n", "-W", "requirements/nca.lock", target], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    install = next(i for i, line in enumerate(lines) if "-r requirements/nca.lock" in line)
+    assert install < next(i for i, line in enumerate(lines) if "-m ops docs" in line)

@@ -37,6 +37,8 @@ def clone_of_the_work_tree(target: Path) -> Path:
     subprocess.run([*git, "commit", "-q", "-m", "work tree"], check=True)
     # The hooks run the project venv's tools, as on a developer's machine after `make setup`.
     (target / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
+    # and network-config-analyzer's venv, from which the connectivity documents are drawn.
+    (target / ".venv-nca").symlink_to(REPO_ROOT / ".venv-nca", target_is_directory=True)
     return target
 
 

@@ -202,3 +202,14 @@ def test_query_that_selects_nothing_is_reported() -> None:
     cluster = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "backend"}}]
     problems = connectivity.vacuous_selectors([query], cluster)
     assert len(problems) == 2 and "podSelector selects no pod" in problems[0]
+
+
+def test_the_map_alone_is_the_map_the_check_compares(fixture_env: FixtureEnv, nca_bin: Path) -> None:
+    # connectivity_map feeds the published picture; it must be the check's map, line for line.
+    fixture_env.add("backend/extra-edge.yaml", EXTRA_EDGE)
+    edges = connectivity.connectivity_map(fixture_env.manifests(), nca_bin)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert [edge.line for edge in edges] == report.edges
+    assert any(
+        edge.source == "frontend/nginx-front[Deployment]" and edge.target.startswith("backend/flask-app-db[") for edge in edges
+    )
