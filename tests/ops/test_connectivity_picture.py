@@ -14,7 +14,7 @@ import yaml
 from ops.common import DIST, EXIT_ERROR, OpsError
 from ops.connectivity_picture import Graph, analyse, endpoint_node, graph_of, port_label, render_svg, text_table
 from ops.manifests import DistObject, load_env_objects
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 from verify import connectivity
 from verify.manifests import discover_envs, load_env
 

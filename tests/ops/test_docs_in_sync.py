@@ -8,7 +8,7 @@ import pytest
 
 from ops.common import REPO_ROOT
 from ops.config_reference import CONNECTIVITY_MD, CONNECTIVITY_SVG, REFERENCE_PATH, generate
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 from verify import connectivity
 
 

@@ -11,7 +11,7 @@ import pytest
 from ops import config_reference
 from ops.__main__ import COMMANDS, main
 from ops.common import REPO_ROOT
-from tests.tooling import require_tool
+from tests.support.tools import require_tool
 from verify import connectivity
 
 
