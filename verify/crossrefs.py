@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify import label_selectors as selectors
+from manifests import Manifest, PodTemplate, pod_templates, selectors
 from verify.findings import Finding
-from verify.manifests import Manifest, PodTemplate, pod_templates
 
 # Secret keys of an ExternalSecret target that cannot be listed (dataFrom, templateFrom).
 ANY_KEY = None

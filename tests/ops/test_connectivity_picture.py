@@ -8,9 +8,10 @@ from typing import Any
 
 from charts import names
 from config.loader import load_environment
+from manifests import Manifest as DistObject
+from manifests import load_env
 from ops.common import DIST
 from ops.connectivity_picture import ALL_PORTS, analyse, port_label, render_svg, text_table
-from ops.manifests import DistObject, load_env_objects
 
 ENV = "staging"
 
@@ -27,7 +28,7 @@ def workload(namespace: str, name: str, port: int, port_name: str = "http") -> D
             }
         },
     }
-    return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
+    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
 def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> DistObject:
@@ -38,7 +39,7 @@ def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> 
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"podSelector": selector, "policyTypes": types, **spec},
     }
-    return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
+    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
 def peer(namespace: str, app: str | None = None) -> dict[str, Any]:
@@ -121,7 +122,7 @@ def test_port_labels() -> None:
 
 def test_dist_staging_matches_the_connectivity_intent() -> None:
     env = load_environment(ENV)
-    graph = analyse(load_env_objects(DIST, ENV), ENV)
+    graph = analyse(load_env(DIST / ENV), ENV)
     by_title = {n.id: (n.title if not n.workload else n.id) for n in graph.nodes.values()}
     found = {(by_title[e.source], by_title[e.target]): e.label for e in graph.edges}
     ingress = env.cluster.ingress_controller_namespace
@@ -153,9 +154,9 @@ def test_dist_staging_matches_the_connectivity_intent() -> None:
 
 
 def test_svg_is_well_formed_complete_and_inside_its_canvas() -> None:
-    graph = analyse(load_env_objects(DIST, ENV), ENV)
+    graph = analyse(load_env(DIST / ENV), ENV)
     svg = render_svg(graph)
-    assert svg == render_svg(analyse(load_env_objects(DIST, ENV), ENV))
+    assert svg == render_svg(analyse(load_env(DIST / ENV), ENV))
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     width, height = int(root.get("width", "0")), int(root.get("height", "0"))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from manifests import Manifest, load_env
 from tests.tooling import require_tool
 from tests.verification.helpers import ENVS, FixtureEnv
 from verify import checkov_check, connectivity
-from verify.manifests import Manifest, load_env
 
 
 @pytest.fixture(scope="session", params=ENVS, ids=[e.name for e in ENVS])

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from manifests import REPO_ROOT
 from tests.verification.helpers import FixtureEnv, find
-from verify.manifests import REPO_ROOT
 
 
 def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, checkov_bin: Path, nca_bin: Path) -> None:

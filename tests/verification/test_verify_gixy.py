@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from manifests import Manifest
 from tests.tooling import require_tool
 from tests.verification.helpers import show
 from verify import nginx_gixy
-from verify.manifests import Manifest
 
 
 @pytest.fixture(scope="session")
