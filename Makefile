@@ -67,7 +67,7 @@ cli: $(NODE_STAMP)
 
 # -O skips jsii's run-time type checks of every call (a third of the synth time); the tests
 # run without it, so those checks still guard every change.
-SYNTH_SOURCES := main.py config constructs charts synthesis imports
+SYNTH_SOURCES := main.py config constructs charts synthesis manifests imports
 synth: $(RUNTIME_STAMP) bytecode
 	@$(PYTHON) -O main.py
 

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from manifests import REPO_ROOT
+
 _SKIP_IN_SITE = ("/.venv", "/imports/", "/bench/child.py", "/bench/floor.py", "/bench/profile.py")
 
 

@@ -12,10 +12,9 @@ import functools
 import importlib
 import typing
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from manifests import REPO_ROOT
 
 
 def memo_values() -> None:

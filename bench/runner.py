@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from manifests import REPO_ROOT
+
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 # Bytecode of every child goes here, outside the source tree: the figures are for a warm
 # bytecode cache (what a developer has after the first run), whatever the caller's

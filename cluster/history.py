@@ -13,7 +13,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from cluster.dist_objects import Manifest
+from manifests import Manifest
 
 DIST = "dist"
 
@@ -74,16 +74,16 @@ def main() -> int:
     """Print, per environment, what a pruning sync from the previous dist/ would delete."""
     import tempfile
 
-    from cluster.dist_objects import environments, load_env
+    from manifests import REPO_ROOT, environments, load_env
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = REPO_ROOT
     commit = baseline_commit(repo)
     if commit is None:
         print("no earlier commit has a dist/: nothing to compare")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         old_root = export_dist(repo, commit, Path(tmp))
-        for env in environments(repo / DIST):
+        for env in (e.name for e in environments(repo / DIST)):
             old = load_env(old_root / env) if (old_root / env).is_dir() else []
             print(f"dist/{env} (since {commit[:12]}): {describe_prune(prune_candidates(old, load_env(repo / DIST / env)))}")
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cluster.dist_objects import Manifest, pod_template, workloads
+from manifests import Manifest, pod_template, workloads
 
 UNDECLARED_NAME = "not-declared-in-dist"
 
@@ -62,14 +62,12 @@ class ScopedRule:
 
 
 def workload_subjects(manifests: list[Manifest]) -> list[Subject]:
-    subjects = {
-        Subject(m.namespace, pod_template(m).get("spec", {}).get("serviceAccountName") or "default") for m in workloads(manifests)
-    }
+    subjects = {Subject(m.namespace, pod_template(m).spec.get("serviceAccountName") or "default") for m in workloads(manifests)}
     return sorted(subjects, key=lambda s: (s.namespace, s.name))
 
 
 def _binds(binding: Manifest, subject: Subject) -> bool:
-    for s in binding.obj.get("subjects") or []:
+    for s in binding.body.get("subjects") or []:
         kind, name = s.get("kind"), s.get("name")
         if kind == "ServiceAccount" and name == subject.name and (s.get("namespace") or binding.namespace) == subject.namespace:
             return True
@@ -87,7 +85,7 @@ def granted_rules(manifests: list[Manifest], subject: Subject) -> list[ScopedRul
     for binding in manifests:
         if binding.kind not in {"RoleBinding", "ClusterRoleBinding"} or not _binds(binding, subject):
             continue
-        ref = binding.obj.get("roleRef", {})
+        ref = binding.body.get("roleRef", {})
         role_ns = binding.namespace if ref.get("kind") == "Role" else ""
         role = roles.get((ref.get("kind"), role_ns, ref.get("name")))
         if role is None:
@@ -96,7 +94,7 @@ def granted_rules(manifests: list[Manifest], subject: Subject) -> list[ScopedRul
                 f"{ref.get('kind')} {ref.get('name')}, which dist/ does not declare: its grants cannot be derived"
             )
         scope = binding.namespace if binding.kind == "RoleBinding" else None
-        rules.extend(ScopedRule(scope, rule) for rule in role.obj.get("rules") or [])
+        rules.extend(ScopedRule(scope, rule) for rule in role.body.get("rules") or [])
     return rules
 
 

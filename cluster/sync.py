@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from cluster.client import ApiError, Client, identity
-from cluster.dist_objects import Manifest, apply_order, declared_namespaces, with_default_namespaces
+from cluster.dist_objects import apply_order, declared_namespaces, with_default_namespaces
+from manifests import Manifest
 
 CRD_KIND = "CustomResourceDefinition"
 
@@ -31,7 +32,7 @@ class ObjectResult:
 
     @property
     def what(self) -> str:
-        return f"{self.manifest.app}/{self.manifest.source.name}: {identity(self.manifest.obj)}"
+        return f"{self.manifest.app}/{self.manifest.path.name}: {identity(self.manifest.body)}"
 
 
 @dataclass
@@ -77,7 +78,9 @@ def prerequisite_namespaces(manifests: list[Manifest]) -> list[str]:
     because ArgoCD's installation creates it. Any other missing namespace is a dist/ defect
     and is left to fail the apply.
     """
-    argocd_namespaces = {m.namespace for m in manifests if m.obj.get("apiVersion", "").startswith("argoproj.io/") and m.namespace}
+    argocd_namespaces = {
+        m.namespace for m in manifests if m.body.get("apiVersion", "").startswith("argoproj.io/") and m.namespace
+    }
     return sorted(argocd_namespaces - declared_namespaces(manifests))
 
 
@@ -141,10 +144,10 @@ POLICY_RETRY_DELAY_S = 1.0
 def _apply_one(client: Client, manifest: Manifest) -> ObjectResult:
     result = ObjectResult(manifest)
     try:
-        result.warnings = client.apply(manifest.obj).warnings
-        if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "ResourceQuota":
-            emulate_quota_controller(client, manifest.obj)
-        if manifest.obj.get("apiVersion") == "v1" and manifest.kind == "Namespace":
+        result.warnings = client.apply(manifest.body).warnings
+        if manifest.body.get("apiVersion") == "v1" and manifest.kind == "ResourceQuota":
+            emulate_quota_controller(client, manifest.body)
+        if manifest.body.get("apiVersion") == "v1" and manifest.kind == "Namespace":
             emulate_serviceaccounts_controller(client, manifest.name)
     except ApiError as exc:
         result.error = exc.response.message

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from config import consistency, formats, messages
 from config.errors import ConfigError, FieldProblem
 from config.model import Environment, EnvironmentSpec
+from manifests import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS_DIR = REPO_ROOT / "environments"
 BASE_FILE_NAME = "base.yaml"
 NAME_PATTERN_HINT = "lower-case letters, digits and '-'"

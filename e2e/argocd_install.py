@@ -10,14 +10,13 @@ reads.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from e2e.kube import Kube
+from manifests import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ARGOCD_CM_PATCH = REPO_ROOT / "install" / "argocd-cm-patch.yaml"
 PART_OF = {"app.kubernetes.io/part-of": "argocd"}
 

@@ -24,8 +24,8 @@ from e2e import argocd_install, components, stand_ins
 from e2e.components import Service
 from e2e.kube import Kube, wait_for
 from e2e.kubeconfig import write_kubeconfig
+from manifests import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 CRD_DIR = REPO_ROOT / "crds"
 KWOK_STAGES = Path(__file__).resolve().parent / "kwok-stages.yaml"
 NODE_COUNT = 3

@@ -13,7 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from manifests import REPO_ROOT
+
 GIT_IDENTITY = ["-c", "user.name=flask-platform e2e", "-c", "user.email=e2e@flask-platform.invalid", "-c", "commit.gpgsign=false"]
 
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from config.errors import ConfigError
+from manifests import ManifestError
 from ops import bootstrap, config_reference, diff, restore, validate
 from ops.common import EXIT_USAGE, OpsError
 
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except ConfigError as error:
+    except (ConfigError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except OpsError as error:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from manifests import DIST, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DIST = REPO_ROOT / "dist"
+__all__ = ["DIST", "REPO_ROOT", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_ERROR", "OpsError", "one_line"]
 
 # One meaning per status across all commands, so CI and scripts can branch on it.
 EXIT_OK = 0  # done; checks passed; no change

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from manifests import Manifest as DistObject
 from ops.common import EXIT_ERROR, OpsError, one_line
-from ops.manifests import DistObject
 from verify import connectivity
 
 # namespace/name[Kind], as NCA names a workload (or a stand-in pod) with deployment endpoints

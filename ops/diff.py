@@ -21,8 +21,8 @@ from typing import Any
 
 from charts import names
 from config.loader import load_environment
+from manifests import load_texts
 from ops.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REPO_ROOT, OpsError, one_line
-from ops.manifests import objects_from_texts
 
 ABSENT = "(absent)"
 APP_ORDER = (names.PLATFORM_APP, names.BACKEND_APP, names.FRONTEND_APP, names.ARGOCD_APP)
@@ -207,8 +207,8 @@ def _app_sort_key(app: str) -> tuple[int, str]:
 def compare(
     old_files: Mapping[PurePosixPath, str], new_files: Mapping[PurePosixPath, str]
 ) -> tuple[list[ObjectChange], list[str]]:
-    old_objects = {(o.app, *o.key): o for o in objects_from_texts(old_files)}
-    new_objects = {(o.app, *o.key): o for o in objects_from_texts(new_files)}
+    old_objects = {(o.app, *o.key): o for o in load_texts(old_files)}
+    new_objects = {(o.app, *o.key): o for o in load_texts(new_files)}
     changes: list[ObjectChange] = []
     touched: set[PurePosixPath] = set()
     for key in sorted(set(old_objects) | set(new_objects), key=lambda k: (_app_sort_key(k[0]), k[2], k[3], k[4])):

@@ -22,9 +22,10 @@ from typing import Any
 
 from charts import names
 from config.loader import load_environment
+from manifests import Manifest as DistObject
+from manifests import load_env, of_kind
 from ops.common import DIST, EXIT_FAILED, EXIT_OK, EXIT_USAGE, OpsError, one_line
 from ops.kubeclient import KubeClient, load_kubeconfig, open_connection
-from ops.manifests import DistObject, load_env_objects, of_kind
 
 PASS, FAIL, NA = "PASS", "FAIL", "N/A"
 PSA_PREFIX = "pod-security.kubernetes.io/"
@@ -369,7 +370,7 @@ def render_table(lines: list[Line]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     env = load_environment(args.env)
-    objects = load_env_objects(args.dist, env.name)
+    objects = load_env(args.dist / env.name, relative_to=args.dist)
     if args.ingress_address is not None and not args.ingress_address.strip():
         raise OpsError("--ingress-address: empty address", EXIT_USAGE)
     access = load_kubeconfig(args.kubeconfig, args.context)

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from manifests import REPO_ROOT
+
 CRDS_DIR = REPO_ROOT / "crds"
 OPENAPI_DIR = REPO_ROOT / "openapi"
 IMPORTS_DIR = REPO_ROOT / "imports"

@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from manifests import CRDS, ManifestError, environments, load_env, yaml_files
 from verify import checkov_check, connectivity, crossrefs, nginx_gixy, schemas, secrets_scan, yaml_lint
 from verify.findings import Finding
-from verify.manifests import crd_dir, discover_envs, load_env, yaml_files
 
 
 def _tool(path: Path, hint: str) -> Path | None:
@@ -30,7 +30,7 @@ def verify_env(env_dir: Path, golden: Path | None) -> tuple[list[Finding], bool]
     findings: list[Finding] = []
     print(f"== {env_dir}: {len(manifests)} objects in {len(files)} files")
 
-    schema = schemas.check(manifests, crd_dir())
+    schema = schemas.check(manifests, CRDS)
     findings += schema.findings
     print(
         f"  schemas       {schema.builtin} built-in objects x Kubernetes {schema.minors[0]}.."
@@ -102,14 +102,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-repo-scan", action="store_true", help="skip the secrets scan of the whole repository")
     args = parser.parse_args(argv)
-    envs = args.envs or discover_envs()
+    envs = args.envs or environments()
     if not envs:
         print("no environment: dist/ has no directory", file=sys.stderr)
         return 1
     findings: list[Finding] = []
     complete = True
     for env_dir in envs:
-        env_findings, env_complete = verify_env(env_dir, args.golden)
+        try:
+            env_findings, env_complete = verify_env(env_dir, args.golden)
+        except ManifestError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         findings += env_findings
         complete &= env_complete
     if not args.no_repo_scan:

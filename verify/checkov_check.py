@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from manifests import REPO_ROOT, Manifest, is_workload
 from verify.findings import Finding
-from verify.manifests import REPO_ROOT, Manifest
 
 CHECKOV = Path(os.environ.get("VERIFY_CHECKOV", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
@@ -25,10 +25,6 @@ CHECKOV = Path(os.environ.get("VERIFY_CHECKOV", REPO_ROOT / ".venv-checkov" / "b
 OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 
 SKIP_PREFIX = "checkov.io/skip"
-
-# Kinds whose pod spec checkov must have looked at; if one is missing from its results the
-# file was skipped (checkov drops files it cannot parse with a log line, not a failure).
-WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
 
 
 @dataclass
@@ -91,7 +87,9 @@ def parse(data: Any, manifests: list[Manifest]) -> CheckovReport:
                     "checkov reads skips from the object's own metadata, not from its pod template",
                 )
             )
-        if m.kind in WORKLOAD_KINDS and resource_id(m) not in seen:
+        # checkov drops files it cannot parse with a log line, not a failure: a workload it
+        # reports nothing for was skipped.
+        if is_workload(m) and resource_id(m) not in seen:
             report.findings.append(Finding("checkov", "not-scanned", m.ref, f"checkov reported no check for it ({m.path.name})"))
     return report
 

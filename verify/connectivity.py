@@ -24,10 +24,8 @@ from typing import Any
 
 import yaml
 
-from synthesis.object_view import ObjectView
-from verify import label_selectors as selectors
+from manifests import REPO_ROOT, Manifest, ObjectView, pod_template, selectors, yaml_files
 from verify.findings import Finding
-from verify.manifests import REPO_ROOT, Manifest, pod_template, yaml_files
 
 NCA = Path(os.environ.get("VERIFY_NCA", REPO_ROOT / ".venv-nca" / "bin" / "nca"))
 GOLDEN = Path(__file__).resolve().parent / "golden"

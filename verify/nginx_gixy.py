@@ -16,8 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from manifests import REPO_ROOT, Manifest
 from verify.findings import Finding
-from verify.manifests import REPO_ROOT, Manifest
 
 GIXY = Path(os.environ.get("VERIFY_GIXY", REPO_ROOT / ".venv-gixy" / "bin" / "gixy"))
 CONFIG_KEY = "nginx.conf"

@@ -27,8 +27,8 @@ from kubernetes_validate import utils as kv_utils
 from packaging.version import Version
 from referencing import Registry, Resource
 
+from manifests import Manifest, yaml_files
 from verify.findings import Finding
-from verify.manifests import Manifest, yaml_files
 
 # kubernetes-validate re-reads and re-parses the same schema files (the shared definitions
 # are 1.8 MB) on every call; caching its file reader makes the checks ten times faster and

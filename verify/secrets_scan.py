@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from manifests import REPO_ROOT
 from verify.findings import Finding
-from verify.manifests import REPO_ROOT
 
 # A line is left out only if its key is one of these reference fields and its value has the
 # shape of a name. Each pattern is as narrow as the field allows, because an excluded line

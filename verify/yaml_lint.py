@@ -11,8 +11,8 @@ from pathlib import Path
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
+from manifests import yaml_files
 from verify.findings import Finding
-from verify.manifests import yaml_files
 
 CONFIG = Path(__file__).resolve().parent / "yamllint.yaml"
 

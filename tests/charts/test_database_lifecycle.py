@@ -10,7 +10,7 @@ import yaml
 from charts import names
 from config.loader import load_environment
 from constructs.database_backup import IRSA_ROLE_ANNOTATION, SCRIPTS_DIR
-from verify.manifests import DIST, Manifest, load_env
+from manifests import DIST, Manifest, load_env
 
 ENVS = sorted(p.name for p in DIST.iterdir() if p.is_dir())
 WAVE = "argocd.argoproj.io/sync-wave"

@@ -14,9 +14,9 @@ import pytest
 
 from charts import names
 from config.quantities import cpu_millicores, memory_bytes
-from verify.manifests import Manifest, discover_envs, load_env, pod_template
+from manifests import Manifest, environments, load_env, pod_template
 
-ENVS = discover_envs()
+ENVS = environments()
 
 
 def pod_amounts(spec: dict, kind: str) -> dict[str, int]:

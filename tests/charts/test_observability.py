@@ -9,6 +9,7 @@ import pytest
 
 from charts import admission_policies, names
 from config.loader import load_environment
+from manifests import selectors
 from synthesis.build import build_manifests
 
 ENVIRONMENTS = ["staging", "prod"]
@@ -30,10 +31,6 @@ def of_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 
 def key(obj: dict[str, Any]) -> tuple[str, str]:
     return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
-
-
-def matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 def containers(objects: list[dict[str, Any]], namespace: str, name: str) -> list[dict[str, Any]]:
@@ -68,8 +65,7 @@ def test_each_service_monitor_selects_only_its_metrics_service(rendered) -> None
         selected = [
             s
             for s in of_kind(rendered, "Service")
-            if s["metadata"]["namespace"] == namespace
-            and matches(monitor["spec"]["selector"]["matchLabels"], s["metadata"]["labels"])
+            if s["metadata"]["namespace"] == namespace and selectors.matches(monitor["spec"]["selector"], s["metadata"]["labels"])
         ]
         assert [s["metadata"]["name"] for s in selected] == [f"{monitor['metadata']['name']}-metrics"]
         (endpoint,) = monitor["spec"]["endpoints"]

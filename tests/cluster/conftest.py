@@ -14,9 +14,9 @@ import pytest
 
 from cluster.build import cached_binary
 from cluster.client import Client
-from cluster.dist_objects import load_env
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import install_crds, sync
+from manifests import load_env
 from tests.support.cluster import CRD_DIR, SyncedEnv, targets
 from tests.support.tools import require_tool
 

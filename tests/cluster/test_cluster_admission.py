@@ -19,7 +19,8 @@ import pytest
 
 from charts import names
 from cluster.client import ApiError, Client
-from cluster.dist_objects import Manifest, pod_for
+from cluster.dist_objects import pod_for
+from manifests import Manifest
 from tests.support.cluster import SyncedEnv
 
 TARGET = "dist/staging"
@@ -120,7 +121,7 @@ def _api_deployment(env: SyncedEnv) -> Manifest:
 
 
 def _violating_deployment(deployment: Manifest, mutate: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    obj = copy.deepcopy(deployment.obj)
+    obj = copy.deepcopy(deployment.body)
     mutate(obj["spec"]["template"]["spec"])
     return obj
 
@@ -173,7 +174,7 @@ def test_every_dist_object_was_admitted_with_the_policies_in_place(guarded: Sync
     # The workloads' pods as their controllers would create them pass too.
     for workload in (m for m in guarded.manifests if m.kind in {"Deployment", "StatefulSet"}):
         guarded.client.create(pod_for(workload), dry_run=True)
-        guarded.client.apply(workload.obj, dry_run=True)
+        guarded.client.apply(workload.body, dry_run=True)
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))

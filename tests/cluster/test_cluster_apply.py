@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from cluster.client import ApiError, identity
-from cluster.dist_objects import environments, pod_for, workloads
+from cluster.dist_objects import pod_for
+from manifests import environments, workloads
 from tests.support.cluster import DIST, FIXTURE, SyncedEnv, targets
 
 TARGETS = sorted(targets())
@@ -71,7 +72,7 @@ def test_fixture_is_applied_in_sync_order(synced: Callable[[str], SyncedEnv]) ->
     # folder in its wave order: the namespace before anything in it, the ExternalSecret
     # (wave -1) before the Deployment that mounts its Secret.
     results = synced(FIXTURE).report.results
-    order = [identity(r.manifest.obj) for r in results]
+    order = [identity(r.manifest.body) for r in results]
     assert [r.manifest.app for r in results[:3]] == ["argocd"] * 3
     first_in_namespace = min(i for i, r in enumerate(results) if r.manifest.namespace == "fixture-app")
     assert order.index("v1 Namespace fixture-app") < first_in_namespace

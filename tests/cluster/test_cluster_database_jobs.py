@@ -15,7 +15,8 @@ import yaml
 
 from charts import names
 from cluster.client import ApiError
-from cluster.dist_objects import Manifest, pod_for
+from cluster.dist_objects import pod_for
+from manifests import Manifest
 from ops.restore import restore_manifest
 from tests.support.cluster import FIXTURE, SyncedEnv, targets
 
@@ -44,7 +45,7 @@ def test_quota_counts_the_migration_job_and_the_backup_cronjob(synced: Callable[
 def test_the_restore_job_is_admitted(synced: Callable[[str], SyncedEnv], target: str) -> None:
     env = synced(target)
     job = yaml.safe_load(restore_manifest(target.split("/", 1)[1], "latest"))
-    pod = pod_for(Manifest(names.BACKEND_APP, Path("ops-restore"), job))
+    pod = pod_for(Manifest(job, Path("ops-restore"), app=names.BACKEND_APP))
     problems = []
     for what, obj in (("pod", pod), ("job", job)):
         try:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from cluster.build import PROMTOOL, kubernetes_go_mod, prometheus_module_version, staging_modules, staging_version
 from cluster.client import parse_warning
-from cluster.dist_objects import Manifest, apply_order, load_env, pod_for, sync_wave
+from cluster.dist_objects import apply_order, pod_for, sync_wave
 from cluster.history import baseline_commit, export_dist, prune_candidates
 from cluster.rbac import Request, ScopedRule, Subject, expected, granted_rules, must_deny
+from manifests import Manifest, load_env
 
 
 def _m(app: str, kind: str, name: str, ns: str = "", wave: int | None = None, **extra: object) -> Manifest:
@@ -18,7 +19,7 @@ def _m(app: str, kind: str, name: str, ns: str = "", wave: int | None = None, **
         meta["namespace"] = ns
     if wave is not None:
         meta["annotations"] = {"argocd.argoproj.io/sync-wave": str(wave)}
-    return Manifest(app, Path(f"{app}/x.yaml"), {"apiVersion": "v1", "kind": kind, "metadata": meta, **extra})
+    return Manifest({"apiVersion": "v1", "kind": kind, "metadata": meta, **extra}, Path(f"{app}/x.yaml"), app=app)
 
 
 def _application(name: str, path: str, wave: int) -> Manifest:
@@ -28,7 +29,7 @@ def _application(name: str, path: str, wave: int) -> Manifest:
         "metadata": {"name": name, "namespace": "argocd", "annotations": {"argocd.argoproj.io/sync-wave": str(wave)}},
         "spec": {"source": {"path": path}, "destination": {"namespace": "backend"}},
     }
-    return Manifest("argocd", Path("argocd/apps.yaml"), obj)
+    return Manifest(obj, Path("argocd/apps.yaml"), app="argocd")
 
 
 def test_warning_header_text_is_unescaped() -> None:
@@ -64,6 +65,7 @@ def test_statefulset_pod_gets_its_claim_volumes() -> None:
         "StatefulSet",
         "db",
         "backend",
+        apiVersion="apps/v1",
         spec={
             "template": {
                 "metadata": {"labels": {"a": "b"}},

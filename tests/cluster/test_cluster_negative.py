@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from cluster.client import ApiError
-from cluster.dist_objects import Manifest, pod_for
+from cluster.dist_objects import pod_for
+from manifests import Manifest
 from tests.support.cluster import FIXTURE, SyncedEnv
 
 
@@ -43,7 +44,7 @@ def test_root_container_is_rejected_in_restricted_namespace(synced: Callable[[st
 
 def test_external_secret_with_unknown_field_is_rejected(synced: Callable[[str], SyncedEnv]) -> None:
     env = synced(FIXTURE)
-    external_secret = _fixture_object(env, "ExternalSecret", "web-db").obj
+    external_secret = _fixture_object(env, "ExternalSecret", "web-db").body
     env.client.apply(external_secret, dry_run=True)
 
     broken = copy.deepcopy(external_secret)
@@ -56,7 +57,7 @@ def test_external_secret_with_unknown_field_is_rejected(synced: Callable[[str], 
 
 def test_removed_external_secret_version_is_rejected(synced: Callable[[str], SyncedEnv]) -> None:
     env = synced(FIXTURE)
-    old = copy.deepcopy(_fixture_object(env, "ExternalSecret", "web-db").obj)
+    old = copy.deepcopy(_fixture_object(env, "ExternalSecret", "web-db").body)
     old["apiVersion"] = "external-secrets.io/v1beta1"
     with pytest.raises(LookupError, match="serves no kind ExternalSecret in external-secrets.io/v1beta1"):
         env.client.apply(old, dry_run=True)
@@ -64,7 +65,7 @@ def test_removed_external_secret_version_is_rejected(synced: Callable[[str], Syn
 
 def test_deployment_selector_change_is_rejected_as_immutable(synced: Callable[[str], SyncedEnv]) -> None:
     env = synced(FIXTURE)
-    deployment = _fixture_object(env, "Deployment", "web").obj
+    deployment = _fixture_object(env, "Deployment", "web").body
     env.client.apply(deployment, dry_run=True)
 
     moved = copy.deepcopy(deployment)

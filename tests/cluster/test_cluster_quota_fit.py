@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from cluster.client import ApiError, Client
-from cluster.dist_objects import Manifest, load_env, pod_for
+from cluster.dist_objects import pod_for
 from cluster.sync import sync
+from manifests import Manifest, load_env
 from synthesis.admission import quota
 from synthesis.admission.demand import demands
 from tests.support.cluster import DIST
@@ -65,7 +66,7 @@ def _pods(manifests: list[Manifest]) -> list[dict[str, Any]]:
     """Every pod of the worst moment in the namespace, as the controllers would create them."""
     by_name = {(m.kind, m.name): m for m in manifests if m.namespace == NAMESPACE}
     pods: list[dict[str, Any]] = []
-    for demand in demands([m.obj for m in manifests]):
+    for demand in demands([m.body for m in manifests]):
         if demand.namespace == NAMESPACE and demand.pods:
             pods += [pod_for(by_name[(demand.kind, demand.name)])] * demand.pods
     return pods
@@ -106,7 +107,9 @@ def test_quota_at_the_computed_peak_admits_every_pod_and_one_unit_less_refuses(c
     client, manifests = cluster
     template = pod_for(next(m for m in manifests if m.kind == "Deployment" and m.namespace == NAMESPACE))
     extra = _sidecar_pod(template)
-    objects = [m.obj for m in manifests] + [{"kind": "Pod", "metadata": extra["metadata"] | {"name": "x"}, "spec": extra["spec"]}]
+    objects = [m.body for m in manifests] + [
+        {"kind": "Pod", "metadata": extra["metadata"] | {"name": "x"}, "spec": extra["spec"]}
+    ]
     pods = [*_pods(manifests), extra]
     need = quota.peak(objects, NAMESPACE, key)
     generous = {

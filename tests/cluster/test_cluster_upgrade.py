@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from cluster.client import Client
-from cluster.dist_objects import environments, load_env
 from cluster.history import baseline_commit, describe_prune, export_dist, prune_candidates
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import sync
+from manifests import environments, load_env
 from tests.support.cluster import DIST, REPO_ROOT
 
 
-@pytest.mark.parametrize("env", environments(DIST))
+@pytest.mark.parametrize("env", [e.name for e in environments(DIST)])
 def test_upgrade_from_previous_dist(
     fresh_client: Callable[[str], tuple[ApiServer, Client]], control_planes: ControlPlanes, env: str, tmp_path: Path
 ) -> None:

@@ -39,10 +39,10 @@ from hypothesis import strategies as st
 
 import main
 from config.loader import ENVIRONMENTS_DIR
+from manifests import CRDS, load_env
 from tests.support import schema_strategies
 from tests.support.wording import forbidden_wording
 from verify import crossrefs, schemas
-from verify.manifests import crd_dir, load_env
 
 GENERATED_CASES = int(os.environ.get("ENVIRONMENT_CASES", "100"))
 ENV_FILES = ("staging.yaml", "prod.yaml")
@@ -181,7 +181,7 @@ def _check_one(tmp: Path, env: str, files: dict[str, dict[str, Any]], done: list
     if code == 0:
         outcomes["synthesized"] += 1
         manifests = load_env(dist / env)
-        findings = schemas.check(manifests, crd_dir()).findings + crossrefs.check(manifests, dist / env)
+        findings = schemas.check(manifests, CRDS).findings + crossrefs.check(manifests, dist / env)
         assert findings == [], f"{done}: the synth succeeded but verification refuses: {[str(f) for f in findings]}"
         return
 

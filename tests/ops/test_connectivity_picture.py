@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 import yaml
 
+from manifests import Manifest as DistObject
+from manifests import environments, load_env
 from ops.common import DIST, EXIT_ERROR, OpsError
 from ops.connectivity_picture import Graph, analyse, endpoint_node, graph_of, port_label, render_svg, text_table
-from ops.manifests import DistObject, load_env_objects
 from tests.support.tools import require_tool
 from verify import connectivity
-from verify.manifests import discover_envs, load_env
 
 ENV = "staging"
-ENVS = [env.name for env in discover_envs()]
+ENVS = [env.name for env in environments()]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def workload(namespace: str, name: str, port: int, port_name: str = "http") -> D
             }
         },
     }
-    return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
+    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
 def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> DistObject:
@@ -50,7 +50,7 @@ def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> 
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"podSelector": selector, "policyTypes": types, **spec},
     }
-    return DistObject("app", PurePosixPath(f"x/app/{name}.yaml"), obj)
+    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
 def peer(namespace: str, app: str | None = None) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def edges(graph: Graph) -> dict[tuple[str, str], str]:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_picture_edges_are_the_verified_map_and_the_intent(env: str, nca: Path) -> None:
-    graph = analyse(load_env_objects(DIST, env), env, nca)
+    graph = analyse(load_env(DIST / env), env, nca)
     drawn = sorted(edge.nca for edge in graph.edges)
     report = connectivity.check(env, load_env(DIST / env), nca)
     assert drawn == report.edges
@@ -120,7 +120,7 @@ def broken_copy(tmp_path: Path, change: str) -> Path:
 
 def test_an_opened_edge_appears_in_the_picture_as_the_verification_reports_it(tmp_path: Path, nca: Path) -> None:
     dist = broken_copy(tmp_path, "extra-edge")
-    graph = analyse(load_env_objects(dist, ENV), ENV, nca)
+    graph = analyse(load_env(dist / ENV), ENV, nca)
     assert edges(graph)[("frontend/nginx-front", "backend/flask-app-db")] == "TCP 3306"
     report = connectivity.check(ENV, load_env(dist / ENV), nca)
     extra = [f.message for f in report.findings if f.rule == "extra-edge"]
@@ -132,7 +132,7 @@ def test_an_opened_edge_appears_in_the_picture_as_the_verification_reports_it(tm
 
 def test_a_removed_edge_leaves_the_picture(tmp_path: Path, nca: Path) -> None:
     dist = broken_copy(tmp_path, "missing-edge")
-    graph = analyse(load_env_objects(dist, ENV), ENV, nca)
+    graph = analyse(load_env(dist / ENV), ENV, nca)
     assert ("frontend/nginx-front", "kube-system/coredns (cluster DNS)") not in edges(graph)
     assert ("backend/flask-app", "kube-system/coredns (cluster DNS)") in edges(graph)
     report = connectivity.check(ENV, load_env(dist / ENV), nca)
@@ -142,7 +142,7 @@ def test_a_removed_edge_leaves_the_picture(tmp_path: Path, nca: Path) -> None:
 
 def test_without_nca_the_picture_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(OpsError) as error:
-        analyse(load_env_objects(DIST, ENV), ENV, tmp_path / "nca")
+        analyse(load_env(DIST / ENV), ENV, tmp_path / "nca")
     assert error.value.exit_code == EXIT_ERROR
     assert str(error.value) == f"{tmp_path / 'nca'}: network-config-analyzer is not installed (run `make verify-tools`)"
 
@@ -252,9 +252,9 @@ def test_graph_keeps_every_map_line() -> None:
 
 
 def test_svg_is_well_formed_complete_and_inside_its_canvas(nca: Path) -> None:
-    graph = analyse(load_env_objects(DIST, ENV), ENV, nca)
+    graph = analyse(load_env(DIST / ENV), ENV, nca)
     svg = render_svg(graph)
-    assert svg == render_svg(analyse(load_env_objects(DIST, ENV), ENV, nca))
+    assert svg == render_svg(analyse(load_env(DIST / ENV), ENV, nca))
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     width, height = int(root.get("width", "0")), int(root.get("height", "0"))

@@ -62,3 +62,12 @@ def test_docs_check_reports_stale_documents_and_docs_rewrites_them(
     paths["CONNECTIVITY_SVG"].write_text("<svg/>")
     assert main(["docs", "--check"]) == 1
     assert str(paths["CONNECTIVITY_SVG"]) in capsys.readouterr().out
+
+
+def test_a_broken_dist_file_is_a_usage_error_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "staging" / "backend" / "deployment.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("apiVersion: apps/v1\nkind: [unclosed\n", encoding="utf-8")
+    assert main(["validate", "staging", "--dist", str(tmp_path)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: staging/backend/deployment.yaml: not valid YAML (")

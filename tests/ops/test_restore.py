@@ -13,9 +13,9 @@ import yaml
 
 from charts import names
 from config.loader import ENVIRONMENTS_DIR, load_environment
+from manifests import selectors as label_selectors
 from ops.common import DIST, REPO_ROOT, OpsError
 from ops.restore import restore_manifest
-from verify import label_selectors
 
 NOW = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
 

@@ -19,15 +19,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from charts import names
+from manifests import load_env, of_kind
 from ops.__main__ import main
 from ops.common import DIST
-from ops.manifests import load_env_objects, of_kind
 from ops.validate import health_target
 from tests.support.fake_kube import FakeCluster, fake_ingress, healthy, serve
 from tests.support.ops import closed_port
 
 ENV = "staging"
-OBJECTS = load_env_objects(DIST, ENV)
+OBJECTS = load_env(DIST / ENV, relative_to=DIST)
 HEALTH = health_target(OBJECTS)
 
 

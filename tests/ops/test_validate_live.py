@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from manifests import load_env, of_kind
 from ops.common import DIST, REPO_ROOT
-from ops.manifests import load_env_objects, of_kind
 from tests.support.ops import closed_port
 from tests.support.tools import missing_tool
 
@@ -40,7 +40,6 @@ def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         pytest.fail(f"pinned CRDs not found at {CRD_DIR}", pytrace=False)
 
     from cluster.client import Client
-    from cluster.dist_objects import load_env
     from cluster.server import ControlPlanes
     from cluster.sync import install_crds, sync
 
@@ -102,7 +101,7 @@ def test_validate_reports_present_objects_and_absent_pods(live_kubeconfig: Path)
     result = {(r[1], r[2]): (r[0], r[3] if len(r) > 3 else "") for r in rows}
     assert not [k for k, (_, detail) in result.items() if detail == "not found" or "not installed" in detail]
 
-    objects = load_env_objects(DIST, ENV)
+    objects = load_env(DIST / ENV, relative_to=DIST)
     for ns in of_kind(objects, "Namespace"):
         assert result[("Namespace", ns.name)][0] == "PASS"  # PSA labels exactly as rendered
     for kind in ("NetworkPolicy", "AppProject"):

@@ -17,8 +17,21 @@ from config.loader import REPO_ROOT
 REQUIREMENTS = REPO_ROOT / "requirements"
 LOCKS = ("runtime", "test", "checkov", "nca", "gixy", "lock-tools")
 # What the synth imports: the entry point and every package it loads (imports/ included).
-SYNTH_SOURCES = ("main.py", "config", "charts", "constructs", "synthesis", "imports")
-FIRST_PARTY = {"bench", "charts", "cluster", "config", "constructs", "imports", "ops", "synthesis", "tests", "tools", "verify"}
+SYNTH_SOURCES = ("main.py", "config", "charts", "constructs", "synthesis", "manifests", "imports")
+FIRST_PARTY = {
+    "bench",
+    "charts",
+    "cluster",
+    "config",
+    "constructs",
+    "imports",
+    "manifests",
+    "ops",
+    "synthesis",
+    "tests",
+    "tools",
+    "verify",
+}
 TEST_ONLY = (
     "pytest",
     "syrupy",

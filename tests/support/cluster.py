@@ -7,21 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cluster.client import Client
-from cluster.dist_objects import Manifest, environments
 from cluster.server import ApiServer
 from cluster.sync import SyncReport
+from manifests import CRDS, REPO_ROOT, Manifest, environments
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # CLUSTER_TIER_DIST points the tier at another synth output (a scratch synth, say) instead.
 DIST = Path(os.environ.get("CLUSTER_TIER_DIST") or REPO_ROOT / "dist")
-CRD_DIR = REPO_ROOT / "crds"
+CRD_DIR = CRDS
 FIXTURE_ENV = Path(__file__).resolve().parents[1] / "cluster" / "fixtures" / "env"
 FIXTURE = "fixture"
 
 
 def targets() -> dict[str, Path]:
     """Every environment to check: each dist/<env>, plus the known-good fixture."""
-    found = {f"dist/{env}": DIST / env for env in environments(DIST)}
+    found = {f"dist/{env.name}": env for env in environments(DIST)}
     found[FIXTURE] = FIXTURE_ENV
     return found
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from verify.manifests import Manifest, discover_envs, load_env
+from manifests import Manifest, environments, load_env
 
 # Every directory under dist/ is an environment; none is named here.
-ENVS = discover_envs()
+ENVS = environments()
 BASELINE = Path(__file__).resolve().parents[1] / "verify" / "fixtures" / "baseline"
 
 

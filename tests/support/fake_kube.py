@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ops.manifests import DistObject
+from manifests import Manifest as DistObject
 
 CLUSTER_SCOPED = {"Namespace", "ClusterSecretStore"}
 IRREGULAR_PLURALS = {"Ingress": "ingresses", "NetworkPolicy": "networkpolicies", "EndpointSlice": "endpointslices"}

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from manifests import Manifest, load_env
 from tests.support.dist_fixtures import ENVS, FixtureEnv
 from tests.support.tools import require_tool
 from verify import checkov_check, connectivity
-from verify.manifests import Manifest, load_env
 
 
 @pytest.fixture(scope="session", params=ENVS, ids=[e.name for e in ENVS])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from manifests import load_env
 from tests.support.dist_fixtures import ENVS, FixtureEnv, find, show
 from verify import checkov_check
 from verify.checkov_check import Skip
-from verify.manifests import load_env
 
 
 def test_dist_passes_checkov(checkov_report: checkov_check.CheckovReport) -> None:

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from manifests import REPO_ROOT
 from tests.support.dist_fixtures import FixtureEnv, find
-from verify.manifests import REPO_ROOT
 
 
 def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, checkov_bin: Path, nca_bin: Path) -> None:
@@ -35,3 +35,18 @@ def test_cli_runs_every_check_and_fails_on_a_finding(fixture_env: FixtureEnv, ch
         assert section in proc.stdout, proc.stdout
     assert "[crossref] service-target-port Service backend/flask-app" in proc.stdout
     assert "1 findings in total" in proc.stdout
+
+
+def test_cli_refuses_a_file_that_is_not_yaml_in_one_line(fixture_env: FixtureEnv) -> None:
+    broken = fixture_env.path / "backend" / "flask-app.yaml"
+    broken.write_text("kind: [unclosed\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify", "--no-repo-scan", str(fixture_env.path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"error: {broken}: not valid YAML (")

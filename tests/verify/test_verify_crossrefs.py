@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from manifests import Manifest
 from tests.support.dist_fixtures import FixtureEnv, find, show
 from verify import crossrefs
-from verify.manifests import Manifest
 
 
 def test_dist_crossrefs(env: Path, env_manifests: list[Manifest]) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from manifests import Manifest
 from tests.support.dist_fixtures import show
 from tests.support.tools import require_tool
 from verify import nginx_gixy
-from verify.manifests import Manifest
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ from pathlib import Path
 from kubernetes_validate import utils as kv_utils
 from packaging.version import Version
 
+from manifests import CRDS, Manifest
 from tests.support.dist_fixtures import ENVS, FixtureEnv, find, show
 from verify import schemas
-from verify.manifests import Manifest, crd_dir
 
 
 def test_dist_has_environments() -> None:
@@ -17,7 +17,7 @@ def test_dist_has_environments() -> None:
 
 
 def test_pinned_crds_are_found() -> None:
-    catalog = schemas.CrdCatalog.load(crd_dir())
+    catalog = schemas.CrdCatalog.load(CRDS)
     assert ("external-secrets.io/v1", "ExternalSecret") in catalog.served
     assert ("argoproj.io/v1alpha1", "Application") in catalog.served
 
@@ -31,7 +31,7 @@ def test_minors_run_from_1_30_to_the_newest_shipped() -> None:
 
 
 def test_dist_validates(env: Path, env_manifests: list[Manifest]) -> None:
-    report = schemas.check(env_manifests, crd_dir())
+    report = schemas.check(env_manifests, CRDS)
     assert report.builtin and report.custom, "expected built-in objects and custom resources"
     assert not report.findings, show(report.findings)
 
@@ -40,7 +40,7 @@ def test_dist_validates(env: Path, env_manifests: list[Manifest]) -> None:
 
 
 def _findings(fixture_env: FixtureEnv) -> list:
-    return schemas.check(fixture_env.manifests(), crd_dir()).findings
+    return schemas.check(fixture_env.manifests(), CRDS).findings
 
 
 def test_baseline_validates(fixture_env: FixtureEnv) -> None:

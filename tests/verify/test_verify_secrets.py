@@ -8,9 +8,9 @@ import random
 import string
 from pathlib import Path
 
+from manifests import yaml_files
 from tests.support.dist_fixtures import FixtureEnv, find, show
 from verify import secrets_scan
-from verify.manifests import yaml_files
 
 
 def test_dist_has_no_secret(env: Path) -> None:
