@@ -187,6 +187,11 @@ def _credentials(selected: _Selected, configuration: k8s.Configuration, merger: 
             raise OpsError(f"{where}: {text}", EXIT_USAGE) from None
         except (ValueError, TypeError, KeyError, AttributeError) as error:  # e.g. *-data that is not base64
             raise OpsError(f"{where}: unusable credentials ({type(error).__name__}: {one_line(error)})", EXIT_USAGE) from None
+    # kubectl trims a token file's content (such files usually end in a newline); the client
+    # sends it as it is, which no HTTP header can carry. Its refreshes copy this same attribute.
+    token = getattr(loader, "token", None)
+    if isinstance(token, str) and token != token.strip():
+        loader.token = configuration.api_key["authorization"] = token.strip()
     if failures:
         command = (selected.user.get("exec") or {}).get("command")
         what = f"exec plugin {command}" if command else "credentials"
