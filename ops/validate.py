@@ -46,7 +46,7 @@ The health check is N/A (not a failure) when the API host cannot be reached from
 resolving the host (the Host header and TLS name stay the API host).
 
 Exit status: 0 every line PASS or N/A, 1 any FAIL, 2 configuration or kubeconfig error,
-3 the API server is unreachable or refuses the credentials.
+3 the API server is unreachable or refuses the credentials, or an exec plugin fails.
 """
 
 
