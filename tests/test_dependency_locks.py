@@ -19,7 +19,19 @@ LOCKS = ("runtime", "test", "checkov", "nca", "gixy", "lock-tools")
 # What the synth imports: the entry point and every package it loads (imports/ included).
 SYNTH_SOURCES = ("main.py", "config", "charts", "constructs", "synthesis", "imports")
 FIRST_PARTY = {"bench", "charts", "cluster", "config", "constructs", "imports", "ops", "synthesis", "tests", "tools", "verify"}
-TEST_ONLY = ("pytest", "syrupy", "hypothesis", "ruff", "moto", "boto3", "kubernetes-validate", "pre-commit", "yamllint", "kubernetes", "trustme")
+TEST_ONLY = (
+    "pytest",
+    "syrupy",
+    "hypothesis",
+    "ruff",
+    "moto",
+    "boto3",
+    "kubernetes-validate",
+    "pre-commit",
+    "yamllint",
+    "kubernetes",
+    "trustme",
+)
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
