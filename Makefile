@@ -76,7 +76,7 @@ bytecode: $(RUNTIME_STAMP)
 	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
-CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py
+CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py
 test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
 	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
 

@@ -15,17 +15,20 @@ from __future__ import annotations
 import argparse
 import socket
 import ssl
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import urllib3
 
 from charts import names
 from config.loader import load_environment
 from manifests import Manifest as DistObject
 from manifests import load_env, of_kind
 from ops.common import DIST, EXIT_FAILED, EXIT_OK, EXIT_USAGE, OpsError, one_line
-from ops.kubeclient import KubeClient, load_kubeconfig, open_connection
+from ops.kube_api import USER_AGENT, KubeApi, connect
 
 PASS, FAIL, NA = "PASS", "FAIL", "N/A"
 PSA_PREFIX = "pod-security.kubernetes.io/"
@@ -44,7 +47,7 @@ The health check is N/A (not a failure) when the API host cannot be reached from
 resolving the host (the Host header and TLS name stay the API host).
 
 Exit status: 0 every line PASS or N/A, 1 any FAIL, 2 configuration or kubeconfig error,
-3 the API server is unreachable or refuses the credentials.
+3 the API server is unreachable or refuses the credentials, or an exec plugin fails.
 """
 
 
@@ -59,7 +62,7 @@ class Line:
 class Checker:
     """Runs every check; an unexpected response becomes a FAIL line, never a traceback."""
 
-    def __init__(self, client: KubeClient, objects: list[DistObject]) -> None:
+    def __init__(self, client: KubeApi, objects: list[DistObject]) -> None:
         self.client = client
         self.objects = objects
         self.lines: list[Line] = []
@@ -299,32 +302,48 @@ def parse_address(text: str, default_port: int) -> tuple[str, int]:
     return text.strip("[]"), default_port
 
 
+def _get_through(target: HealthTarget, connect: tuple[str, int]) -> int:
+    """GET the health path at an address, with the API host as Host header and TLS name."""
+    if target.url.startswith("https://"):
+        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+            *connect,
+            ssl_context=ssl.create_default_context(),  # the system trust store, as a browser would
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            timeout=HEALTH_TIMEOUT_S,
+            retries=False,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(*connect, timeout=HEALTH_TIMEOUT_S, retries=False)
+    with pool:
+        resp = pool.request(
+            "GET", target.path, headers={"Host": target.host, "User-Agent": USER_AGENT}, redirect=False, preload_content=False
+        )
+        resp.read(4096)
+        resp.release_conn()
+        return int(resp.status)
+
+
 def check_health(target: HealthTarget | None, address: str | None, require: bool) -> Line:
     if target is None:
         return Line(FAIL, "API-health", "-", "no Ingress or HTTPRoute for the API in dist/")
     unreachable = FAIL if require else NA
-    https = target.url.startswith("https://")
-    connect = parse_address(address, 443 if https else 80) if address else None
+    default_port = urllib.parse.urlsplit(target.url).port or (443 if target.url.startswith("https://") else 80)
+    connect = parse_address(address, default_port) if address else None
     if connect is None:
         try:
             socket.getaddrinfo(target.host, None)
         except OSError as error:
             return Line(unreachable, "API-health", target.url, f"host does not resolve from here ({one_line(error)})")
-    conn = open_connection(target.url, ssl.create_default_context() if https else None, address=connect, timeout=HEALTH_TIMEOUT_S)
     try:
-        conn.request("GET", target.path, headers={"Host": target.host, "User-Agent": "flask-platform-ops"})
-        resp = conn.getresponse()
-        resp.read(4096)
-    except ssl.SSLError as error:
+        status = _get_through(target, connect or (target.host, default_port))
+    except urllib3.exceptions.SSLError as error:
         # Reachable but with a wrong certificate: a real problem, never N/A.
         return Line(FAIL, "API-health", target.url, f"TLS failed ({one_line(error)})")
-    except OSError as error:
+    except urllib3.exceptions.HTTPError as error:
         via = f" via {connect[0]}:{connect[1]}" if connect else ""
         return Line(unreachable, "API-health", target.url, f"not reachable from here{via} ({one_line(error)})")
-    finally:
-        conn.close()
-    status = PASS if 200 <= resp.status < 300 else FAIL
-    return Line(status, "API-health", target.url, f"HTTP {resp.status}")
+    return Line(PASS if 200 <= status < 300 else FAIL, "API-health", target.url, f"HTTP {status}")
 
 
 # --- command -----------------------------------------------------------------------------------
@@ -342,7 +361,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def validate(
-    client: KubeClient, objects: list[DistObject], *, ingress_address: str | None = None, require_ingress: bool = False
+    client: KubeApi, objects: list[DistObject], *, ingress_address: str | None = None, require_ingress: bool = False
 ) -> list[Line]:
     checker = Checker(client, objects)
     for check in (
@@ -373,10 +392,9 @@ def run(args: argparse.Namespace) -> int:
     objects = load_env(args.dist / env.name, relative_to=args.dist)
     if args.ingress_address is not None and not args.ingress_address.strip():
         raise OpsError("--ingress-address: empty address", EXIT_USAGE)
-    access = load_kubeconfig(args.kubeconfig, args.context)
-    client = KubeClient(access)
+    client = connect(args.kubeconfig, args.context)
     version = client.version()
-    print(f"validate {env.name}: context {access.context}, {access.server} ({version}), expectations from dist/{env.name}")
+    print(f"validate {env.name}: context {client.context}, {client.server} ({version}), expectations from dist/{env.name}")
     lines = validate(client, objects, ingress_address=args.ingress_address, require_ingress=args.require_ingress)
     print(render_table(lines))
     counts = {status: sum(1 for line in lines if line.status == status) for status in (PASS, FAIL, NA)}

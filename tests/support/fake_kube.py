@@ -176,9 +176,13 @@ class FakeIngress(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def fake_ingress(host: str, path: str, status: int = 200) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+def fake_ingress(
+    host: str, path: str, status: int = 200, tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeIngress)
     server.host, server.path, server.status, server.seen = host, path, status, []  # type: ignore[attr-defined]
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
