@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -24,27 +23,11 @@ from ops.__main__ import main
 from ops.common import DIST
 from ops.validate import health_target
 from tests.support.fake_kube import FakeCluster, fake_ingress, healthy, serve
-from tests.support.ops import closed_port
+from tests.support.ops import closed_port, write_kubeconfig
 
 ENV = "staging"
 OBJECTS = load_env(DIST / ENV, relative_to=DIST)
 HEALTH = health_target(OBJECTS)
-
-
-def write_kubeconfig(
-    directory: Path, server: str, user: dict[str, Any] | None = None, cluster: dict[str, Any] | None = None
-) -> Path:
-    config = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": "test",
-        "clusters": [{"name": "c", "cluster": {"server": server, **(cluster or {})}}],
-        "users": [{"name": "u", "user": user or {}}],
-        "contexts": [{"name": "test", "context": {"cluster": "c", "user": "u"}}],
-    }
-    path = directory / "kubeconfig"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def table(out: str) -> list[tuple[str, str, str, str]]:

@@ -12,11 +12,15 @@ import pytest
 import trustme
 import yaml
 
+from manifests import load_env
 from ops.__main__ import main
+from ops.common import DIST
 from ops.validate import FAIL, PASS, HealthTarget, check_health
 from tests.support.fake_kube import FakeCluster, fake_ingress, healthy, serve
-from tests.support.ops import closed_port
-from tests.ops.test_validate import ENV, OBJECTS, write_kubeconfig
+from tests.support.ops import closed_port, write_kubeconfig
+
+ENV = "staging"
+OBJECTS = load_env(DIST / ENV, relative_to=DIST)
 
 NO_INGRESS = ("--ingress-address", "127.0.0.1:1")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from config.loader import REPO_ROOT
@@ -55,3 +56,15 @@ def test_shared_test_code_lives_in_support():
         and not (p.name.startswith("test_") or p.name == "conftest.py")
     ]
     assert not strays, f"helper modules outside tests/support/: {strays}"
+
+
+def test_no_test_module_imports_another():
+    # A test that imports from another test module runs that module's top level too and hides
+    # shared code from tests/support/.
+    tests = REPO_ROOT / "tests"
+    importing = [
+        str(p.relative_to(tests))
+        for p in tests.rglob("test_*.py")
+        if re.search(r"^\s*from tests(\.\w+)*\.test_\w+ import", p.read_text(), flags=re.M)
+    ]
+    assert not importing, f"test modules importing other test modules: {importing}"

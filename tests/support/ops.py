@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 
 def secret_json(client: Any, key: str, stage: str = "AWSCURRENT") -> dict[str, str]:
@@ -32,3 +35,19 @@ def plan_rows(out: str) -> dict[str, tuple[str, str]]:
         if len(parts) >= 2 and "/" in parts[0] and parts[1] in {"create", "keep", "rotate", "complete"}:
             rows[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
     return rows
+
+
+def write_kubeconfig(
+    directory: Path, server: str, user: dict[str, Any] | None = None, cluster: dict[str, Any] | None = None
+) -> Path:
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "test",
+        "clusters": [{"name": "c", "cluster": {"server": server, **(cluster or {})}}],
+        "users": [{"name": "u", "user": user or {}}],
+        "contexts": [{"name": "test", "context": {"cluster": "c", "user": "u"}}],
+    }
+    path = directory / "kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    return path
