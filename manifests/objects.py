@@ -70,15 +70,6 @@ class Manifest(ObjectView):
     def document(self) -> dict[str, Any]:
         return self.body
 
-    # ops/validate.py and ops/connectivity_picture.py still spell these `obj` and `display`.
-    @property
-    def obj(self) -> dict[str, Any]:
-        return self.body
-
-    @property
-    def display(self) -> str:
-        return self.ref
-
 
 def of_kind(objects: Iterable[Manifest], kind: str, group: str | None = None) -> list[Manifest]:
     return [o for o in objects if o.kind == kind and (group is None or o.group == group)]

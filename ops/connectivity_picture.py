@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from manifests import Manifest as DistObject
+from manifests import Manifest
 from ops.common import EXIT_ERROR, OpsError, one_line
 from verify import connectivity
 
@@ -110,7 +110,7 @@ def graph_of(env: str, edges: Iterable[connectivity.MapEdge], product: set[str])
     return Graph(env, nodes, sorted(drawn, key=lambda e: (nodes[e.source].text, nodes[e.target].text)))
 
 
-def analyse(objects: list[DistObject], env: str, nca: Path = connectivity.NCA) -> Graph:
+def analyse(objects: list[Manifest], env: str, nca: Path = connectivity.NCA) -> Graph:
     """The graph of NCA's connectivity map of one environment's objects."""
     if not nca.is_file():
         raise OpsError(f"{nca}: network-config-analyzer is not installed (run `make verify-tools`)", EXIT_ERROR)

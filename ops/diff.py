@@ -214,13 +214,13 @@ def compare(
     for key in sorted(set(old_objects) | set(new_objects), key=lambda k: (_app_sort_key(k[0]), k[2], k[3], k[4])):
         old, new = old_objects.get(key), new_objects.get(key)
         if old is None and new is not None:
-            changes.append(ObjectChange(new.app, "added", new.display, new.path))
+            changes.append(ObjectChange(new.app, "added", new.ref, new.path))
             touched.add(new.path)
         elif new is None and old is not None:
-            changes.append(ObjectChange(old.app, "removed", old.display, old.path))
+            changes.append(ObjectChange(old.app, "removed", old.ref, old.path))
             touched.add(old.path)
-        elif old is not None and new is not None and old.obj != new.obj:
-            changes.append(ObjectChange(new.app, "changed", new.display, new.path, field_diff(old.obj, new.obj)))
+        elif old is not None and new is not None and old.body != new.body:
+            changes.append(ObjectChange(new.app, "changed", new.ref, new.path, field_diff(old.body, new.body)))
             touched.update((old.path, new.path))
     # Text that differs while every object in it is equal (formatting, file moves): the
     # committed files would still change, so it counts.

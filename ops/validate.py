@@ -25,8 +25,7 @@ import urllib3
 
 from charts import names
 from config.loader import load_environment
-from manifests import Manifest as DistObject
-from manifests import load_env, of_kind
+from manifests import Manifest, load_env, of_kind
 from ops.common import DIST, EXIT_FAILED, EXIT_OK, EXIT_USAGE, OpsError, one_line
 from ops.kube_api import USER_AGENT, KubeApi, connect
 
@@ -62,7 +61,7 @@ class Line:
 class Checker:
     """Runs every check; an unexpected response becomes a FAIL line, never a traceback."""
 
-    def __init__(self, client: KubeApi, objects: list[DistObject]) -> None:
+    def __init__(self, client: KubeApi, objects: list[Manifest]) -> None:
         self.client = client
         self.objects = objects
         self.lines: list[Line] = []
@@ -73,7 +72,7 @@ class Checker:
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def fetch(self, obj: DistObject, check: str) -> dict[str, Any] | None:
+    def fetch(self, obj: Manifest, check: str) -> dict[str, Any] | None:
         """The live object, or None after recording a FAIL line (missing object or CRD)."""
         path = self.client.object_path(obj.api_version, obj.kind, obj.namespace, obj.name)
         if path is None:
@@ -88,7 +87,7 @@ class Checker:
             return None
         return resp.body
 
-    def _kind_not_served(self, obj: DistObject, check: str) -> None:
+    def _kind_not_served(self, obj: Manifest, check: str) -> None:
         # One line per missing kind: twenty "not found" lines would hide the real cause.
         key = (obj.api_version, obj.kind)
         if key in self._not_served:
@@ -97,7 +96,7 @@ class Checker:
         what = "CRD not installed" if "." in obj.group else "API not served"
         self.add(FAIL, check, f"{obj.kind}s", f"{what} ({obj.api_version})")
 
-    def each(self, kind: str, check: str, group: str | None = None) -> Iterator[tuple[DistObject, dict[str, Any]]]:
+    def each(self, kind: str, check: str, group: str | None = None) -> Iterator[tuple[Manifest, dict[str, Any]]]:
         for obj in sorted(of_kind(self.objects, kind, group), key=lambda o: (o.namespace, o.name)):
             live = self.fetch(obj, check)
             if live is not None:
@@ -115,8 +114,8 @@ class Checker:
         for obj, live in self.each("Namespace", "Namespace", ""):
             self.guarded("Namespace", obj.name, self._namespace, obj, live)
 
-    def _namespace(self, obj: DistObject, live: dict[str, Any]) -> None:
-        want = {k: v for k, v in _labels(obj.obj).items() if k.startswith(PSA_PREFIX)}
+    def _namespace(self, obj: Manifest, live: dict[str, Any]) -> None:
+        want = {k: v for k, v in _labels(obj.body).items() if k.startswith(PSA_PREFIX)}
         have = _labels(live)
         wrong = [f"{k}={have.get(k, '<unset>')} (want {v})" for k, v in sorted(want.items()) if have.get(k) != v]
         phase = (live.get("status") or {}).get("phase", "Active")
@@ -134,7 +133,7 @@ class Checker:
         for obj, live in self.each("Application", "Application", "argoproj.io"):
             self.guarded("Application", _target(obj), self._application, obj, live)
 
-    def _application(self, obj: DistObject, live: dict[str, Any]) -> None:
+    def _application(self, obj: Manifest, live: dict[str, Any]) -> None:
         status = live.get("status") or {}
         sync = (status.get("sync") or {}).get("status", "Unknown")
         health = (status.get("health") or {}).get("status", "Unknown")
@@ -149,7 +148,7 @@ class Checker:
             for obj, live in self.each(kind, kind, "apps"):
                 self.guarded(kind, _target(obj), self._workload, obj, live)
 
-    def _workload(self, obj: DistObject, live: dict[str, Any]) -> None:
+    def _workload(self, obj: Manifest, live: dict[str, Any]) -> None:
         spec, status = live.get("spec") or {}, live.get("status") or {}
         desired = int(spec.get("replicas", 1))
         ready_field = "availableReplicas" if obj.kind == "Deployment" else "readyReplicas"
@@ -161,7 +160,7 @@ class Checker:
             problems.append(f"{ready}/{desired} {ready_field.removesuffix('Replicas')}")
         if int(status.get("observedGeneration") or 0) < int((live.get("metadata") or {}).get("generation") or 0):
             problems.append("rollout not observed yet")
-        drift = _image_drift(obj.obj, live)
+        drift = _image_drift(obj.body, live)
         problems.extend(drift)
         detail = f"{ready}/{desired} {ready_field.removesuffix('Replicas')}"
         self.add(
@@ -176,7 +175,7 @@ class Checker:
             for obj, live in self.each(kind, check, "external-secrets.io"):
                 self.guarded(check, _target(obj), self._ready_condition, check, obj, live)
 
-    def _ready_condition(self, check: str, obj: DistObject, live: dict[str, Any]) -> None:
+    def _ready_condition(self, check: str, obj: Manifest, live: dict[str, Any]) -> None:
         ready = _condition(live, "Ready")
         if ready is None:
             self.add(FAIL, check, _target(obj), "no Ready condition yet (is External Secrets running?)")
@@ -190,7 +189,7 @@ class Checker:
         for obj, _live in self.each("Service", "Service", ""):
             self.guarded("Service", _target(obj), self._endpoints, obj)
 
-    def _endpoints(self, obj: DistObject) -> None:
+    def _endpoints(self, obj: Manifest) -> None:
         if self.client.resources("discovery.k8s.io/v1") is None:
             self.add(FAIL, "Service", _target(obj), "EndpointSlice API (discovery.k8s.io/v1) not served")
             return
@@ -218,7 +217,7 @@ class Checker:
         for obj, live in self.each("Ingress", "Ingress", "networking.k8s.io"):
             self.guarded("Ingress", _target(obj), self._ingress, obj, live)
 
-    def _ingress(self, obj: DistObject, live: dict[str, Any]) -> None:
+    def _ingress(self, obj: Manifest, live: dict[str, Any]) -> None:
         lb = ((live.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
         addresses = [str(entry.get("ip") or entry.get("hostname")) for entry in lb if isinstance(entry, dict)]
         if addresses:
@@ -227,7 +226,7 @@ class Checker:
             self.add(FAIL, "Ingress", _target(obj), "no address yet (is an ingress controller serving its class?)")
 
 
-def _target(obj: DistObject) -> str:
+def _target(obj: Manifest) -> str:
     return f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
 
 
@@ -266,18 +265,18 @@ class HealthTarget:
     path: str
 
 
-def health_target(objects: list[DistObject]) -> HealthTarget | None:
+def health_target(objects: list[Manifest]) -> HealthTarget | None:
     """The API's public health URL: host and TLS from its Ingress (or HTTPRoute), path from the
     readiness probe of the API Deployment, as rendered."""
     path = "/"
     for obj in of_kind(objects, "Deployment", "apps"):
         if obj.name == names.FLASK_APP:
-            for container in (((obj.obj.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []:
+            for container in (((obj.body.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []:
                 probe = (container.get("readinessProbe") or {}).get("httpGet") or {}
                 if probe.get("path"):
                     path = probe["path"]
     for obj in of_kind(objects, "Ingress"):
-        spec = obj.obj.get("spec") or {}
+        spec = obj.body.get("spec") or {}
         for rule in spec.get("rules") or []:
             backends = [
                 ((p.get("backend") or {}).get("service") or {}).get("name") for p in (rule.get("http") or {}).get("paths") or []
@@ -287,7 +286,7 @@ def health_target(objects: list[DistObject]) -> HealthTarget | None:
                 tls = any(host in (t.get("hosts") or []) for t in spec.get("tls") or [])
                 return HealthTarget(f"{'https' if tls else 'http'}://{host}{path}", host, path)
     for obj in of_kind(objects, "HTTPRoute"):
-        spec = obj.obj.get("spec") or {}
+        spec = obj.body.get("spec") or {}
         refs = [b.get("name") for rule in spec.get("rules") or [] for b in rule.get("backendRefs") or []]
         if names.FLASK_APP in refs and spec.get("hostnames"):
             # A Gateway listener's protocol is not in dist/; HTTPS is what production gateways serve.
@@ -361,7 +360,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def validate(
-    client: KubeApi, objects: list[DistObject], *, ingress_address: str | None = None, require_ingress: bool = False
+    client: KubeApi, objects: list[Manifest], *, ingress_address: str | None = None, require_ingress: bool = False
 ) -> list[Line]:
     checker = Checker(client, objects)
     for check in (

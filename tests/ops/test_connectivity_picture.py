@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from manifests import Manifest as DistObject
-from manifests import environments, load_env
+from manifests import Manifest, environments, load_env
 from ops.common import DIST, EXIT_ERROR, OpsError
 from ops.connectivity_picture import Graph, analyse, endpoint_node, graph_of, port_label, render_svg, text_table
 from tests.support.tools import require_tool
@@ -27,7 +26,7 @@ def nca() -> Path:
     return Path(require_tool(str(connectivity.NCA), "make verify-tools"))
 
 
-def workload(namespace: str, name: str, port: int, port_name: str = "http") -> DistObject:
+def workload(namespace: str, name: str, port: int, port_name: str = "http") -> Manifest:
     obj = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -39,10 +38,10 @@ def workload(namespace: str, name: str, port: int, port_name: str = "http") -> D
             }
         },
     }
-    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
+    return Manifest(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
-def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> DistObject:
+def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> Manifest:
     types = [t for t, key in (("Ingress", "ingress"), ("Egress", "egress")) if key in spec]
     obj = {
         "apiVersion": "networking.k8s.io/v1",
@@ -50,7 +49,7 @@ def policy(namespace: str, name: str, selector: dict[str, Any], **spec: Any) -> 
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"podSelector": selector, "policyTypes": types, **spec},
     }
-    return DistObject(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
+    return Manifest(obj, PurePosixPath(f"x/app/{name}.yaml"), app="app")
 
 
 def peer(namespace: str, app: str | None = None) -> dict[str, Any]:

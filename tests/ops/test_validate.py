@@ -78,9 +78,9 @@ def test_a_healthy_cluster_passes_every_line(run_validate: Any) -> None:
 def test_health_target_comes_from_dist() -> None:
     assert HEALTH is not None
     ingress = next(o for o in of_kind(OBJECTS, "Ingress") if o.name == names.FLASK_APP)
-    assert HEALTH.host == ingress.obj["spec"]["rules"][0]["host"]
+    assert HEALTH.host == ingress.body["spec"]["rules"][0]["host"]
     deployment = next(o for o in of_kind(OBJECTS, "Deployment") if o.name == names.FLASK_APP)
-    probe = deployment.obj["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"]
+    probe = deployment.body["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"]
     assert HEALTH.path == probe
     assert HEALTH.url.startswith("http://")  # staging has no TLS
 

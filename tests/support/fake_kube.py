@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from manifests import Manifest as DistObject
+from manifests import Manifest
 
 CLUSTER_SCOPED = {"Namespace", "ClusterSecretStore"}
 IRREGULAR_PLURALS = {"Ingress": "ingresses", "NetworkPolicy": "networkpolicies", "EndpointSlice": "endpointslices"}
@@ -130,11 +130,11 @@ def serve(cluster: FakeCluster, tls: ssl.SSLContext | None = None) -> Iterator[s
         server.server_close()
 
 
-def healthy(objects: list[DistObject]) -> FakeCluster:
+def healthy(objects: list[Manifest]) -> FakeCluster:
     """What a converged cluster would return for every object of dist/<env>."""
     cluster = FakeCluster()
     for item in objects:
-        obj = copy.deepcopy(item.obj)
+        obj = copy.deepcopy(item.body)
         obj.setdefault("metadata", {})["generation"] = 1
         kind = item.kind
         if kind == "Namespace":
