@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from manifests import REPO_ROOT, Manifest, ObjectView, pod_template, selectors, yaml_files
+from manifests import REPO_ROOT, WORKLOAD_KINDS, Manifest, ObjectView, pod_template, selectors, yaml_files
 from verify.findings import Finding
 
 NCA = Path(os.environ.get("VERIFY_NCA", REPO_ROOT / ".venv-nca" / "bin" / "nca"))
@@ -32,18 +32,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 # Only these kinds shape pod-to-pod connectivity. Ingress objects are left out on purpose:
 # NCA would add its own simulated controller; the stand-in below is the real one's shape.
-NCA_KINDS = {
-    "Namespace",
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-    "NetworkPolicy",
-}
+NCA_KINDS = {"Namespace", "NetworkPolicy", *WORKLOAD_KINDS}
 
 
 def _pod(namespace: str, name: str, labels: dict[str, str], ports: list[dict[str, Any]]) -> dict:
