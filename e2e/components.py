@@ -25,7 +25,7 @@ ARGOCD_REVISION_CACHE = "5s"
 # The moto server plays AWS in one region with made-up credentials; nothing leaves loopback.
 # KWOK's nodes report their kubelet on loopback, the only interface of the tier's network.
 KUBELET_ADDRESS = "127.0.0.1"
-METRICS_RESOLUTION = "10s"
+METRICS_RESOLUTION = "15s"
 MOTO_CREDENTIALS = dict(AWS_ACCESS_KEY_ID="e2e", AWS_SECRET_ACCESS_KEY="e2e", AWS_EC2_METADATA_DISABLED="true")
 
 
@@ -160,8 +160,7 @@ def metrics_server(binary: str, kubeconfig: Path, serving: tuple[Path, Path], ku
         "--kubelet-preferred-address-types=InternalIP",
         "--kubelet-use-node-status-port",
         f"--kubelet-certificate-authority={kubelet_ca}",
-        # Its shortest resolution (the install's is 15 s): the autoscaler sees its first
-        # utilisation after two scrapes.
+        # The install's resolution: the autoscaler sees a first utilisation after two scrapes.
         f"--metric-resolution={METRICS_RESOLUTION}",
         "--v=1",
     ]

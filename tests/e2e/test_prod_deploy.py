@@ -21,7 +21,7 @@ from e2e.kubeconfig import client_for
 from tests.e2e import scenario as sc
 from tests.e2e.conftest import Deployed
 
-# metrics-server needs two scrapes (10 s apart) for a CPU rate and the autoscaler reads it
+# metrics-server needs two scrapes (15 s apart) for a CPU rate and the autoscaler reads it
 # every 15 s: a minute is plenty once the pods run.
 METRICS_TIMEOUT_S = 120.0
 
