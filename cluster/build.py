@@ -9,7 +9,7 @@ own tree, which Go ignores in a dependency; the build therefore happens in a thr
 (generated below, never in the repo) that requires the pinned kubernetes version and replaces
 every staging module with its published `v0.<minor>.<patch>` twin.
 
-The end-to-end tier's controllers (KWOK, Argo CD, External Secrets) are built the same way: a
+The end-to-end tier's controllers (KWOK, Argo CD, External Secrets, metrics-server) are built the same way: a
 throwaway consumer module requires the pinned release and copies the release's own `replace`
 directives (Go ignores them in a dependency too), except those pointing into its own tree.
 Argo CD gets a small generated main that links only the application controller and the repo
@@ -79,6 +79,11 @@ EXTERNAL_SECRETS = Component(
     "v0.16.2",
     "github.com/external-secrets/external-secrets",
     module="github.com/external-secrets/external-secrets",
+)
+# Serves the resource metrics API (metrics.k8s.io) that prod's HorizontalPodAutoscaler reads,
+# scraping the kubelet metrics KWOK emulates for its nodes.
+METRICS_SERVER = Component(
+    "metrics-server", "v0.8.0", "sigs.k8s.io/metrics-server/cmd/metrics-server", module="sigs.k8s.io/metrics-server"
 )
 
 # Dispatches on the program name like Argo CD's own multi-call main (ARGOCD_BINARY_NAME or the
@@ -259,7 +264,7 @@ def build_kubernetes(component: Component = KUBE_APISERVER) -> Path:
 
 
 def build_consumer(component: Component) -> Path:
-    """KWOK, Argo CD, External Secrets: a consumer module of the pinned release."""
+    """KWOK, Argo CD, External Secrets, metrics-server: a consumer module of the pinned release."""
     with tempfile.TemporaryDirectory(prefix=f"{component.name}-build-") as tmp:
         workdir = Path(tmp)
         go = component.toolchain.removeprefix("go") if component.toolchain else "1.25.0"
@@ -314,6 +319,11 @@ def consumer_ldflags(component: Component, release_time: str) -> str:
             f"-X github.com/argoproj/argo-cd/v3/common.buildDate={release_time}",
             "-X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean",
         ]
+    if component is METRICS_SERVER:
+        # Its Makefile stamps the release into client-go's version package, which the server
+        # reports on /version of the aggregated API.
+        pkg = "k8s.io/client-go/pkg/version"
+        flags += [f"-X {pkg}.gitVersion={component.version}", f"-X {pkg}.buildDate={release_time}"]
     return " ".join(flags)
 
 
@@ -382,7 +392,7 @@ BUILDERS = {
     PROMTOOL.name: (PROMTOOL, build_promtool),
     ACTIONLINT.name: (ACTIONLINT, build_go_install),
     **{c.name: (c, build_kubernetes) for c in (KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL)},
-    **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS)},
+    **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS, METRICS_SERVER)},
 }
 
 

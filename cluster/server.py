@@ -188,6 +188,16 @@ class ApiServer:
             f"--service-account-key-file={pki.sa_pub}",
             f"--service-account-signing-key-file={pki.sa_key}",
             f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
+            # API aggregation (the end-to-end tier's metrics-server): the API server forwards
+            # requests with the front-proxy client certificate and the user in these headers;
+            # aggregated servers trust the headers only from that CA and that name.
+            f"--requestheader-client-ca-file={pki.front_proxy_ca_cert}",
+            f"--requestheader-allowed-names={pki_mod.FRONT_PROXY_CLIENT}",
+            "--requestheader-username-headers=X-Remote-User",
+            "--requestheader-group-headers=X-Remote-Group",
+            "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+            f"--proxy-client-cert-file={pki.front_proxy_client_cert}",
+            f"--proxy-client-key-file={pki.front_proxy_client_key}",
             # The `kubernetes` Service endpoint would be 127.0.0.1, which Endpoints validation
             # refuses; nothing here needs that Service to have endpoints.
             "--endpoint-reconciler-type=none",

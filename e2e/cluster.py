@@ -1,8 +1,10 @@
 """The whole loopback cluster of the end-to-end tier, started in dependency order and stopped together.
 
 etcd + kube-apiserver (cluster.server) ─ CRDs from crds/ (+ the operator's own kinds crds/ lacks)
+controller identities and their RBAC (e2e/identities.py)
 kube-controller-manager, kube-scheduler ─ KWOK with e2e/kwok-stages.yaml and fake nodes
-static PersistentVolumes, the IRSA ServiceAccount, the ingress status stand-in
+metrics-server (KWOK's emulated kubelet metrics) ─ the v1beta1.metrics.k8s.io APIService
+static PersistentVolumes, the IRSA ServiceAccount, the ingress status and TLS issuer stand-ins
 redis ─ Argo CD repo server + application controller (ARGOCD_FAKE_IN_CLUSTER, KUBECONFIG)
 moto (Secrets Manager + STS) ─ External Secrets controller
 """
@@ -20,7 +22,7 @@ import yaml
 from cluster.build import ARGOCD, EXTERNAL_SECRETS, cached_binary, helper_dir, operator_crd_dir
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import CRD_KIND, install_crds, load_crds
-from e2e import argocd_install, components, stand_ins
+from e2e import argocd_install, components, identities, metrics_api, stand_ins
 from e2e.components import Service
 from e2e.kube import Kube, wait_for
 from e2e.kubeconfig import write_kubeconfig
@@ -28,9 +30,19 @@ from manifests import REPO_ROOT
 
 CRD_DIR = REPO_ROOT / "crds"
 KWOK_STAGES = Path(__file__).resolve().parent / "kwok-stages.yaml"
+KWOK_METRICS = Path(__file__).resolve().parent / "kwok-metrics.yaml"
 NODE_COUNT = 3
 INGRESS_ADDRESS = "127.0.0.1"
-BINARIES = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "argocd", "external-secrets")
+BINARIES = (
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kubectl",
+    "kwok",
+    "argocd",
+    "external-secrets",
+    "metrics-server",
+)
 
 
 @dataclass
@@ -53,6 +65,10 @@ class E2ECluster:
     kube: Kube
     kubeconfig: Path
     aws_endpoint: str
+    # Where the TLS issuer stand-in writes the CA it signs Ingress certificates with.
+    tls_issuer_ca: Path | None = None
+    # Component name -> the kubeconfig it runs with (its own identity).
+    kubeconfigs: dict[str, Path] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
 
     def log_tails(self, lines: int = 30) -> str:
@@ -96,24 +112,56 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
         kube.wait_established([crd["metadata"]["name"] for crd in extra])
 
         workdir = planes.root
+        pki = server.pki
+        ids = identities.issue(pki, settings.argocd_namespace, settings.eso_service_account)
+        for obj in identities.rbac_objects(ids):
+            kube.ensure(obj)
+
+        # The operator's kubeconfig (kubectl, ops): the admin.
         kubeconfig = write_kubeconfig(server, workdir / "kubeconfig")
-        argocd_kubeconfig = write_kubeconfig(server, workdir / "kubeconfig-argocd", settings.argocd_namespace)
         cluster = E2ECluster(workdir, planes, server, kube, kubeconfig, "")
         svc = cluster.services
 
+        def kubeconfig_of(identity, name: str, namespace: str = "default") -> Path:
+            path = write_kubeconfig(server, workdir / f"kubeconfig-{name}", identity, namespace)
+            cluster.kubeconfigs[name] = path
+            return path
+
+        kcm_kubeconfig = kubeconfig_of(ids.kube_controller_manager, "kube-controller-manager")
         svc["kube-controller-manager"] = components.kube_controller_manager(
-            binary["kube-controller-manager"], server, kubeconfig, workdir
+            binary["kube-controller-manager"], server, kcm_kubeconfig, workdir
         )
-        svc["kube-scheduler"] = components.kube_scheduler(binary["kube-scheduler"], kubeconfig, workdir)
+        svc["kube-scheduler"] = components.kube_scheduler(
+            binary["kube-scheduler"], kubeconfig_of(ids.kube_scheduler, "kube-scheduler"), workdir
+        )
         stand_ins.create_nodes(kube, NODE_COUNT)
-        svc["kwok"] = components.kwok(binary["kwok"], kubeconfig, KWOK_STAGES, workdir, stand_ins.KWOK_NODE_SELECTOR)
+        svc["kwok"] = components.kwok(
+            binary["kwok"],
+            kubeconfig_of(ids.kwok, "kwok"),
+            [KWOK_STAGES, KWOK_METRICS],
+            pki.serving("kwok-serving", [components.KUBELET_ADDRESS]),
+            workdir,
+            stand_ins.KWOK_NODE_SELECTOR,
+        )
         wait_for("every KWOK node Ready", lambda: _nodes_ready(kube, NODE_COUNT), timeout_s=60)
+
+        svc["metrics-server"] = components.metrics_server(
+            binary["metrics-server"],
+            kubeconfig_of(ids.metrics_server, "metrics-server"),
+            pki.serving("metrics-server-serving", metrics_api.SERVING_NAMES),
+            pki.ca_cert,
+            workdir,
+        )
+        metrics_api.register(kube, int(svc["metrics-server"].address.rsplit(":", 1)[1]), pki.ca_cert)
 
         stand_ins.storage_for_claims(kube, settings.claims)
         stand_ins.irsa_service_account(kube, *settings.eso_service_account)
+        stand_in_kubeconfig = kubeconfig_of(ids.stand_ins, "stand-ins")
         svc["ingress-status"] = components.ingress_status_writer(
-            sys.executable, kubeconfig, INGRESS_ADDRESS, settings.ingress_class, workdir
+            sys.executable, stand_in_kubeconfig, INGRESS_ADDRESS, settings.ingress_class, workdir
         )
+        cluster.tls_issuer_ca = workdir / "tls-issuer-ca.crt"
+        svc["tls-issuer"] = components.tls_issuer(sys.executable, stand_in_kubeconfig, cluster.tls_issuer_ca, workdir)
 
         svc["redis"] = components.redis("redis-server", workdir)
         svc["moto"] = components.moto(sys.executable, workdir)
@@ -122,13 +170,25 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
         argocd_install.install(kube, settings.argocd_namespace, settings.repo_url)
         redis_address = svc["redis"].address
         svc["argocd-repo-server"] = components.argocd_repo_server(
-            binary["argocd"], helper_dir(ARGOCD), argocd_kubeconfig, redis_address, workdir
+            binary["argocd"],
+            helper_dir(ARGOCD),
+            kubeconfig_of(ids.argocd_repo_server, "argocd-repo-server", settings.argocd_namespace),
+            redis_address,
+            workdir,
         )
         svc["argocd-application-controller"] = components.argocd_application_controller(
-            binary["argocd"], argocd_kubeconfig, redis_address, svc["argocd-repo-server"].address, workdir
+            binary["argocd"],
+            kubeconfig_of(ids.argocd_application_controller, "argocd-application-controller", settings.argocd_namespace),
+            redis_address,
+            svc["argocd-repo-server"].address,
+            workdir,
         )
         svc["external-secrets"] = components.external_secrets(
-            binary["external-secrets"], kubeconfig, cluster.aws_endpoint, settings.aws_region, workdir
+            binary["external-secrets"],
+            kubeconfig_of(ids.external_secrets, "external-secrets"),
+            cluster.aws_endpoint,
+            settings.aws_region,
+            workdir,
         )
         return cluster
     except BaseException:

@@ -23,6 +23,9 @@ from cluster.server import ApiServer, Process, _spawn, _wait_until, free_port
 ARGOCD_RESYNC_S = 10
 ARGOCD_REVISION_CACHE = "5s"
 # The moto server plays AWS in one region with made-up credentials; nothing leaves loopback.
+# KWOK's nodes report their kubelet on loopback, the only interface of the tier's network.
+KUBELET_ADDRESS = "127.0.0.1"
+METRICS_RESOLUTION = "15s"
 MOTO_CREDENTIALS = dict(AWS_ACCESS_KEY_ID="e2e", AWS_SECRET_ACCESS_KEY="e2e", AWS_EC2_METADATA_DISABLED="true")
 
 
@@ -73,6 +76,7 @@ def _start(name: str, argv: list[str], workdir: Path, ready, env: dict[str, str]
 
 
 def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, workdir: Path) -> Service:
+    """With `kubeconfig` as system:kube-controller-manager; each controller under its own ServiceAccount."""
     port = free_port()
     argv = [
         binary,
@@ -88,7 +92,9 @@ def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, wo
         "--controllers=*",
         f"--service-account-private-key-file={server.pki.sa_key}",
         f"--root-ca-file={server.pki.ca_cert}",
-        "--use-service-account-credentials=false",
+        # As a real control plane runs it: each controller with its own ServiceAccount's token
+        # and the bootstrap role the API server ships for it (system:controller:<name>).
+        "--use-service-account-credentials=true",
         # No cloud, no routes: KWOK nodes need no pod CIDRs.
         "--allocate-node-cidrs=false",
         "--v=1",
@@ -112,21 +118,55 @@ def kube_scheduler(binary: str, kubeconfig: Path, workdir: Path) -> Service:
     return Service(_start("kube-scheduler", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
 
 
-def kwok(binary: str, kubeconfig: Path, stages: Path, workdir: Path, node_selector: str) -> Service:
+def kwok(
+    binary: str, kubeconfig: Path, configs: list[Path], serving: tuple[Path, Path], workdir: Path, node_selector: str
+) -> Service:
+    """KWOK's controller and its server: the fake nodes' kubelet endpoint, also over TLS for metrics-server."""
     port = free_port()
+    cert, key = serving
     argv = [
         binary,
         f"--kubeconfig={kubeconfig}",
-        f"--config={stages}",
+        *(f"--config={path}" for path in configs),
         # Only the tier's fake nodes, found by their annotation; no real node exists anyway.
         "--manage-all-nodes=false",
         f"--manage-nodes-with-annotation-selector={node_selector}",
         f"--server-address=127.0.0.1:{port}",
+        # The nodes' kubelet endpoint is this server (status.daemonEndpoints, InternalIP), which
+        # answers plain HTTP and TLS on the one port.
+        f"--node-port={port}",
+        f"--node-ip={KUBELET_ADDRESS}",
+        f"--tls-cert-file={cert}",
+        f"--tls-private-key-file={key}",
         "--node-lease-duration-seconds=40",
         "--cidr=10.244.0.0/16",
-        "--node-ip=10.243.0.1",
     ]
-    return Service(_start("kwok", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/healthz")), "")
+    return Service(_start("kwok", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/healthz")), f"127.0.0.1:{port}")
+
+
+def metrics_server(binary: str, kubeconfig: Path, serving: tuple[Path, Path], kubelet_ca: Path, workdir: Path) -> Service:
+    """metrics-server as its install runs it, scraping the nodes' kubelet endpoint (KWOK) and verifying its certificate."""
+    port = free_port()
+    cert, key = serving
+    argv = [
+        binary,
+        "--bind-address=127.0.0.1",
+        f"--secure-port={port}",
+        f"--tls-cert-file={cert}",
+        f"--tls-private-key-file={key}",
+        f"--kubeconfig={kubeconfig}",
+        f"--authentication-kubeconfig={kubeconfig}",
+        f"--authorization-kubeconfig={kubeconfig}",
+        "--kubelet-preferred-address-types=InternalIP",
+        "--kubelet-use-node-status-port",
+        f"--kubelet-certificate-authority={kubelet_ca}",
+        # The install's resolution: the autoscaler sees a first utilisation after two scrapes.
+        f"--metric-resolution={METRICS_RESOLUTION}",
+        "--v=1",
+    ]
+    # /livez: /readyz waits for a first scrape, which the API service registration need not.
+    process = _start("metrics-server", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/livez"))
+    return Service(process, f"127.0.0.1:{port}")
 
 
 def redis(binary: str, workdir: Path) -> Service:
@@ -227,15 +267,18 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
     return Service(process, "")
 
 
-def ingress_status_writer(python: str, kubeconfig: Path, address: str, ingress_class: str, workdir: Path) -> Service:
-    argv = [
-        python,
-        "-m",
-        "e2e.ingress_status",
-        f"--kubeconfig={kubeconfig}",
-        f"--address={address}",
-        f"--ingress-class={ingress_class}",
-    ]
+def _stand_in(name: str, module: str, python: str, args: list[str], workdir: Path) -> Service:
     repo_root = Path(__file__).resolve().parent.parent
-    process = _spawn("ingress-status", argv, workdir / "ingress-status.log", env=_env(PYTHONPATH=str(repo_root)))
+    argv = [python, "-m", module, *args]
+    process = _spawn(name, argv, workdir / f"{name}.log", env=_env(PYTHONPATH=str(repo_root)))
     return Service(process, "")
+
+
+def ingress_status_writer(python: str, kubeconfig: Path, address: str, ingress_class: str, workdir: Path) -> Service:
+    args = [f"--kubeconfig={kubeconfig}", f"--address={address}", f"--ingress-class={ingress_class}"]
+    return _stand_in("ingress-status", "e2e.ingress_status", python, args, workdir)
+
+
+def tls_issuer(python: str, kubeconfig: Path, issuer_ca: Path, workdir: Path) -> Service:
+    args = [f"--kubeconfig={kubeconfig}", f"--write-ca={issuer_ca}"]
+    return _stand_in("tls-issuer", "e2e.tls_issuer", python, args, workdir)

@@ -1,4 +1,4 @@
-"""A kubeconfig for the loopback API server, for the controllers the tier starts."""
+"""Kubeconfigs for the loopback API server: the operator's (admin) and one per controller identity."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from pathlib import Path
 
 import yaml
 
+from cluster.pki import Identity
 from cluster.server import ApiServer
 from e2e.kube import Kube
 
 
-def write_kubeconfig(server: ApiServer, path: Path, namespace: str = "default") -> Path:
-    # The admin client certificate (group system:masters) for every controller: the tier tests
-    # what the controllers do with dist/, not their own RBAC, which their installs ship.
+def write_kubeconfig(server: ApiServer, path: Path, identity: Identity | None = None, namespace: str = "default") -> Path:
+    """A kubeconfig that authenticates with `identity`'s client certificate (the admin's if None)."""
+    cert, key = (identity.cert, identity.key) if identity else (server.pki.admin_cert, server.pki.admin_key)
+    user = identity.user if identity else "admin"
     config = {
         "apiVersion": "v1",
         "kind": "Config",
         "clusters": [{"name": "e2e", "cluster": {"server": server.url, "certificate-authority": str(server.pki.ca_cert)}}],
-        "users": [
-            {"name": "admin", "user": {"client-certificate": str(server.pki.admin_cert), "client-key": str(server.pki.admin_key)}}
-        ],
-        "contexts": [{"name": "e2e", "context": {"cluster": "e2e", "user": "admin", "namespace": namespace}}],
+        "users": [{"name": user, "user": {"client-certificate": str(cert), "client-key": str(key)}}],
+        "contexts": [{"name": "e2e", "context": {"cluster": "e2e", "user": user, "namespace": namespace}}],
         "current-context": "e2e",
     }
     path.write_text(yaml.safe_dump(config, sort_keys=False))

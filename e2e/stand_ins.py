@@ -8,6 +8,8 @@
   operations guide requires of a cluster, with no provisioner.
 - Ingress status: e2e/ingress_status.py, a process standing in for the controller's status
   writer.
+- TLS certificates: e2e/tls_issuer.py, a process standing in for cert-manager's ingress
+  integration.
 - IRSA: the External Secrets controller's ServiceAccount annotated with a role, as the
   operations guide requires; moto plays STS and Secrets Manager.
 """
@@ -20,6 +22,7 @@ from e2e.kube import Kube
 
 KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
 KWOK_NODE_SELECTOR = f"{KWOK_NODE_ANNOTATION}=fake"
+RESOURCE_METRICS_PATH_ANNOTATION = "metrics.k8s.io/resource-metrics-path"
 ZONES = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 # moto accepts any account; this one is the moto default.
@@ -32,7 +35,13 @@ def node(name: str, zone: str) -> dict[str, Any]:
         "kind": "Node",
         "metadata": {
             "name": name,
-            "annotations": {KWOK_NODE_ANNOTATION: "fake", "node.alpha.kubernetes.io/ttl": "0"},
+            "annotations": {
+                KWOK_NODE_ANNOTATION: "fake",
+                "node.alpha.kubernetes.io/ttl": "0",
+                # Where metrics-server finds this node's resource metrics on KWOK's server
+                # (e2e/kwok-metrics.yaml); a kubelet serves them at /metrics/resource.
+                RESOURCE_METRICS_PATH_ANNOTATION: f"/metrics/nodes/{name}/metrics/resource",
+            },
             "labels": {
                 "kubernetes.io/hostname": name,
                 "kubernetes.io/os": "linux",

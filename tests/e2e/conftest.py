@@ -1,12 +1,15 @@
-"""The end-to-end tier's session: one loopback cluster, the local repository, staging bootstrapped.
+"""The end-to-end tier's clusters: one loopback cluster and local repository per environment.
 
-The cluster (e2e/cluster.py) runs for the whole module of scenarios; the scenarios run in file
-order because each day-two case starts from the state the previous one left (as a real
-environment's history does). On failure the tail of every component's log is printed.
+Each environment's cluster (e2e/cluster.py) runs for one module of scenarios - staging's
+(test_gitops_loop.py, day two included), then prod's (test_prod_deploy.py) - and is stopped
+before the next starts, as two real clusters would never share one. A module's scenarios
+run in file order because each day-two case starts from the state the previous one left (as a
+real environment's history does). On failure the tail of every component's log is printed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -30,6 +33,7 @@ from e2e.netns import only_loopback
 from tests.support.tools import missing_tool, require_tool
 
 ENV = "staging"
+PROD = "prod"
 
 
 @dataclass
@@ -41,6 +45,10 @@ class Deployed:
     cluster: E2ECluster
     kubectl: str
     timeline: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.env.name
 
     @property
     def kube(self):
@@ -85,8 +93,9 @@ def _claims(dist_env: Path) -> list[tuple[str, str]]:
     return claims
 
 
-@pytest.fixture(scope="session")
-def deployed() -> Iterator[Deployed]:
+@contextlib.contextmanager
+def deploy_cluster(env_name: str) -> Iterator[Deployed]:
+    """A started cluster with Argo CD reading `env_name`'s branch of a fresh local repository (nothing synced yet)."""
     if not only_loopback():
         missing_tool("the end-to-end tier runs in a private network namespace: use `make test-e2e` (e2e/isolated.sh)")
     for name in e2e_cluster.BINARIES:
@@ -95,18 +104,18 @@ def deployed() -> Iterator[Deployed]:
     require_tool("redis-server", "Debian package redis-server")
     require_tool("git")
 
-    with tempfile.TemporaryDirectory(prefix="flask-platform-e2e-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"flask-platform-e2e-{env_name}-") as tmp:
         root = Path(tmp)
-        committed = load_environment(ENV)
-        repo = make_local_repo(root, ENV, committed.gitops.branch)
-        env = load_environment(ENV, repo.path / "environments", repo.overlay)
+        committed = load_environment(env_name)
+        repo = make_local_repo(root, env_name, committed.gitops.branch)
+        env = load_environment(env_name, repo.path / "environments", repo.overlay)
         settings = Settings(
             argocd_namespace=env.gitops.argocd_namespace,
             repo_url=repo.url,
             aws_region=env.secrets.region,
             eso_service_account=(env.secrets.controller_service_account.namespace, env.secrets.controller_service_account.name),
             ingress_class=env.cluster.ingress_class,
-            claims=_claims(repo.dist(ENV)),
+            claims=_claims(repo.dist(env_name)),
         )
         started = time.monotonic()
         cluster = e2e_cluster.start(root, etcd, settings)
@@ -118,11 +127,24 @@ def deployed() -> Iterator[Deployed]:
             cluster.stop()
 
 
+@pytest.fixture(scope="module")
+def deployed() -> Iterator[Deployed]:
+    with deploy_cluster(ENV) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def prod_deployed() -> Iterator[Deployed]:
+    with deploy_cluster(PROD) as d:
+        yield d
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed and call.when == "call":
-        deployed = item.funcargs.get("deployed")
-        if isinstance(deployed, Deployed):
-            report.sections.append(("component logs", deployed.cluster.log_tails()))
+        for value in item.funcargs.values():
+            if isinstance(value, Deployed):
+                report.sections.append((f"{value.name} component logs", value.cluster.log_tails()))
+                break

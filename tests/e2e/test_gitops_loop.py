@@ -1,9 +1,8 @@
 """The GitOps loop, end to end: real Argo CD and External Secrets deploy dist/staging from its branch.
 
-Bootstrap exactly as docs/operations.md says (`ops bootstrap`, then `kubectl apply -f
-dist/<env>/argocd/ -l flask-platform.io/bootstrap=true`), then every assertion is on live objects. The day-two cases change the
-environment branch through git and run in file order, each starting from the state the
-previous one left.
+Bootstrap exactly as docs/operations.md says (tests/e2e/scenario.py), then every assertion is
+on live objects. The day-two cases change the environment branch through git and run in file
+order, each starting from the state the previous one left.
 """
 
 from __future__ import annotations
@@ -16,68 +15,11 @@ import pytest
 import yaml
 
 from e2e.kube import condition, wait_for
-from e2e.observe import (
-    app_states,
-    application_step,
-    created_step,
-    mounted_secret_keys,
-    out_of_order,
-    ready_step,
-    secret_keys,
-    secret_value,
-)
+from e2e.observe import secret_value
+from tests.e2e import scenario as sc
 from tests.e2e.conftest import ENV, Deployed
 
-SETTLE_TIMEOUT_S = 300.0
-DAY_TWO_TIMEOUT_S = 180.0
-
-
-def _argocd_ns(d: Deployed) -> str:
-    return d.env.gitops.argocd_namespace
-
-
-def _apps(d: Deployed):
-    return app_states(d.kube, _argocd_ns(d))
-
-
-APP_FOLDERS = {f"{ENV}-root": "argocd", f"{ENV}-platform": "platform", f"{ENV}-backend": "backend", f"{ENV}-frontend": "frontend"}
-
-
-def _deploys(d: Deployed, state, revision: str) -> bool:
-    """The app runs what `revision` holds for its folder.
-
-    Argo CD keeps an app at the last revision that changed its own folder, so the revision of
-    an app whose folder a commit did not touch stays behind the branch head.
-    """
-    if not state.revision:
-        return False
-    if state.revision == revision:
-        return True
-    folder = f"dist/{ENV}/{APP_FOLDERS[state.name]}"
-    return d.repo.same_tree(state.revision, revision, folder)
-
-
-def _all_settled(d: Deployed, revision: str | None = None):
-    states = _apps(d)
-    if set(states) != set(APP_FOLDERS):
-        return None
-    if all(s.settled and (revision is None or _deploys(d, s, revision)) for s in states.values()):
-        return states
-    return None
-
-
-def _wait_settled(d: Deployed, what: str, revision: str | None = None, timeout_s: float = DAY_TWO_TIMEOUT_S):
-    try:
-        return wait_for(what, lambda: _all_settled(d, revision), timeout_s, interval_s=2.0)
-    except TimeoutError as error:
-        states = "\n".join(f"  {s}" for s in _apps(d).values())
-        raise AssertionError(f"{error}\nApplications:\n{states}") from None
-
-
-def _deployment(d: Deployed, namespace: str, name: str) -> dict:
-    obj = d.kube.get_object(f"/apis/apps/v1/namespaces/{namespace}/deployments/{name}")
-    assert obj is not None, f"Deployment {namespace}/{name} missing"
-    return obj
+DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
 
 
 def _rolled_out(obj: dict) -> bool:
@@ -98,7 +40,7 @@ def _terminate_retries_of(d: Deployed, commit: str) -> None:
     apart) even after the branch moved on: a revert is picked up only once the retries are
     spent, unless the operator terminates the operation (docs/operations.md, Rollback).
     """
-    ns = _argocd_ns(d)
+    ns = sc.argocd_ns(d)
     for app in d.kube.items(f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications"):
         operation = (app.get("status") or {}).get("operationState") or {}
         asked = ((operation.get("operation") or {}).get("sync") or {}).get("revision")
@@ -116,11 +58,11 @@ def _reverted_afterwards(d: Deployed, commit: str, what: str) -> Iterator[None]:
         restored = d.repo.revert(commit)
         _terminate_retries_of(d, commit)
         with contextlib.suppress(AssertionError, TimeoutError):
-            _wait_settled(d, what, revision=restored)
+            sc.wait_settled(d, what, revision=restored)
         raise
     restored = d.repo.revert(commit)
     _terminate_retries_of(d, commit)
-    _wait_settled(d, what, revision=restored)
+    sc.wait_settled(d, what, revision=restored)
 
 
 def _pods_of(d: Deployed, deployment: dict) -> list[dict]:
@@ -131,91 +73,30 @@ def _pods_of(d: Deployed, deployment: dict) -> list[dict]:
     return [p for p in pods if not p["metadata"].get("deletionTimestamp")]
 
 
-def _dist_objects(d: Deployed, app: str, kind: str) -> list[dict]:
-    docs = []
-    for path in sorted(d.repo.dist(ENV).joinpath(app).glob(f"{kind.lower()}_*.yaml")):
-        docs += [doc for doc in yaml.safe_load_all(path.read_text()) if doc and doc.get("kind") == kind]
-    return docs
-
-
 # -- bootstrap ------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def bootstrapped(deployed: Deployed) -> Deployed:
-    d = deployed
-    boot = d.ops("bootstrap", ENV, "--endpoint-url", d.cluster.aws_endpoint)
-    assert boot.returncode == 0, boot.stdout + boot.stderr
-    started = time.monotonic()
-    # docs/operations.md, step 3, verbatim.
-    applied = d.kubectl_run("apply", "-f", f"dist/{ENV}/argocd/", "-l", "flask-platform.io/bootstrap=true")
-    assert applied.returncode == 0, applied.stdout + applied.stderr
-    _wait_settled(d, "every Application Synced and Healthy", revision=d.repo.head(), timeout_s=SETTLE_TIMEOUT_S)
-    d.timeline["kubectl apply to all Synced+Healthy"] = time.monotonic() - started
-    print(f"\ntimeline: {', '.join(f'{k} {v:.0f}s' for k, v in d.timeline.items())}")
-    return d
+    return sc.bootstrap(deployed)
 
 
 def test_every_application_synced_and_healthy(bootstrapped: Deployed) -> None:
-    states = _apps(bootstrapped)
-    assert all(s.settled for s in states.values()), states
-    assert all(_deploys(bootstrapped, s, bootstrapped.repo.head()) for s in states.values()), states
+    sc.check_every_application_synced_and_healthy(bootstrapped)
 
 
 def test_workloads_available_on_kwok_nodes(bootstrapped: Deployed) -> None:
-    d = bootstrapped
-    nodes = {n["metadata"]["name"] for n in d.kube.items("/api/v1/nodes", label_selector="type=kwok")}
-    for app in ("backend", "frontend"):
-        for kind, plural in (("Deployment", "deployments"), ("StatefulSet", "statefulsets")):
-            for rendered in _dist_objects(d, app, kind):
-                meta = rendered["metadata"]
-                live = d.kube.get_object(f"/apis/apps/v1/namespaces/{meta['namespace']}/{plural}/{meta['name']}")
-                assert live is not None, f"{kind} {meta['name']} not created"
-                want = int(rendered["spec"].get("replicas", 1))
-                field = "availableReplicas" if kind == "Deployment" else "readyReplicas"
-                assert int((live.get("status") or {}).get(field) or 0) == want, f"{kind} {meta['name']}: {live.get('status')}"
-                selector = ",".join(f"{k}={v}" for k, v in rendered["spec"]["selector"]["matchLabels"].items())
-                pods = d.kube.items(f"/api/v1/namespaces/{meta['namespace']}/pods", label_selector=selector)
-                running = [p for p in pods if (p.get("status") or {}).get("phase") == "Running"]
-                assert len(running) == want, f"{kind} {meta['name']}: {len(running)} running pods, want {want}"
-                assert {p["spec"]["nodeName"] for p in running} <= nodes
+    sc.check_workloads_available_on_kwok_nodes(bootstrapped)
 
 
 def test_external_secrets_ready_and_secrets_hold_exactly_the_mounted_keys(bootstrapped: Deployed) -> None:
-    d = bootstrapped
-    store = _dist_objects(d, "platform", "ClusterSecretStore")[0]
-    live_store = d.kube.get_object(f"/apis/external-secrets.io/v1/clustersecretstores/{store['metadata']['name']}")
-    assert condition(live_store, "Ready").get("status") == "True", live_store.get("status")
-
-    mounted: dict[tuple[str, str], set[str]] = {}
-    for app in ("backend", "frontend"):
-        for kind in ("Deployment", "StatefulSet", "Job", "CronJob"):
-            for workload in _dist_objects(d, app, kind):
-                template = (
-                    workload["spec"]["jobTemplate"]["spec"]["template"] if kind == "CronJob" else workload["spec"]["template"]
-                )
-                for secret, keys in mounted_secret_keys(template["spec"]).items():
-                    mounted.setdefault((workload["metadata"]["namespace"], secret), set()).update(keys)
-
-    external_secrets = _dist_objects(d, "backend", "ExternalSecret")
-    assert external_secrets
-    for es in external_secrets:
-        ns, name = es["metadata"]["namespace"], es["metadata"]["name"]
-        live = d.kube.get_object(f"/apis/external-secrets.io/v1/namespaces/{ns}/externalsecrets/{name}")
-        assert condition(live, "Ready").get("status") == "True", f"ExternalSecret {name}: {live.get('status')}"
-        target = es["spec"]["target"]["name"]
-        secret = d.kube.get_object(f"/api/v1/namespaces/{ns}/secrets/{target}")
-        assert secret is not None, f"Secret {target} not created"
-        assert (ns, target) in mounted, f"Secret {target} is mounted by no pod"
-        assert secret_keys(secret) == mounted[(ns, target)], (
-            f"Secret {target}: holds {sorted(secret_keys(secret))}, pods mount {sorted(mounted[(ns, target)])}"
-        )
+    sc.check_external_secrets_ready_with_exactly_the_mounted_keys(bootstrapped)
 
 
 def test_database_url_is_templated_from_the_rendered_database_service(bootstrapped: Deployed) -> None:
     d = bootstrapped
     db = d.env.database
-    service = next(s for s in _dist_objects(d, "backend", "Service") if s["metadata"]["name"] == "flask-app-db")
+    service = next(s for s in sc.dist_objects(d, "backend", "Service") if s["metadata"]["name"] == "flask-app-db")
     port = service["spec"]["ports"][0]["port"]
     secret = d.kube.get_object("/api/v1/namespaces/backend/secrets/flask-app-secrets")
     url = secret_value(secret, "database-url")
@@ -229,48 +110,15 @@ def test_database_url_is_templated_from_the_rendered_database_service(bootstrapp
 
 
 def test_app_of_apps_waits_wave_by_wave(bootstrapped: Deployed) -> None:
-    """platform -> backend -> frontend: each child Application is created only once the previous one is Healthy.
-
-    Without the Application health check of install/argocd-cm-patch.yaml, Argo CD creates all
-    three in one go (an Application is Healthy the moment it exists).
-    """
-    d = bootstrapped
-    ns = _argocd_ns(d)
-    apps = {a["metadata"]["name"]: a for a in d.kube.items(f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications")}
-    steps = [application_step(apps[f"{ENV}-{app}"]) for app in ("platform", "backend", "frontend")]
-    assert not out_of_order(steps), out_of_order(steps)
+    sc.check_app_of_apps_waits_wave_by_wave(bootstrapped)
 
 
 def test_store_then_external_secrets_then_workloads(bootstrapped: Deployed) -> None:
-    d = bootstrapped
-    store = d.kube.get_object(
-        "/apis/external-secrets.io/v1/clustersecretstores/"
-        + _dist_objects(d, "platform", "ClusterSecretStore")[0]["metadata"]["name"]
-    )
-    secrets = [
-        d.kube.get_object(f"/apis/external-secrets.io/v1/namespaces/backend/externalsecrets/{es['metadata']['name']}")
-        for es in _dist_objects(d, "backend", "ExternalSecret")
-    ]
-    workloads = [
-        _deployment(d, "backend", "flask-app"),
-        d.kube.get_object("/apis/apps/v1/namespaces/backend/statefulsets/flask-app-db"),
-    ]
-    store_step = ready_step(store)
-    secrets_done = max((ready_step(es) for es in secrets), key=lambda s: s.done)
-    secrets_started = min((ready_step(es) for es in secrets), key=lambda s: s.started)
-    first_workload = min((created_step(w) for w in workloads), key=lambda s: s.started)
-    steps = [store_step, type(store_step)("every ExternalSecret", secrets_started.started, secrets_done.done), first_workload]
-    assert not out_of_order(steps), out_of_order(steps)
+    sc.check_store_then_external_secrets_then_workloads(bootstrapped)
 
 
 def test_ops_validate_passes(bootstrapped: Deployed) -> None:
-    result = bootstrapped.ops("validate", ENV)
-    assert result.returncode == 0, result.stdout + result.stderr
-    na = [line for line in result.stdout.splitlines() if line.startswith("N/A")]
-    # Only the API health check through the ingress host cannot exist here: KWOK runs no
-    # container, so nothing answers behind the Ingress.
-    assert len(na) <= 1 and all("API" in line for line in na), result.stdout
-    assert "FAIL" not in result.stdout
+    sc.check_ops_validate_passes(bootstrapped)
 
 
 # -- day two: every change goes through git on the environment branch -----------------------
@@ -297,7 +145,7 @@ def _tag_of(obj: dict, container: str) -> str:
 def tag_commit(bootstrapped: Deployed) -> tuple[str, str]:
     """A release: backend.image.tag bumped in the environment file, re-rendered and committed."""
     d = bootstrapped
-    before = _deployment(d, "backend", "flask-app")
+    before = sc.deployment(d, "backend", "flask-app")
     _set_backend_tag(d, "stage-2")
     commit = d.repo.commit_all("Release stage-2 of the API")
     return commit, _tag_of(before, "flask-app")
@@ -306,11 +154,11 @@ def tag_commit(bootstrapped: Deployed) -> tuple[str, str]:
 def test_new_image_tag_rolls_the_deployment(bootstrapped: Deployed, tag_commit: tuple[str, str]) -> None:
     d = bootstrapped
     commit, _old = tag_commit
-    before = _deployment(d, "backend", "flask-app")
-    _wait_settled(d, "the release synced", revision=commit)
+    before = sc.deployment(d, "backend", "flask-app")
+    sc.wait_settled(d, "the release synced", revision=commit)
     rolled = wait_for(
         "flask-app rolled out with stage-2",
-        lambda: (obj := _deployment(d, "backend", "flask-app"))
+        lambda: (obj := sc.deployment(d, "backend", "flask-app"))
         and _tag_of(obj, "flask-app") == "stage-2"
         and _rolled_out(obj)
         and obj,
@@ -325,10 +173,10 @@ def test_revert_commit_rolls_back(bootstrapped: Deployed, tag_commit: tuple[str,
     d = bootstrapped
     commit, old = tag_commit
     revert = d.repo.revert(commit)
-    _wait_settled(d, "the revert synced", revision=revert)
+    sc.wait_settled(d, "the revert synced", revision=revert)
     wait_for(
         f"flask-app rolled back to {old}",
-        lambda: (obj := _deployment(d, "backend", "flask-app")) and _tag_of(obj, "flask-app") == old and _rolled_out(obj),
+        lambda: (obj := sc.deployment(d, "backend", "flask-app")) and _tag_of(obj, "flask-app") == old and _rolled_out(obj),
         DAY_TWO_TIMEOUT_S,
     )
 
@@ -342,7 +190,7 @@ def test_object_removed_from_dist_is_pruned(bootstrapped: Deployed) -> None:
     victim.unlink()
     commit = d.repo.commit_all("Drop the frontend PodDisruptionBudget")
     with _reverted_afterwards(d, commit, "the PodDisruptionBudget restored"):
-        _wait_settled(d, "the removal synced", revision=commit)
+        sc.wait_settled(d, "the removal synced", revision=commit)
         wait_for("the PodDisruptionBudget pruned", lambda: d.kube.get_object(path) is None, DAY_TWO_TIMEOUT_S)
     assert d.kube.get_object(path) is not None
 
@@ -350,19 +198,19 @@ def test_object_removed_from_dist_is_pruned(bootstrapped: Deployed) -> None:
 def test_manual_scale_is_reverted_by_self_heal(bootstrapped: Deployed) -> None:
     d = bootstrapped
     path = "/apis/apps/v1/namespaces/frontend/deployments/nginx-front"
-    want = int(_deployment(d, "frontend", "nginx-front")["spec"]["replicas"])
+    want = int(sc.deployment(d, "frontend", "nginx-front")["spec"]["replicas"])
     d.kube.merge_patch(path, {"spec": {"replicas": want + 2}}, subresource="scale")
-    assert int(_deployment(d, "frontend", "nginx-front")["spec"]["replicas"]) == want + 2
+    assert int(sc.deployment(d, "frontend", "nginx-front")["spec"]["replicas"]) == want + 2
     wait_for(
         "selfHeal restores the replica count",
-        lambda: int(_deployment(d, "frontend", "nginx-front")["spec"]["replicas"]) == want,
+        lambda: int(sc.deployment(d, "frontend", "nginx-front")["spec"]["replicas"]) == want,
         DAY_TWO_TIMEOUT_S,
     )
 
 
 def test_manual_configmap_edit_is_reverted_by_self_heal(bootstrapped: Deployed) -> None:
     d = bootstrapped
-    rendered = _dist_objects(d, "backend", "ConfigMap")[0]
+    rendered = sc.dist_objects(d, "backend", "ConfigMap")[0]
     meta = rendered["metadata"]
     path = f"/api/v1/namespaces/{meta['namespace']}/configmaps/{meta['name']}"
     key = sorted(rendered["data"])[0]
@@ -387,7 +235,7 @@ def test_kind_outside_the_app_project_is_refused(bootstrapped: Deployed) -> None
     app = f"{ENV}-frontend"
 
     def refused():
-        live = d.kube.get_object(f"/apis/argoproj.io/v1alpha1/namespaces/{_argocd_ns(d)}/applications/{app}") or {}
+        live = d.kube.get_object(f"/apis/argoproj.io/v1alpha1/namespaces/{sc.argocd_ns(d)}/applications/{app}") or {}
         status = live.get("status") or {}
         operation = status.get("operationState") or {}
         said = [operation.get("message", "")]
@@ -415,21 +263,21 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
     deployment = yaml.safe_load(deployment_file.read_text())
     deployment["metadata"].setdefault("labels", {})["e2e.flask-platform.io/later-wave"] = "touched"
     deployment_file.write_text(yaml.safe_dump(deployment, sort_keys=False))
-    before = _deployment(d, "backend", "flask-app")
+    before = sc.deployment(d, "backend", "flask-app")
     commit = d.repo.commit_all("An ExternalSecret with a wrong remote key, and a Deployment change in the later wave")
     es_path = "/apis/external-secrets.io/v1/namespaces/backend/externalsecrets/flask-app-jwt"
 
     def degraded():
-        state = _apps(d)[f"{ENV}-backend"]
+        state = sc.apps(d)[f"{ENV}-backend"]
         live = d.kube.get_object(es_path)
         broken = condition(live, "Ready").get("status") == "False"
-        return _deploys(d, state, commit) and state.health == "Degraded" and broken and state
+        return sc.deploys(d, state, commit) and state.health == "Degraded" and broken and state
 
     with _reverted_afterwards(d, commit, "the broken ExternalSecret reverted"):
         wait_for("the backend Application Degraded by its ExternalSecret", degraded, DAY_TWO_TIMEOUT_S)
         # Long enough for a sync that did not stop at the broken wave to have reached the next one.
         time.sleep(20)
-        after = _deployment(d, "backend", "flask-app")
+        after = sc.deployment(d, "backend", "flask-app")
         assert "e2e.flask-platform.io/later-wave" not in (after["metadata"].get("labels") or {})
         assert after["metadata"]["generation"] == before["metadata"]["generation"]
         assert _rolled_out(after), "the running pods were disturbed"
@@ -443,7 +291,7 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
         return int(((d.kube.get_object(pdb_path) or {}).get("status") or {}).get("disruptionsAllowed") or 0)
 
     wait_for("the disruption controller allows one disruption", lambda: disruptions_allowed() >= 1, 60)
-    deployment = _deployment(d, "backend", "flask-app")
+    deployment = sc.deployment(d, "backend", "flask-app")
     pods = _pods_of(d, deployment)
     assert len(pods) == 1, [p["metadata"]["name"] for p in pods]
     name = pods[0]["metadata"]["name"]
@@ -452,7 +300,7 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
     assert resp.status == 201, f"eviction refused: HTTP {resp.status}: {resp.message}"
     wait_for(
         "a replacement flask-app pod Ready",
-        lambda: _rolled_out(_deployment(d, "backend", "flask-app"))
+        lambda: _rolled_out(sc.deployment(d, "backend", "flask-app"))
         and all(p["metadata"]["name"] != name for p in _pods_of(d, deployment)),
         DAY_TWO_TIMEOUT_S,
     )

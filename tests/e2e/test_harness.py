@@ -1,15 +1,20 @@
-"""The end-to-end tier's own logic, without a cluster: isolation check, sync order, mounted keys, stages."""
+"""The end-to-end tier's own logic, without a cluster: isolation, sync order, mounted keys, stages, identities, stand-ins."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import trustme
 import yaml
+from cryptography import x509
 
+from cluster import pki
+from e2e import identities, metrics_api, stand_ins, tls_issuer
 from e2e.argocd_install import ARGOCD_CM_PATCH, REPO_ROOT
-from e2e.cluster import KWOK_STAGES
+from e2e.cluster import KWOK_METRICS, KWOK_STAGES
 from e2e.netns import interfaces, only_loopback
 from e2e.observe import Step, application_step, mounted_secret_keys, out_of_order
 
@@ -83,3 +88,82 @@ def test_shipped_argocd_cm_patch_makes_application_health_follow_its_status() ->
     lua = patch["data"]["resource.customizations.health.argoproj.io_Application"]
     assert "obj.status.health.status" in lua and "Progressing" in lua
     assert set(patch) == {"data"}, "a merge patch of argocd-cm carries data only"
+
+
+def test_kwok_serves_the_five_series_metrics_server_reads_and_nodes_say_where() -> None:
+    docs = {doc["kind"]: doc for doc in yaml.safe_load_all(KWOK_METRICS.read_text())}
+    metric = docs["Metric"]["spec"]
+    # The series metrics-server v0.8 decodes from a kubelet's /metrics/resource.
+    assert {m["name"] for m in metric["metrics"]} == {
+        "node_cpu_usage_seconds_total",
+        "node_memory_working_set_bytes",
+        "container_cpu_usage_seconds_total",
+        "container_memory_working_set_bytes",
+        "container_start_time_seconds",
+    }
+    node = stand_ins.node("kwok-node-0", "eu-west-1a")
+    annotated = node["metadata"]["annotations"][stand_ins.RESOURCE_METRICS_PATH_ANNOTATION]
+    assert annotated == metric["path"].replace("{nodeName}", "kwok-node-0")
+    usage = docs["ClusterResourceUsage"]["spec"]["usages"][0]["usage"]
+    assert set(usage) == {"cpu", "memory"}
+    stages = {doc["metadata"]["name"]: doc for doc in yaml.safe_load_all(KWOK_STAGES.read_text())}
+    template = stages["node-ready"]["spec"]["next"]["statusTemplate"]
+    assert "daemonEndpoints:\n  kubeletEndpoint:\n    Port: {{ NodePort }}" in template
+
+
+def _identities(tmp_path: Path) -> identities.Identities:
+    return identities.issue(pki.generate(tmp_path), "argocd", ("external-secrets", "external-secrets"))
+
+
+def test_controller_rbac_binds_the_install_subjects_and_never_the_admin_group(tmp_path: Path) -> None:
+    ids = _identities(tmp_path)
+    objects = identities.rbac_objects(ids)
+    bindings = [o for o in objects if o["kind"].endswith("Binding")]
+    subjects = {(b["metadata"]["name"], s["kind"], s.get("namespace", ""), s["name"]) for b in bindings for s in b["subjects"]}
+    assert ("external-secrets-controller", "ServiceAccount", "external-secrets", "external-secrets") in subjects
+    assert ("argocd-application-controller", "ServiceAccount", "argocd", "argocd-application-controller") in subjects
+    assert ("system:metrics-server", "ServiceAccount", "kube-system", "metrics-server") in subjects
+    # Argo CD's repo server gets no Kubernetes access, like its install; the kube-* users only
+    # what the API server's bootstrap policy already grants them.
+    bound = {s[3] for s in subjects}
+    assert "argocd-repo-server" not in bound and not any(name.startswith("system:kube-") for name in bound)
+    assert all(not o.get("roleRef", {}).get("name") == "cluster-admin" for o in bindings)
+    for identity in (ids.kube_controller_manager, ids.kube_scheduler, ids.kwok, ids.external_secrets, ids.metrics_server):
+        assert "system:masters" not in identity.groups
+    assert ids.external_secrets.user == "system:serviceaccount:external-secrets:external-secrets"
+    assert ids.kube_controller_manager.user == "system:kube-controller-manager"
+    # Bindings only name roles the tier defines or the API server ships.
+    defined = {o["metadata"]["name"] for o in objects if o["kind"] == "ClusterRole"}
+    shipped = {"system:auth-delegator", "extension-apiserver-authentication-reader"}
+    assert {b["roleRef"]["name"] for b in bindings} <= defined | shipped
+
+
+def test_eso_rbac_allows_the_token_request_of_the_irsa_store() -> None:
+    granted = [r for r in identities.ESO_RULES if "serviceaccounts/token" in r["resources"]]
+    assert granted and granted[0]["verbs"] == ["create"]
+
+
+def test_metrics_api_registration_verifies_the_serving_certificate(tmp_path: Path) -> None:
+    issued = pki.generate(tmp_path)
+    service, api_service = metrics_api.objects(8443, issued.ca_cert)
+    assert service["spec"] == {"type": "ExternalName", "externalName": "localhost", "ports": [{"name": "https", "port": 8443}]}
+    spec = api_service["spec"]
+    assert "insecureSkipTLSVerify" not in spec and spec["service"]["port"] == 8443
+    assert spec["caBundle"] == base64.b64encode(issued.ca_cert.read_bytes()).decode()
+    assert f"{service['metadata']['name']}.{service['metadata']['namespace']}.svc" in metrics_api.SERVING_NAMES
+
+
+def test_tls_issuer_issues_for_annotated_tls_entries_only() -> None:
+    ingress = yaml.safe_load((REPO_ROOT / "dist" / "prod" / "backend" / "ingress_backend_flask-app.yaml").read_text())
+    wanted = tls_issuer.wanted_secrets(ingress)
+    assert wanted == [("flask-app-tls", ["api.example.com"], "letsencrypt-prod")]
+    ca = trustme.CA()
+    secret = tls_issuer.tls_secret(ca, "backend", *wanted[0])
+    cert = x509.load_pem_x509_certificate(base64.b64decode(secret["data"]["tls.crt"]))
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.DNSName) == ["api.example.com"] and secret["type"] == "kubernetes.io/tls"
+    # No issuer annotation (staging), or a TLS entry without a Secret: nothing to issue.
+    del ingress["metadata"]["annotations"][tls_issuer.ISSUER_ANNOTATION]
+    assert tls_issuer.wanted_secrets(ingress) == []
+    staging = yaml.safe_load((REPO_ROOT / "dist" / "staging" / "backend" / "ingress_backend_flask-app.yaml").read_text())
+    assert tls_issuer.wanted_secrets(staging) == []
