@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cluster.server import ApiServer, Process, _spawn, _wait_until, free_port
+from manifests import REPO_ROOT
 
 # Argo CD's defaults poll git every 3 minutes and cache what a branch points at for 3 more; the
 # day-two cases change the branch a dozen times, so the tier polls every 10 s and caches the
@@ -268,9 +269,8 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
 
 
 def _stand_in(name: str, module: str, python: str, args: list[str], workdir: Path) -> Service:
-    repo_root = Path(__file__).resolve().parent.parent
     argv = [python, "-m", module, *args]
-    process = _spawn(name, argv, workdir / f"{name}.log", env=_env(PYTHONPATH=str(repo_root)))
+    process = _spawn(name, argv, workdir / f"{name}.log", env=_env(PYTHONPATH=str(REPO_ROOT)))
     return Service(process, "")
 
 

@@ -5,7 +5,7 @@
 # private network namespace with only loopback (e2e/isolated.sh). See e2e/README.md.
 
 # The scenarios; tests/e2e/test_harness.py (the harness's own unit tests) runs in `make test`.
-E2E_TESTS := tests/e2e/test_gitops_loop.py
+E2E_TESTS := tests/e2e/test_gitops_loop.py tests/e2e/test_prod_deploy.py
 
 .PHONY: test-e2e e2e-binaries
 

@@ -16,8 +16,8 @@ import yaml
 
 from e2e.kube import condition, wait_for
 from e2e.observe import secret_value
-from tests.e2e import scenario as sc
 from tests.e2e.conftest import ENV, Deployed
+from tests.support import e2e_scenario as sc
 
 DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
 

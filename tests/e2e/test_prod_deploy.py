@@ -18,8 +18,8 @@ from cryptography import x509
 
 from e2e.kube import condition, wait_for
 from e2e.kubeconfig import client_for
-from tests.e2e import scenario as sc
 from tests.e2e.conftest import Deployed
+from tests.support import e2e_scenario as sc
 
 # metrics-server needs two scrapes (15 s apart) for a CPU rate and the autoscaler reads it
 # every 15 s: a minute is plenty once the pods run.
