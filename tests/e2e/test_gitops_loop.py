@@ -1,6 +1,6 @@
 """The GitOps loop, end to end: real Argo CD and External Secrets deploy dist/staging from its branch.
 
-Bootstrap exactly as docs/operations.md says (tests/e2e/scenario.py), then every assertion is
+Bootstrap exactly as docs/operations.md says (tests/support/e2e_scenario.py), then every assertion is
 on live objects. The day-two cases change the environment branch through git and run in file
 order, each starting from the state the previous one left.
 """

@@ -1,7 +1,7 @@
 """prod, end to end: real Argo CD, External Secrets and metrics-server deploy dist/prod from the prod branch.
 
 A cluster of its own (prod and staging use the same namespaces, as two real clusters would),
-bootstrapped exactly as staging is (tests/e2e/scenario.py). What prod has and staging lacks is
+bootstrapped exactly as staging is (tests/support/e2e_scenario.py). What prod has and staging lacks is
 checked on the live objects: the HorizontalPodAutoscaler reads CPU utilisation through the
 resource metrics API (metrics-server scraping KWOK's emulated kubelet metrics), and each
 Ingress's TLS Secret holds a certificate for exactly its hosts (issued by the tier's stand-in
