@@ -12,20 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from cluster.build import cached_binary
 from cluster.client import Client
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import install_crds, sync
 from manifests import load_env
-from tests.support.cluster import CRD_DIR, SyncedEnv, targets
-from tests.support.tools import require_tool
+from tests.support.cluster import CRD_DIR, SyncedEnv, control_plane_binaries, targets
 
 
 @pytest.fixture(scope="session")
 def binaries() -> tuple[str, str]:
-    apiserver = require_tool(str(cached_binary("kube-apiserver")), "build it with `make cluster-binaries`")
-    etcd = require_tool("etcd", "Debian package etcd-server")
-    return etcd, apiserver
+    return control_plane_binaries()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ SelfSubjectReview through ops validate's own connection, and each runs `ops vali
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,8 +24,8 @@ from kubernetes import client as k8s
 
 from ops.common import REPO_ROOT
 from ops.kube_api import connect
+from tests.support.cluster import control_plane_binaries
 from tests.support.ops import closed_port
-from tests.support.tools import missing_tool
 
 ENV = "staging"
 NAMESPACE = "ops-kubeconfig"
@@ -44,14 +43,7 @@ class Live:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    from cluster.build import cached_binary
-
-    apiserver = cached_binary("kube-apiserver")
-    if not (apiserver.is_file() and os.access(apiserver, os.X_OK)):
-        missing_tool(f"{apiserver} not built (make cluster-binaries)")
-    etcd = shutil.which("etcd")
-    if etcd is None:
-        missing_tool("etcd not found (Debian package etcd-server)")
+    etcd, apiserver = control_plane_binaries()
 
     from cluster.client import Client
     from cluster.server import ControlPlanes

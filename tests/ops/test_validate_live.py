@@ -7,8 +7,6 @@ objects PASS, availability FAILs, exit 1) and never crash.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,8 +17,8 @@ import yaml
 
 from manifests import load_env, of_kind
 from ops.common import DIST, REPO_ROOT
+from tests.support.cluster import control_plane_binaries
 from tests.support.ops import closed_port
-from tests.support.tools import missing_tool
 
 ENV = "staging"
 CRD_DIR = REPO_ROOT / "crds"
@@ -28,14 +26,7 @@ CRD_DIR = REPO_ROOT / "crds"
 
 @pytest.fixture(scope="module")
 def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from cluster.build import cached_binary
-
-    apiserver = cached_binary("kube-apiserver")
-    if not (apiserver.is_file() and os.access(apiserver, os.X_OK)):
-        missing_tool(f"{apiserver} not built (make cluster-binaries)")
-    etcd = shutil.which("etcd")
-    if etcd is None:
-        missing_tool("etcd not found (Debian package etcd-server)")
+    etcd, apiserver = control_plane_binaries()
     if not CRD_DIR.is_dir():
         pytest.fail(f"pinned CRDs not found at {CRD_DIR}", pytrace=False)
 

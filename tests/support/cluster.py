@@ -6,10 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cluster.build import cached_binary
 from cluster.client import Client
 from cluster.server import ApiServer
 from cluster.sync import SyncReport
 from manifests import CRDS, REPO_ROOT, Manifest, environments
+from tests.support.tools import require_tool
 
 # CLUSTER_TIER_DIST points the tier at another synth output (a scratch synth, say) instead.
 DIST = Path(os.environ.get("CLUSTER_TIER_DIST") or REPO_ROOT / "dist")
@@ -35,3 +37,10 @@ class SyncedEnv:
     @property
     def manifests(self) -> list[Manifest]:
         return self.report.manifests
+
+
+def control_plane_binaries() -> tuple[str, str]:
+    """etcd and the cached kube-apiserver: skipped locally when missing, a failure in CI."""
+    apiserver = require_tool(str(cached_binary("kube-apiserver")), "build it with `make cluster-binaries`")
+    etcd = require_tool("etcd", "Debian package etcd-server")
+    return etcd, apiserver
