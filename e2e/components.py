@@ -76,18 +76,26 @@ def _start(name: str, argv: list[str], workdir: Path, ready, env: dict[str, str]
     return process
 
 
-def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, workdir: Path) -> Service:
-    """With `kubeconfig` as system:kube-controller-manager; each controller under its own ServiceAccount."""
-    port = free_port()
-    argv = [
-        binary,
+def _control_plane_flags(kubeconfig: Path, port: int, cert_dir: Path) -> list[str]:
+    """What kube-controller-manager and kube-scheduler share: one identity for the API and for
+    checking their own callers, a loopback-only health port, a single replica."""
+    return [
         f"--kubeconfig={kubeconfig}",
         f"--authentication-kubeconfig={kubeconfig}",
         f"--authorization-kubeconfig={kubeconfig}",
         "--bind-address=127.0.0.1",
         f"--secure-port={port}",
-        f"--cert-dir={workdir / 'kcm-certs'}",
+        f"--cert-dir={cert_dir}",
         "--leader-elect=false",
+    ]
+
+
+def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, workdir: Path) -> Service:
+    """With `kubeconfig` as system:kube-controller-manager; each controller under its own ServiceAccount."""
+    port = free_port()
+    argv = [
+        binary,
+        *_control_plane_flags(kubeconfig, port, workdir / "kcm-certs"),
         # The controllers a cluster runs by default, with the keys they need: token signing
         # for the legacy token controller and the CA for kube-root-ca.crt.
         "--controllers=*",
@@ -105,17 +113,7 @@ def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, wo
 
 def kube_scheduler(binary: str, kubeconfig: Path, workdir: Path) -> Service:
     port = free_port()
-    argv = [
-        binary,
-        f"--kubeconfig={kubeconfig}",
-        f"--authentication-kubeconfig={kubeconfig}",
-        f"--authorization-kubeconfig={kubeconfig}",
-        "--bind-address=127.0.0.1",
-        f"--secure-port={port}",
-        f"--cert-dir={workdir / 'scheduler-certs'}",
-        "--leader-elect=false",
-        "--v=1",
-    ]
+    argv = [binary, *_control_plane_flags(kubeconfig, port, workdir / "scheduler-certs"), "--v=1"]
     return Service(_start("kube-scheduler", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
 
 
