@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
+from e2e.kube import reconcile_forever
 from e2e.kubeconfig import client_for
 
 POLL_S = 1.0
@@ -44,12 +44,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ingress-class", default="nginx")
     args = parser.parse_args(argv)
     kube = client_for(args.kubeconfig)
-    while True:
-        try:
-            publish_once(kube, args.ingress_class, args.address)
-        except OSError as error:  # the API server restarting or going away at the end
-            print(f"retrying: {error}", flush=True)
-        time.sleep(POLL_S)
+    reconcile_forever(lambda: publish_once(kube, args.ingress_class, args.address), POLL_S)
+    return 0
 
 
 if __name__ == "__main__":

@@ -39,6 +39,17 @@ class Kube(Client):
         return self.apply(obj, field_manager="flask-platform-e2e").body
 
 
+def reconcile_forever(step: Callable[[], object], interval_s: float = 1.0) -> None:
+    """A stand-in controller's loop: run `step` every interval until the process is stopped,
+    riding out the API server restarting or going away at the end of the tier."""
+    while True:
+        try:
+            step()
+        except OSError as error:
+            print(f"retrying: {error}", flush=True)
+        time.sleep(interval_s)
+
+
 def wait_for(what: str, probe: Callable[[], T | None], timeout_s: float, interval_s: float = 1.0) -> T:
     """Poll until `probe` returns something truthy; on timeout say what was awaited and the last value."""
     deadline = time.monotonic() + timeout_s

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import base64
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import trustme
 
+from e2e.kube import reconcile_forever
 from e2e.kubeconfig import client_for
 
 ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer"
@@ -90,12 +90,8 @@ def main(argv: list[str]) -> int:
     ca = trustme.CA(organization_name="flask-platform e2e issuer")
     ca.cert_pem.write_to_path(str(args.write_ca))
     kube = client_for(args.kubeconfig)
-    while True:
-        try:
-            issue_once(kube, ca)
-        except OSError as error:  # the API server restarting or going away at the end
-            print(f"retrying: {error}", flush=True)
-        time.sleep(POLL_S)
+    reconcile_forever(lambda: issue_once(kube, ca), POLL_S)
+    return 0
 
 
 if __name__ == "__main__":
