@@ -117,21 +117,26 @@ def _load(cert: Path, key: Path) -> tuple[x509.Certificate, ec.EllipticCurvePriv
     return x509.load_pem_x509_certificate(cert.read_bytes()), private
 
 
+def _key_usage(signs_certificates: bool) -> x509.KeyUsage:
+    # ECDSA keys sign (TLS handshakes, and certificates and CRLs for a CA); they encipher nothing.
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=signs_certificates,
+        crl_sign=signs_certificates,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
 def _leaf_usage(purpose: x509.ObjectIdentifier) -> list[tuple[x509.ExtensionType, bool]]:
     return [
         (x509.BasicConstraints(ca=False, path_length=None), True),
         (
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,  # ECDSA keys sign; they encipher nothing
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(signs_certificates=False),
             True,
         ),
         (x509.ExtendedKeyUsage([purpose]), False),
@@ -181,17 +186,7 @@ def _new_ca(directory: Path, name: str, common_name: str) -> tuple[Path, Path]:
     extensions: list[tuple[x509.ExtensionType, bool]] = [
         (x509.BasicConstraints(ca=True, path_length=0), True),
         (
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(signs_certificates=True),
             True,
         ),
     ]
