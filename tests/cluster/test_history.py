@@ -3,13 +3,18 @@ cluster/history.py, and what a missing baseline does in CI and on a laptop."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cluster.history import MissingBaseline, export_dist, find_baseline, plan_upgrade, prune_candidates
-from manifests import load_env
+from config.loader import ENVIRONMENTS_DIR, available_environments, load_environment
+from manifests import REPO_ROOT, load_env
+
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "ci.yml"
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
@@ -153,3 +158,44 @@ def test_a_new_environment_is_not_a_missing_baseline(repo: Path, tmp_path: Path)
     plan = plan_upgrade(repo, "prod", "prod", tmp_path / "out", ci=True)
     assert plan.previous == tmp_path / "out" / "dist" / "prod"
     assert [m.name for m in load_env(plan.previous)] == ["a"]
+
+
+def _branch_step() -> str:
+    """The workflow step that fetches the environment branches, run as GitHub runs a `run:`."""
+    (job,) = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()
+    # The branches alone are not enough: the merge base and the dist/ before the change need
+    # the history that actions/checkout leaves out unless told.
+    (checkout,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert checkout.get("with", {}).get("fetch-depth") == 0, checkout
+    (step,) = [s for s in job["steps"] if s.get("name", "").startswith("Environment branches")]
+    return str(step["run"])
+
+
+def _run_step(clone: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _branch_step()],
+        cwd=clone,
+        env=GIT_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_workflow_fetches_every_environment_branch_that_exists(repo: Path, tmp_path: Path) -> None:
+    branches = sorted({load_environment(env).gitops.branch for env in available_environments()})
+    *present, absent = branches
+    for branch in present:
+        _git(repo, "branch", branch, _first(repo))
+    clone = tmp_path / "clone"  # one branch only, as a checkout without fetch-depth: 0 has
+    _git(tmp_path, "clone", "-q", "--single-branch", "-b", "main", f"file://{repo}", str(clone))
+    shutil.copytree(ENVIRONMENTS_DIR, clone / "environments")
+
+    result = _run_step(clone)
+    assert result.returncode == 0, result.stderr
+    for branch in present:
+        assert _git(clone, "rev-parse", f"refs/remotes/origin/{branch}") == _first(repo)
+    assert result.stdout == f"origin has no branch {absent} yet: its environment upgrades from the merge base with main\n"
+
+    _git(clone, "remote", "set-url", "origin", str(tmp_path / "gone"))  # any other failure stops CI
+    assert _run_step(clone).returncode == 128
