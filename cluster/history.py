@@ -78,7 +78,7 @@ def _from_branch(repo: Path, branch: str) -> tuple[str | None, str]:
         commit = _rev(repo, ref)
         if commit:
             return commit, label
-    return None, f"no branch {branch} (neither {REMOTE}/{branch} nor a local one)"
+    return None, f"no branch {branch}: neither {REMOTE}/{branch} nor a local one"
 
 
 def _from_merge_base(repo: Path, head: str) -> tuple[str | None, str]:

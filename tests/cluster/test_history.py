@@ -89,7 +89,7 @@ def test_without_the_branch_the_merge_base_with_the_default_branch_runs(repo: Pa
     _commit_dist(repo, ["a", "c", "d"], "feature two")  # a multi-commit change: not the commit before
     baseline = find_baseline(repo, "prod")
     assert (baseline.commit, baseline.source) == (fork, "the merge base with main")
-    assert baseline.passed_over == ("no branch prod (neither origin/prod nor a local one)",)
+    assert baseline.passed_over == ("no branch prod: neither origin/prod nor a local one",)
 
     # origin/main comes before a local main that has moved on without being pushed.
     clone = tmp_path / "clone"
