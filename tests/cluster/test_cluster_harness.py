@@ -1,16 +1,16 @@
-"""The harness's own logic, without an API server: ordering, RBAC expectations, git baseline."""
+"""The harness's own logic, without an API server: ordering, RBAC expectations, hooks, upgrade diffs."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from cluster.build import PROMTOOL, kubernetes_go_mod, prometheus_module_version, staging_modules, staging_version
 from cluster.client import parse_warning
 from cluster.dist_objects import apply_order, pod_for, sync_wave
-from cluster.history import baseline_commit, export_dist, prune_candidates
 from cluster.rbac import Request, ScopedRule, Subject, expected, granted_rules, must_deny
-from manifests import Manifest, load_env
+from cluster.sync import recreated_on_sync
+from cluster.upgrade import changed_paths
+from manifests import Manifest
 
 
 def _m(app: str, kind: str, name: str, ns: str = "", wave: int | None = None, **extra: object) -> Manifest:
@@ -114,48 +114,30 @@ def test_rbac_expectation_follows_resource_names_and_flags_wide_roles() -> None:
     assert Request("backend", "delete", "secrets", name="db") in flagged
 
 
-def _git(repo: Path, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.invalid",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.invalid",
-        "PATH": "/usr/bin:/bin",
+def _hook(**annotations: str) -> Manifest:
+    return Manifest({"kind": "Job", "metadata": {"name": "m", "annotations": annotations}}, Path("backend/x.yaml"))
+
+
+def test_argocd_hooks_recreated_on_every_sync_are_the_before_hook_creation_ones() -> None:
+    hook, policy = "argocd.argoproj.io/hook", "argocd.argoproj.io/hook-delete-policy"
+    assert recreated_on_sync(_hook(**{hook: "Sync", policy: "BeforeHookCreation"}))
+    assert recreated_on_sync(_hook(**{hook: "PreSync"}))  # Argo CD's default policy
+    assert recreated_on_sync(_hook(**{hook: "Sync", policy: "HookSucceeded, BeforeHookCreation"}))
+    assert not recreated_on_sync(_hook(**{hook: "Sync", policy: "HookSucceeded"}))
+    assert not recreated_on_sync(_hook(**{"argocd.argoproj.io/sync-wave": "1"}))
+
+
+def test_upgrade_diff_names_the_changed_leaves_and_ignores_metadata() -> None:
+    old = {
+        "metadata": {"labels": {"v": "1"}},
+        "spec": {"selector": {"matchLabels": {"app": "a"}}, "claims": [{"size": "1Gi"}, {"size": "2Gi"}], "ports": [1]},
     }
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout.strip()
-
-
-def _write_dist(repo: Path, names: list[str]) -> None:
-    folder = repo / "dist" / "staging" / "backend"
-    folder.mkdir(parents=True, exist_ok=True)
-    docs = [f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n  namespace: backend\n" for n in names]
-    (folder / "cm.yaml").write_text("---\n".join(docs))
-
-
-def test_baseline_is_the_dist_before_the_change(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    assert baseline_commit(repo) is None  # no commit at all
-
-    _write_dist(repo, ["a", "b"])
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "first dist")
-    first = _git(repo, "rev-parse", "HEAD")
-    assert baseline_commit(repo) is None  # dist/ came with the root commit
-
-    _write_dist(repo, ["a"])
-    assert baseline_commit(repo) == first  # uncommitted change: HEAD is what runs
-
-    _git(repo, "commit", "-qam", "drop b")
-    (repo / "unrelated").write_text("x")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "unrelated")
-    assert baseline_commit(repo) == first  # the parent of the last commit that changed dist/
-
-    old = load_env(export_dist(repo, first, tmp_path / "old") / "staging")
-    new = load_env(repo / "dist" / "staging")
-    assert prune_candidates(old, new) == [("", "ConfigMap", "backend", "b")]
+    new = {
+        "metadata": {"labels": {"v": "2"}},
+        "spec": {"selector": {"matchLabels": {"app": "b"}}, "claims": [{"size": "1Gi"}, {"size": "3Gi"}], "ports": [1, 2]},
+    }
+    assert changed_paths(old, new) == ["spec.claims[1].size", "spec.ports", "spec.selector.matchLabels.app"]
+    assert changed_paths(old, old) == []
 
 
 def test_build_module_replaces_every_staging_module() -> None:
