@@ -1,4 +1,4 @@
-"""Running an nginx.conf in a real nginx (Debian's) as a non-root user, with a stub backend.
+"""Running an nginx.conf in a real nginx (Debian's) as a non-root user, in a folder of its own.
 
 The config reaches nginx as given except for the directives tests/support/nginx_dist.py
 remaps (file paths into the test's folder, loopback ports, the upstream to the stub).
@@ -6,26 +6,21 @@ remaps (file paths into the test's folder, loopback ports, the upstream to the s
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from charts.nginx_settings import NginxSiteSettings
 from tests.support.nginx_dist import Remapped, remap_for_sandbox
+from tests.support.nginx_http import Response, free_port, request
 from tests.support.tools import require_tool
 
 SITE = Path(__file__).resolve().parents[1] / "charts" / "nginx" / "site"
@@ -47,116 +42,6 @@ HASHED_ASSET = "/assets/app-5f3c2a1b.js"
 INDEX_MARKER = b"spa-shell-index"
 NOBODY_UID = NOBODY_GID = 65534
 READY_TIMEOUT_S = 5.0
-# What the stub backend sends as its own HSTS when asked (?backend_hsts=1): unlike any
-# environment's, so a response carrying it shows nginx passed the backend's copy through.
-BACKEND_HSTS = "max-age=60"
-
-
-# --- HTTP ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Response:
-    path: str
-    status: int
-    headers: Message
-    body: bytes
-
-    def json(self) -> dict:
-        return json.loads(self.body)
-
-
-def request(
-    port: int,
-    path: str,
-    *,
-    method: str = "GET",
-    headers: dict[str, str] | None = None,
-    body: bytes | None = None,
-) -> Response:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        return Response(path, resp.status, resp.msg, resp.read())
-    finally:
-        conn.close()
-
-
-def assert_headers(response: Response, expected: Mapping[str, str | None]) -> None:
-    """Each expected header exactly once with exactly the expected value; None: not sent at all."""
-    problems = []
-    for name, value in expected.items():
-        got = response.headers.get_all(name) or []
-        if got != ([] if value is None else [value]):
-            problems.append(f"{name}: expected {'nothing' if value is None else [value]!r}, got {got!r}")
-    assert not problems, f"{response.path} ({response.status}) headers: " + "; ".join(problems)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# --- stub backend --------------------------------------------------------------------------
-
-
-class _EchoHandler(BaseHTTPRequestHandler):
-    """Answers every request with what it received: method, raw path+query, headers, body size."""
-
-    def _echo(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        received = self.rfile.read(length) if length else b""
-        payload = json.dumps(
-            {
-                "method": self.command,
-                "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "body_length": len(received),
-            }
-        ).encode()
-        self.server.requests.append(self.path)  # type: ignore[attr-defined]
-        query = parse_qs(urlsplit(self.path).query)
-        # ?status=NNN: the backend's own error responses, which nginx passes through.
-        self.send_response(int(query.get("status", ["200"])[0]))
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        if "backend_headers=1" in self.path:
-            # What a framework might add on its own; nginx must not pass duplicates through.
-            self.send_header("X-Frame-Options", "SAMEORIGIN")
-            self.send_header("Content-Security-Policy", "default-src *")
-            self.send_header("X-Powered-By", "stub")
-        if "backend_hsts=1" in self.path:
-            self.send_header("Strict-Transport-Security", BACKEND_HSTS)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _echo
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class StubBackend:
-    def __init__(self) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-        self.server.requests = []  # type: ignore[attr-defined]
-        self.port: int = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-        self.running = True
-
-    @property
-    def requests(self) -> list[str]:
-        return self.server.requests  # type: ignore[attr-defined]
-
-    def stop(self) -> None:
-        if self.running:
-            self.server.shutdown()
-            self.server.server_close()
-            self._thread.join(timeout=5)
-            self.running = False
 
 
 # --- nginx sandbox -------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.nginx import NginxSandbox, StubBackend, nginx_sandbox
+from tests.support.nginx import NginxSandbox, nginx_sandbox
 from tests.support.nginx_dist import dist_environments, dist_nginx_conf
+from tests.support.nginx_http import StubBackend
 
 # Discovered, never listed: a new environment is tested as soon as `make synth` writes it.
 ENVIRONMENTS = dist_environments()

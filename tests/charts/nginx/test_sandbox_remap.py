@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.nginx import NginxSandbox, StubBackend
+from tests.support.nginx import NginxSandbox
 from tests.support.nginx_dist import dist_environments, dist_nginx_conf, paths_outside, remap_for_sandbox
+from tests.support.nginx_http import StubBackend
 from tests.support.nginx_parse import Change, config_changes
 
 # (enclosing block, directive) pairs the sandbox may change, and only these.
