@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charts.nginx_settings import NginxSiteSettings
-from tests.support.nginx_dist import Remapped, remap_for_sandbox
+from tests.support.nginx_dist import Remapped, paths_outside, remap_for_sandbox
 from tests.support.nginx_http import Response, free_port, request
 from tests.support.tools import require_tool
 
@@ -174,6 +174,8 @@ def nginx_sandbox(
     root = _make_sandbox_root(as_nobody=bool(prefix))
     try:
         remapped = remap_for_sandbox(config, root, upstream_port, free_port)
+        outside = paths_outside(remapped.text, root)
+        assert not outside, f"the config names files outside the test's folder: {outside}"
         if edit is not None:
             remapped.text = edit(remapped.text)
         conf_path = root / "nginx.conf"

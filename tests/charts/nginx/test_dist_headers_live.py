@@ -46,7 +46,7 @@ EXPECTED_HEADERS: dict[str, dict[str, str | None]] = {
         "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     },
 }
-HSTS_ENVIRONMENTS = [env for env, headers in EXPECTED_HEADERS.items() if headers["Strict-Transport-Security"]]
+HSTS_ENVIRONMENTS = [env for env in dist_environments() if EXPECTED_HEADERS.get(env, {}).get("Strict-Transport-Security")]
 UPSTREAM_ERROR_MARKER = b"Service temporarily unavailable"
 
 # Every kind of response the site gives: the status it must have, and how to ask for it.
