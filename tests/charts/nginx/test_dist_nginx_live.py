@@ -7,6 +7,7 @@ response carries are checked in test_dist_headers_live.py.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 from pathlib import Path
@@ -24,6 +25,7 @@ STUB_STATUS_MARKER = b"Active connections:"
 SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
+@functools.cache
 def container(env: str, name: str) -> dict:
     """A container of the frontend's Deployment in dist/<env>/, as the cluster would run it."""
     (deployment,) = [d for d in of_kind(load_env(DIST / env), "Deployment") if d.app == "frontend"]
