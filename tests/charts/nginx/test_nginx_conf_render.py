@@ -17,7 +17,8 @@ from charts.nginx_conf import (
     security_headers,
 )
 from charts.nginx_settings import NginxSiteSettings
-from tests.support.nginx import BASE_SETTINGS, header_gaps, parse_nginx_conf
+from tests.support.nginx import BASE_SETTINGS
+from tests.support.nginx_parse import directives, header_gaps, parse_nginx_conf
 
 # Spelled out here rather than read from the module, so dropping one there fails a test.
 REQUIRED_HEADERS = {
@@ -26,21 +27,6 @@ REQUIRED_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Content-Security-Policy": BASE_SETTINGS.content_security_policy,
 }
-
-
-def directives(text: str, name: str) -> list[list[str]]:
-    """Arguments of every simple (non-block) directive called `name`, in file order."""
-    found: list[list[str]] = []
-
-    def walk(nodes):
-        for node in nodes:
-            if node.name == name and node.children is None:
-                found.append(node.args)
-            if node.children:
-                walk(node.children)
-
-    walk(parse_nginx_conf(text))
-    return found
 
 
 def test_rendering_is_deterministic() -> None:
