@@ -279,8 +279,11 @@ def _server_block(settings: NginxSiteSettings) -> _Block:
         ("proxy_set_header", "X-Forwarded-Host", "$host"),
         ("proxy_set_header", "X-Request-ID", "$forwarded_request_id"),
     )
-    # nginx sets these itself; the backend's copies would reach the client twice.
-    hidden = tuple(("proxy_hide_header", name) for name, _ in security_headers(settings))
+    # nginx sets these itself; the backend's copies would reach the client twice. HSTS is hidden
+    # even where nginx sends none (plain-HTTP environments): whether browsers pin HTTPS is the
+    # proxy's decision, never the backend's.
+    hidden_names = dict.fromkeys((*(name for name, _ in security_headers(settings)), "Strict-Transport-Security"))
+    hidden = tuple(("proxy_hide_header", name) for name in hidden_names)
     immutable_assets = tuple(
         _location(
             settings,

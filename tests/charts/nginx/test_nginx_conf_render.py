@@ -70,7 +70,10 @@ def test_header_checker_catches_a_header_without_always() -> None:
 
 
 def test_strict_transport_security_is_sent_only_when_configured() -> None:
-    assert "Strict-Transport-Security" not in render_nginx_conf(BASE_SETTINGS)
+    without = render_nginx_conf(BASE_SETTINGS)
+    assert not any(args[0] == "Strict-Transport-Security" for args in directives(without, "add_header"))
+    # ...and the backend's own HSTS is hidden either way: only the proxy decides it.
+    assert ["Strict-Transport-Security"] in directives(without, "proxy_hide_header")
     with_hsts = BASE_SETTINGS.replace(strict_transport_security="max-age=31536000")
     text = render_nginx_conf(with_hsts)
     assert header_gaps(text, ["Strict-Transport-Security"]) == []
