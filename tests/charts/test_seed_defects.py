@@ -55,7 +55,8 @@ def synth_error(tmp_path: Path, capsys, overlay: dict[str, Any]) -> str:
     file.write_text(yaml.safe_dump(overlay), encoding="utf-8")
     code = main.main(["staging", "--overlay", str(file), "--dist", str(tmp_path / "dist")])
     err = capsys.readouterr().err
-    assert code == 2 and not (tmp_path / "dist").exists(), err
+    assert code == 2, f"expected a refusal, the synth exited {code}: {err}"
+    assert not (tmp_path / "dist").exists()
     (line,) = err.splitlines()
     return line.replace(str(file), "overlay.yaml")
 
@@ -85,7 +86,7 @@ def container(workload: dict[str, Any]) -> dict[str, Any]:
 
 
 def demo(chart, **overrides) -> SecureDeployment:
-    """A workload built with SecureDeployment as any chart would, 5000 its one port."""
+    """A workload built with SecureDeployment as a chart builds one, with one declared port (5000, named http)."""
     health = HttpCheck(path="/health", port="http")
     props: dict[str, Any] = dict(
         name="demo",
