@@ -1,153 +1,360 @@
-"""The Helm setup's defects (docs/defects.md), each shown impossible: not just absent from today's values."""
+"""The Helm setup's defects (docs/defects.md), each tried through the product's public API.
+
+For every defect N, tests `test_N_...` build the broken variant through the config or a
+construct and assert the exact refusal: the one line a synth prints for an environment
+overlay, or the error a construct, the nginx settings or synthesis raise. Where the product
+has no way to express the defect, they build the nearest thing a user could write (the key
+in an environment file, a construct given a conflicting value, the port or name moved at its
+single source) and show what stops it or that everything follows. test_seed_defects_verify.py
+plants each defect into a copy of dist/ for the verification suite to find;
+test_seed_defects_output.py checks today's rendered output.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 import pytest
+import yaml
+from cdk8s import App
 
+import main
 from charts import names
+from charts.flask_backend import FlaskBackend
 from charts.nginx_settings import NginxSiteSettings
-from config.loader import load_environment
+from config.loader import REPO_ROOT, load_environment
+from config.model import Autoscaling, Backend
 from constructs.disruption_budget import DisruptionBudget
-from constructs.pod_parts import BaselineError
+from constructs.external_secret_binding import ExternalSecretBinding, RemoteValue
+from constructs.microsegmented_service import MicrosegmentedService
+from constructs.pod_parts import BaselineError, ContainerPort, HttpCheck, Probes, Relaxation, RunAs
+from constructs.secure_deployment import DeploymentProps, SecureDeployment
 from synthesis.build import build_manifests
+from synthesis.layout import LayoutError
+from synthesis.pipeline import render_files
+from tests.support.synth import small_resources, synth
 
-ENVIRONMENTS = ["staging", "prod"]
-
-
-@pytest.fixture(scope="module", params=ENVIRONMENTS)
-def rendered(request) -> dict[str, list[dict[str, Any]]]:
-    return build_manifests(load_environment(request.param))
+Apps = dict[str, list[dict[str, Any]]]
 
 
-def objects(rendered, kind=None):
-    return [o for docs in rendered.values() for o in docs if kind is None or o["kind"] == kind]
+# --- how a broken variant is built and refused ---------------------------------------------
 
 
-def find(rendered, kind, name):
-    (match,) = [o for o in objects(rendered, kind) if o["metadata"]["name"] == name]
+def nested(field: str, value: Any) -> dict[str, Any]:
+    """{'a': {'b': value}} for 'a.b': an environment overlay setting one field."""
+    for key in reversed(field.split(".")):
+        value = {key: value}
+    return value
+
+
+def synth_error(tmp_path: Path, capsys, overlay: dict[str, Any]) -> str:
+    """`python main.py staging --overlay FILE`: the one line it prints for a refused overlay."""
+    file = tmp_path / "overlay.yaml"
+    file.write_text(yaml.safe_dump(overlay), encoding="utf-8")
+    code = main.main(["staging", "--overlay", str(file), "--dist", str(tmp_path / "dist")])
+    err = capsys.readouterr().err
+    assert code == 2, f"expected a refusal, the synth exited {code}: {err}"
+    assert not (tmp_path / "dist").exists()
+    (line,) = err.splitlines()
+    return line.replace(str(file), "overlay.yaml")
+
+
+def assert_unknown_key(tmp_path: Path, capsys, field: str, value: Any) -> None:
+    """The product has no such setting: an environment file that sets it stops the synth."""
+    assert synth_error(tmp_path, capsys, nested(field, value)) == f"error: overlay.yaml: {field}: unknown key"
+
+
+def with_overlay(tmp_path: Path, overlay: dict[str, Any]) -> Apps:
+    file = tmp_path / "overlay.yaml"
+    file.write_text(yaml.safe_dump(overlay), encoding="utf-8")
+    return build_manifests(load_environment("staging", overlay=file))
+
+
+def objects(apps: Apps, kind: str | None = None) -> list[dict[str, Any]]:
+    return [o for docs in apps.values() for o in docs if kind is None or o["kind"] == kind]
+
+
+def find(apps: Apps, kind: str, name: str) -> dict[str, Any]:
+    (match,) = [o for o in objects(apps, kind) if o["metadata"]["name"] == name]
     return match
 
 
-def container(workload):
+def container(workload: dict[str, Any]) -> dict[str, Any]:
     return workload["spec"]["template"]["spec"]["containers"][0]
 
 
-def test_1_gunicorn_port_probes_and_service_agree(rendered):
-    api = container(find(rendered, "Deployment", names.FLASK_APP))
-    port = api["ports"][0]["containerPort"]
-    assert port == 5000
-    assert f"--bind=0.0.0.0:{port}" in api["args"]
-    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
-        assert api[probe]["httpGet"]["port"] == port
-    service = find(rendered, "Service", names.FLASK_APP)
-    assert service["spec"]["ports"][0]["targetPort"] == port and service["spec"]["ports"][0]["port"] == 8000
+def demo(chart, **overrides) -> SecureDeployment:
+    """A workload built with SecureDeployment as a chart builds one, with one declared port (5000, named http)."""
+    health = HttpCheck(path="/health", port="http")
+    props: dict[str, Any] = dict(
+        name="demo",
+        component="api",
+        image="registry.example.internal/demo:1.0.0",
+        version="1.0.0",
+        ports=[ContainerPort(name="http", number=5000)],
+        probes=Probes(readiness=health, liveness=health, startup=health),
+        resources=small_resources(),
+        run_as=RunAs(uid=1000, gid=1000),
+    )
+    return SecureDeployment(chart, "Demo", DeploymentProps(**{**props, **overrides}))
 
 
-def test_2_names_are_derived_from_the_rendered_objects(rendered):
-    backend_service = find(rendered, "Service", names.FLASK_APP)
-    nginx_conf = find(rendered, "ConfigMap", f"{names.NGINX}-files")["data"]["nginx.conf"]
-    assert f"{backend_service['metadata']['name']}.backend.svc.cluster.local:8000" in nginx_conf
-    settings = find(rendered, "ConfigMap", f"{names.FLASK_APP}-env")["data"]
-    db_service = find(rendered, "Service", names.DATABASE)
-    assert settings["DB_HOST"] == f"{db_service['metadata']['name']}.backend.svc.cluster.local"
-    assert settings["DB_PORT"] == str(db_service["spec"]["ports"][0]["port"])
-    url = find(rendered, "ExternalSecret", names.FLASK_SECRETS_SECRET)["spec"]["target"]["template"]["data"]["database-url"]
-    assert f"@{settings['DB_HOST']}:3306/" in url
-    assert not any("flask-backend" in str(o) for o in objects(rendered))
+# --- 1: container port 8000, gunicorn on 5000 -----------------------------------------------
 
 
-def test_3_every_secret_has_exactly_one_owner(rendered):
-    assert objects(rendered, "Secret") == []
-    targets = [e["spec"]["target"]["name"] for e in objects(rendered, "ExternalSecret")]
-    assert len(targets) == len(set(targets))
-    assert all(e["spec"]["target"]["creationPolicy"] == "Owner" for e in objects(rendered, "ExternalSecret"))
+def test_1_an_environment_file_cannot_set_a_container_port(tmp_path, capsys):
+    assert_unknown_key(tmp_path, capsys, "backend.container_port", 8000)
 
 
-def test_4_every_configured_host_is_routed(rendered):
-    env = load_environment(find(rendered, "Deployment", names.FLASK_APP)["metadata"]["labels"]["flask-platform.io/environment"])
+def test_1_probes_and_services_can_only_name_a_declared_port():
+    # The Helm chart's probes and Service named port 8000; here they can only name a declared port.
+    legacy = HttpCheck(path="/health", port="legacy")
+    undeclared = r"points at port 'legacy', which the container does not declare \(http\)$"
+    with pytest.raises(BaselineError, match=rf"^readiness probe {undeclared}"):
+        synth(lambda chart: demo(chart, probes=Probes(readiness=legacy, liveness=legacy, startup=legacy)))
+    with pytest.raises(BaselineError, match=rf"^a reference to demo {undeclared}"):
+        synth(lambda chart: MicrosegmentedService(chart, "Svc", workload=demo(chart), port=8000, target_port="legacy"))
+
+
+def test_1_moving_the_port_moves_bind_probes_service_and_policies(monkeypatch):
+    monkeypatch.setattr(names, "FLASK_PORT", ContainerPort(name="http", number=8001))
+    apps = build_manifests(load_environment("staging"))
+    api = container(find(apps, "Deployment", names.FLASK_APP))
+    assert [p["containerPort"] for p in api["ports"]] == [8001, names.FLASK_METRICS_PORT.number]
+    assert "--bind=0.0.0.0:8001" in api["args"]
+    assert {api[p]["httpGet"]["port"] for p in ("readinessProbe", "livenessProbe", "startupProbe")} == {8001}
+    assert find(apps, "Service", names.FLASK_APP)["spec"]["ports"][0]["targetPort"] == 8001
+    # Every policy that admits a peer to the API's pods or lets a peer reach them: the app port
+    # moved with the object (the metrics port stayed).
+    edges = [
+        p for p in objects(apps, "NetworkPolicy") if re.fullmatch(r"flask-app-from-.*|.*-to-flask-app", p["metadata"]["name"])
+    ]
+    rules = [r for p in edges for r in p["spec"].get("ingress", []) + p["spec"].get("egress", [])]
+    assert {port["port"] for r in rules for port in r["ports"]} == {8001, names.FLASK_METRICS_PORT.number}
+
+
+# --- 2: nginx upstream, DB host and secret names typed twice ---------------------------------
+
+
+@pytest.mark.parametrize(("field", "value"), [("frontend.upstream", "flask-app"), ("database.host", "flask-backend-db")])
+def test_2_an_environment_file_cannot_name_the_upstream_or_the_database_host(tmp_path, capsys, field, value):
+    assert_unknown_key(tmp_path, capsys, field, value)
+
+
+def test_2_renamed_services_are_followed_everywhere(monkeypatch):
+    monkeypatch.setattr(names, "FLASK_APP", "flask-backend-flask-app")
+    monkeypatch.setattr(names, "DATABASE", "flask-backend-db")
+    apps = build_manifests(load_environment("staging"))
+    conf = find(apps, "ConfigMap", f"{names.NGINX}-files")["data"]["nginx.conf"]
+    assert "server flask-backend-flask-app.backend.svc.cluster.local:8000;" in conf
+    settings = find(apps, "ConfigMap", "flask-backend-flask-app-env")["data"]
+    assert settings["DB_HOST"] == "flask-backend-db.backend.svc.cluster.local"
+    url = find(apps, "ExternalSecret", names.FLASK_SECRETS_SECRET)["spec"]["target"]["template"]["data"]["database-url"]
+    assert "@flask-backend-db.backend.svc.cluster.local:3306/" in url
+    assert routed_hosts(apps)[load_environment("staging").backend.host] == "flask-backend-flask-app"
+
+
+# --- 3: a Helm Secret and an ExternalSecret target of one name ------------------------------
+
+
+def test_3_a_second_binding_of_one_secret_cannot_be_written():
+    chart = FlaskBackend(App(), load_environment("staging"))
+    ExternalSecretBinding(
+        chart,
+        "Helm",
+        name=names.FLASK_SECRETS_SECRET,
+        store_name="aws-secrets-manager",
+        refresh_interval="1h",
+        values={"secret-key": RemoteValue(key="staging/backend/helm", property="secret-key")},
+    )
+    with pytest.raises(LayoutError, match=r"^staging/backend/externalsecret_backend_flask-app-secrets\.yaml: two objects render"):
+        render_files("staging", names.BACKEND_APP, chart.to_json())
+
+
+# --- 4: a configured host without a route ---------------------------------------------------
+
+EXPOSURES = get_args(Backend.model_fields["exposure"].annotation)
+GATEWAY = {"name": "public", "namespace": "gateway-system"}
+
+
+def routed_hosts(apps: Apps) -> dict[str, str]:
+    """host -> the Service its route sends to, over Ingresses and HTTPRoutes."""
     hosts = {
-        rule["host"]: rule["http"]["paths"][0]["backend"]["service"]
-        for i in objects(rendered, "Ingress")
-        for rule in i["spec"]["rules"]
+        r["host"]: r["http"]["paths"][0]["backend"]["service"]["name"]
+        for i in objects(apps, "Ingress")
+        for r in i["spec"]["rules"]
     }
-    assert hosts[env.backend.host] == {"name": names.FLASK_APP, "port": {"number": 8000}}
-    assert hosts[env.frontend.host] == {"name": names.NGINX, "port": {"number": 80}}
+    for route in objects(apps, "HTTPRoute"):
+        hosts |= {host: route["spec"]["rules"][0]["backendRefs"][0]["name"] for host in route["spec"]["hostnames"]}
+    return hosts
 
 
-def test_5_nginx_runs_unprivileged_with_writable_dirs(rendered):
-    proxy = find(rendered, "Deployment", names.NGINX)
-    c = container(proxy)
-    assert c["securityContext"]["runAsUser"] == 101
-    assert c["ports"][0]["containerPort"] == 8080
-    conf = find(rendered, "ConfigMap", f"{names.NGINX}-files")["data"]["nginx.conf"]
-    assert re.search(r"listen\s+8080", conf) and not re.search(r"listen\s+80;", conf)
-    assert "pid /tmp/nginx.pid" in conf
-    mounts = {m["mountPath"] for m in c["volumeMounts"]}
-    assert {"/tmp", "/var/cache/nginx"} <= mounts
-    with pytest.raises(ValueError):
-        NginxSiteSettings(
-            listen_port=80,
-            upstream_host="a.b",
-            upstream_port=8000,
-            server_names=("a.b",),
-            client_max_body_size="1m",
-            content_security_policy="default-src 'self'",
+@pytest.mark.parametrize("exposure", EXPOSURES)
+def test_4_every_exposure_routes_the_api_host_and_admits_its_proxy(tmp_path, exposure):
+    gateway = {"gateway": GATEWAY} if exposure == "gateway" else {}
+    apps = with_overlay(tmp_path, {"backend": {"exposure": exposure, **gateway}})
+    assert routed_hosts(apps)[load_environment("staging").backend.host] == names.FLASK_APP
+    proxy_namespace = GATEWAY["namespace"] if gateway else "ingress-nginx"
+    policy = find(apps, "NetworkPolicy", f"{names.FLASK_APP}-from-{proxy_namespace}")["spec"]["ingress"][0]
+    assert policy["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": proxy_namespace}}}]
+    assert policy["ports"] == [{"port": names.FLASK_PORT.number, "protocol": "TCP"}]
+
+
+@pytest.mark.parametrize(
+    ("overlay", "line"),
+    [
+        ({"backend": {"exposure": "none"}}, "backend.exposure: must be one of 'ingress' or 'gateway' (got 'none')"),
+        ({"backend": {"exposure": "gateway"}}, "backend: exposure is 'gateway' but no gateway is set"),
+    ],
+)
+def test_4_an_api_host_without_a_route_is_refused(tmp_path, capsys, overlay, line):
+    assert synth_error(tmp_path, capsys, overlay) == f"error: overlay.yaml: {line}"
+
+
+# --- 5: nginx as UID 101 on port 80 with the stock image -------------------------------------
+
+SITE: dict[str, Any] = dict(
+    listen_port=8080,
+    upstream_host="flask-app.backend.svc.cluster.local",
+    upstream_port=8000,
+    server_names=("frontend-staging.example.internal",),
+    client_max_body_size="10m",
+    content_security_policy="default-src 'self'",
+)
+PORT_80 = (
+    r"^nginx settings: listen_port: must be 1024 or above \(nginx runs as a non-root user and cannot bind "
+    r"privileged ports\), got 80$"
+)
+
+
+def test_5_nginx_settings_refuse_a_privileged_port():
+    with pytest.raises(ValueError, match=PORT_80):
+        NginxSiteSettings(**{**SITE, "listen_port": 80})
+
+
+def test_5_the_frontend_chart_refuses_port_80(monkeypatch):
+    monkeypatch.setattr(names, "NGINX_PORT", ContainerPort(name="http", number=80))
+    with pytest.raises(ValueError, match=PORT_80):
+        build_manifests(load_environment("staging"))
+
+
+@pytest.mark.parametrize(("field", "value"), [("frontend.port", 80), ("frontend.run_as_user", 0)])
+def test_5_an_environment_file_cannot_set_the_proxy_port_or_user(tmp_path, capsys, field, value):
+    assert_unknown_key(tmp_path, capsys, field, value)
+
+
+# --- 6: a PodDisruptionBudget with minAvailable 1 on one replica ----------------------------
+
+
+def test_6_a_budget_that_blocks_a_drain_is_refused_by_the_workload():
+    blocking = DisruptionBudget(max_unavailable=None, min_available=1)
+    with pytest.raises(BaselineError, match=r"^demo: PodDisruptionBudget min_available=1 with 1 replica\(s\) would block every"):
+        synth(lambda chart: demo(chart, disruption=blocking))
+    # An autoscaled workload is judged by its fewest replicas.
+    scaled = dict(disruption=DisruptionBudget(max_unavailable=None, min_available=2), autoscaling=Autoscaling(enabled=True))
+    with pytest.raises(BaselineError, match=r"^demo: PodDisruptionBudget min_available=2 with 2 replica\(s\) would block every"):
+        synth(lambda chart: demo(chart, **scaled))
+    with pytest.raises(BaselineError, match=r"^max_unavailable below 1 blocks every voluntary eviction$"):
+        DisruptionBudget(max_unavailable=0)
+
+
+def test_6_an_environment_file_cannot_set_a_budget(tmp_path, capsys):
+    assert_unknown_key(tmp_path, capsys, "backend.pod_disruption_budget", {"min_available": 1})
+
+
+# --- 7: OR'ed peers, an "any source" rule, hand-set name= labels -----------------------------
+
+
+def test_7_the_constructs_build_no_peer_that_admits_everything():
+    def empty_pod_labels(chart):
+        MicrosegmentedService(chart, "Svc", workload=demo(chart), port=8000, target_port="http").allow_from_namespace(
+            "ingress-nginx", pod_labels={}
         )
 
+    def no_address_range(chart):
+        MicrosegmentedService(chart, "Svc", workload=demo(chart), port=8000, target_port="http").allow_egress_to_cidrs(
+            "anywhere", [], [443]
+        )
 
-def test_6_no_pdb_blocks_a_drain(rendered):
-    for pdb in objects(rendered, "PodDisruptionBudget"):
-        assert pdb["spec"].get("maxUnavailable", 0) >= 1 and "minAvailable" not in pdb["spec"]
-    with pytest.raises(BaselineError):
-        DisruptionBudget(max_unavailable=None, min_available=1).check_drainable(workload="x", min_replicas=1)
-
-
-def test_7_network_peers_are_and_and_match_metadata_name(rendered):
-    for policy in objects(rendered, "NetworkPolicy"):
-        for rule in policy["spec"].get("ingress", []) + policy["spec"].get("egress", []):
-            peers = rule.get("from", rule.get("to"))
-            assert peers, f"{policy['metadata']['name']}: a rule without peers admits any source"
-            for peer in peers:
-                if "namespaceSelector" in peer:
-                    assert list(peer["namespaceSelector"]["matchLabels"]) == ["kubernetes.io/metadata.name"]
-                assert peer != {"podSelector": {}} and peer != {"namespaceSelector": {}}
-            # pod ports only: never a Service port of this product
-            for port in rule.get("ports", []):
-                assert port["port"] not in (8000, 80), policy["metadata"]["name"]
+    with pytest.raises(BaselineError, match=r"^demo: allow_from_namespace with empty pod labels; omit them to mean"):
+        synth(empty_pod_labels)
+    with pytest.raises(BaselineError, match=r"^demo: egress to anywhere names no address range$"):
+        synth(no_address_range)
 
 
-def test_8_external_secrets_use_the_served_v1(rendered):
-    for obj in objects(rendered):
-        if obj["apiVersion"].startswith("external-secrets.io"):
-            assert obj["apiVersion"] == "external-secrets.io/v1"
+# --- 8: ExternalSecrets on v1beta1, no longer served -----------------------------------------
 
 
-def test_9_seccomp_readonly_root_pinned_tags(rendered):
-    for workload in objects(rendered, "Deployment") + objects(rendered, "StatefulSet"):
-        pod = workload["spec"]["template"]["spec"]
-        c = container(workload)
-        assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
-        assert c["securityContext"]["readOnlyRootFilesystem"] is True
-        assert not c["image"].endswith(":latest") and ":" in c["image"].rsplit("/", 1)[-1]
+def test_8_no_product_code_uses_the_v1beta1_bindings():
+    # imports/ holds bindings for every version the pinned CRD declares, served or not.
+    product = [
+        REPO_ROOT / "main.py",
+        *(p for f in ("charts", "constructs", "synthesis", "config", "ops") for p in (REPO_ROOT / f).rglob("*.py")),
+    ]
+    users = [
+        str(p.relative_to(REPO_ROOT)) for p in product if re.search(r"SecretStoreV1Beta1|ExternalSecretV1Beta1", p.read_text())
+    ]
+    assert users == []
 
 
-def test_9_no_key_material_in_dist_or_environments():
-    from config.loader import REPO_ROOT
-
-    for folder in ("dist", "environments"):
-        for path in (REPO_ROOT / folder).rglob("*"):
-            if path.is_file():
-                assert "PRIVATE KEY" not in path.read_text(), path
+# --- 9: no seccomp, a writable root, mutable tags, committed key files ------------------------
 
 
-def test_10_security_headers_survive_locations_with_own_headers(rendered):
-    conf = find(rendered, "ConfigMap", f"{names.NGINX}-files")["data"]["nginx.conf"]
-    blocks = re.findall(r"location[^{]*\{[^}]*\}", conf)
-    with_headers = [b for b in blocks if "add_header" in b]
-    assert with_headers
-    for block in with_headers:
-        for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"):
-            assert header in block, f"{header} missing in {block[:60]}"
+def image_fields(node: Any, path: str = "") -> list[str]:
+    """Dotted paths of every image (repository + tag) an environment sets."""
+    if not isinstance(node, dict):
+        return []
+    here = [path] if {"repository", "tag"} <= set(node) else []
+    return here + [p for key, value in node.items() for p in image_fields(value, f"{path}.{key}".lstrip("."))]
+
+
+def test_9_no_image_of_an_environment_takes_a_moving_tag(tmp_path, capsys):
+    fields = image_fields(load_environment("staging").model_dump())
+    assert {"backend.image", "frontend.image", "database.image"} <= set(fields)
+    for field in fields:
+        for tag in ("latest", "LATEST"):
+            line = synth_error(tmp_path, capsys, nested(f"{field}.tag", tag))
+            assert (
+                line
+                == f"error: overlay.yaml: {field}.tag: must be a release tag, not the moving tag 'latest' (for example 1.4.2)"
+            )
+
+
+def test_9_root_and_a_writable_root_are_refused_by_the_baseline():
+    with pytest.raises(BaselineError, match=r"^run_as uid/gid must be non-root \(got 0/0\)$"):
+        RunAs(uid=0, gid=0)
+    with pytest.raises(BaselineError, match=r"^relaxing read_only_root_filesystem needs a written reason \(got ''\)$"):
+        Relaxation(item="read_only_root_filesystem", reason="")
+
+
+# --- 10: an add_header in a location drops the server's security headers ----------------------
+
+INJECTED = "default-src 'self'\"; add_header X-Debug \"1"
+HEADER = r"must be printable ASCII without '\"', '\\' or '\$', got "
+PATH = r"must be a path that starts and ends with '/' and names at least one segment"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("content_security_policy", INJECTED, HEADER),
+        ("permissions_policy", INJECTED, HEADER),
+        ("strict_transport_security", INJECTED, HEADER),
+        ("api_prefix", "/api/ { add_header X-Debug 1; }", PATH),
+        ("immutable_asset_prefixes.0", ("/assets/;add_header X-Debug 1;/",), PATH),
+        ("client_max_body_size", "1m; add_header X-Debug 1", r"must be a positive nginx size such as '10m'"),
+    ],
+)
+def test_10_no_site_setting_can_inject_an_add_header(field, value, problem):
+    with pytest.raises(ValueError, match=rf"^nginx settings: {re.escape(field)}: {problem}"):
+        NginxSiteSettings(**{**SITE, field.split(".")[0]: value})
+
+
+def test_10_an_environment_file_cannot_inject_an_add_header(tmp_path, capsys):
+    line = synth_error(tmp_path, capsys, {"frontend": {"content_security_policy": INJECTED}})
+    assert line.startswith(
+        "error: overlay.yaml: frontend.content_security_policy: must be a header value: printable ASCII characters on one "
+        "line, without double quotes, backslashes or dollar signs"
+    )

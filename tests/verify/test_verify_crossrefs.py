@@ -128,6 +128,29 @@ def test_database_host_that_is_no_service_fails(fixture_env: FixtureEnv) -> None
     assert _rules(fixture_env) == [("service-dns-name", "ConfigMap backend/flask-app-config")]
 
 
+def _database_url(host: str):
+    """An ExternalSecret template that builds the app's DATABASE_URL around the password."""
+
+    def change(docs: list[dict]) -> None:
+        url = f"mysql+pymysql://flask:{{{{ .DB_PASSWORD }}}}@{host}:3306/flask?charset=utf8mb4"
+        target = find(docs, "ExternalSecret", "flask-app-db-credentials")["spec"]["target"]
+        target["template"] = {"data": {"DB_PASSWORD": "{{ .DB_PASSWORD }}", "database-url": url}}
+
+    return change
+
+
+def test_database_host_in_an_external_secret_template_is_checked(fixture_env: FixtureEnv) -> None:
+    # Defect 2 through ExternalSecretBinding's templates: the URL named flask-backend-db.
+    fixture_env.edit("backend/flask-app.yaml", _database_url("flask-app-db.backend.svc.cluster.local"))
+    assert _rules(fixture_env) == []
+    fixture_env.edit("backend/flask-app.yaml", _database_url("flask-backend-db.backend.svc.cluster.local"))
+    findings = crossrefs.check(fixture_env.manifests(), fixture_env.path)
+    assert [str(f) for f in findings] == [
+        "[crossref] service-dns-name ExternalSecret backend/flask-app-db-credentials: "
+        "flask-backend-db.backend.svc.cluster.local:3306: Service backend/flask-backend-db is not rendered"
+    ]
+
+
 def test_ingress_backend_port_fails(fixture_env: FixtureEnv) -> None:
     fixture_env.edit(
         "frontend/nginx-front.yaml",

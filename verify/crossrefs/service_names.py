@@ -72,11 +72,15 @@ def nginx_upstreams(index: Index) -> Iterator[Finding]:
 
 
 def cluster_dns_names(index: Index) -> Iterator[Finding]:
-    """`<svc>.<ns>.svc[.cluster.local][:port]` in ConfigMap values and env values (nginx
-    configs are left to nginx_upstreams, which knows their default ports)."""
+    """`<svc>.<ns>.svc[.cluster.local][:port]` in ConfigMap values, env values and the templates
+    of ExternalSecrets (a connection URL assembled around a password names its host there)
+    (nginx configs are left to nginx_upstreams, which knows their default ports)."""
     texts: list[tuple[Manifest, str]] = []
     for cm in index.of_kind("ConfigMap"):
         texts += [(cm, v) for v in (cm.body.get("data") or {}).values() if isinstance(v, str) and not NGINX_PROXY.search(v)]
+    for es in index.of_kind("ExternalSecret"):
+        template = ((es.body.get("spec") or {}).get("target") or {}).get("template") or {}
+        texts += [(es, v) for v in (template.get("data") or {}).values() if isinstance(v, str)]
     for pod in index.templates:
         for container in pod.containers():
             texts += [(pod.owner, str(e["value"])) for e in container.get("env") or [] if "value" in e]
