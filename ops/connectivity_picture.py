@@ -1,13 +1,12 @@
-"""The allowed connections of an environment, as text and SVG, drawn from the verified map.
+"""The allowed connections of an environment, drawn from the verified map: its graph and table.
 
 The connections are network-config-analyzer's (NCA) connectivity map of dist/<env>, computed
 by verify/connectivity.py exactly as `make verify` computes it before comparing it with the
 intent in verify/golden/: the same objects, the same stand-ins for the peers outside dist/
 (ingress controller, cluster DNS, Prometheus), the same NCA. This module evaluates no policy
-itself; it names the map's endpoints and lays them out. Nodes are the workloads of dist/<env>,
-the stand-ins they talk to and IP ranges outside the cluster. The SVG is written by hand from
-a fixed layout, so the same dist/ gives the same bytes on every machine and no graph tool is
-needed.
+itself; it names the map's endpoints and connections. Nodes are the workloads of dist/<env>,
+the stand-ins they talk to and IP ranges outside the cluster. ops/connectivity_dot.py draws
+the graph; this module needs no graph tool.
 """
 
 from __future__ import annotations
