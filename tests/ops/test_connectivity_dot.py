@@ -76,6 +76,7 @@ class Picture:
     shapes: dict[str, Shape] = field(default_factory=dict)  # by id: endpoint, map line, "namespace x"
     clusters: dict[str, Box] = field(default_factory=dict)  # by namespace
     lines: list[tuple[str, str, list[tuple[float, float]], bool]] = field(default_factory=list)  # tail, head, curve, arrow
+    words: list[tuple[str, str, Box]] = field(default_factory=list)  # every text drawn: owner, text, where it is
 
     def of(self, kind: str) -> dict[str, Shape]:
         return {key: shape for key, shape in self.shapes.items() if kind in shape.classes}
@@ -100,6 +101,31 @@ def curve(path: str) -> list[tuple[float, float]]:
     return samples  # type: ignore[return-value]
 
 
+# Advance widths of Helvetica/Arial glyphs in em (regular, bold), by kind of character, from
+# the fonts' published metrics; a text's extent is taken 5% wider than their sum.
+NARROW, SLIM, WIDE = set(" .,:;'|!/·il"), set("-()[]ftrjI"), set("mwMW")
+
+
+def glyph(char: str, bold: bool) -> float:
+    if char in NARROW:
+        return 0.278
+    if char in SLIM:
+        return 0.389 if bold else 0.333
+    if char in WIDE:
+        return 0.889 if bold else 0.833
+    if char.isupper():
+        return 0.722 if bold else 0.667
+    return 0.611 if bold else 0.556  # digits, the other lower case letters, braces
+
+
+def extent(text: ET.Element) -> Box:
+    size, x, y = (float(text.get(key, "0")) for key in ("font-size", "x", "y"))
+    bold = text.get("font-weight") == "bold"
+    width = 1.05 * size * sum(glyph(char, bold) for char in text.text or "")
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor", "start")]
+    return Box(left, y - 0.75 * size, left + width, y + 0.2 * size)  # y is the baseline
+
+
 def outline(group: ET.Element) -> Box:
     shape = next(child for child in group if child.tag in (f"{SVG}path", f"{SVG}polygon"))
     return Box.around(numbers(shape.get("d") or shape.get("points", "")))
@@ -110,6 +136,8 @@ def read(svg: str) -> Picture:
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
         classes = set(group.get("class", "").split())
         title = group.findtext(f"{SVG}title", "")
+        owner = group.get("id", "") if "node" in classes else title
+        picture.words += [(owner, t.text or "", extent(t)) for t in group.findall(f"{SVG}text")]
         if "node" in classes:
             texts = [(t.text or "", float(t.get("x", "0")), float(t.get("y", "0"))) for t in group.iter(f"{SVG}text")]
             names[title] = group.get("id", "")
@@ -163,6 +191,12 @@ def test_no_box_or_label_overlaps_another(drawn: tuple[Graph, Picture]) -> None:
     shapes = sorted(picture.shapes.items())
     overlapping = [(a, b) for i, (a, one) in enumerate(shapes) for b, other in shapes[i + 1 :] if one.box.overlaps(other.box)]
     assert not overlapping
+    # Every text drawn, wherever dot put it: inside its own box, over no other box or text.
+    for owner, text, where in picture.words:
+        if owner in picture.shapes:
+            assert picture.shapes[owner].box.holds(where), f"{text!r} sticks out of its box"
+        assert not [key for key, shape in picture.shapes.items() if key != owner and shape.box.overlaps(where)], text
+        assert not [other for o, other, box in picture.words if o != owner and box.overlaps(where)], text
     for key, label in picture.of("ports").items():
         for name, cluster in picture.clusters.items():
             assert cluster.holds(label.box) or not cluster.overlaps(label.box), f"{key} lies across namespace {name}'s border"
@@ -177,6 +211,9 @@ def test_no_line_runs_through_a_box_it_does_not_join(drawn: tuple[Graph, Picture
         if key not in (tail, head) and any(shape.box.has_inside(x, y) for x, y in points)
     ]
     assert not crossing
+    struck = [(tail, head, text) for tail, head, points, _ in picture.lines for _, text, where in picture.words
+              if any(where.has_inside(x, y, margin=0) for x, y in points)]  # fmt: skip
+    assert not struck
 
 
 def test_each_namespace_box_holds_exactly_its_workloads(drawn: tuple[Graph, Picture]) -> None:
