@@ -116,6 +116,8 @@ def dot_graph(graph: Graph) -> graphviz.Digraph:
         labeljust="l",
         bgcolor="#ffffff",
         pad="0.2",
+        # Straight segments: curved ones leaving one box braid around each other.
+        splines="polyline",
     )
     dot.attr("node", shape="box", fixedsize="true", height=f"{NODE_H / 72:.4f}", fontname=FONT)
     dot.attr("edge", arrowsize="0.7")

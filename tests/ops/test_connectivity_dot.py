@@ -216,6 +216,34 @@ def test_no_line_runs_through_a_box_it_does_not_join(drawn: tuple[Graph, Picture
     assert not struck
 
 
+def crosses(one: list[tuple[float, float]], other: list[tuple[float, float]]) -> bool:
+    """Whether two polylines cross (touching or running along each other is not crossing)."""
+
+    def side(p: tuple[float, float], q: tuple[float, float], r: tuple[float, float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return any(
+        side(c, d, a) * side(c, d, b) < 0 and side(a, b, c) * side(a, b, d) < 0
+        for a, b in zip(one, one[1:], strict=False)
+        for c, d in zip(other, other[1:], strict=False)
+    )
+
+
+def test_lines_that_share_a_box_do_not_braid(drawn: tuple[Graph, Picture]) -> None:
+    # Lines leaving (or entering) one box fan out; away from the box they do not cross each other.
+    _, picture = drawn
+    braided = []
+    for i, (tail, head, points, _) in enumerate(picture.lines):
+        for other_tail, other_head, other_points, _ in picture.lines[i + 1 :]:
+            for shared in {tail, head} & {other_tail, other_head}:
+                near = picture.shapes[shared].box
+                zone = Box(near.left - 15, near.top - 15, near.right + 15, near.bottom + 15)
+                away = [[p for p in line if not zone.has_inside(*p, margin=0)] for line in (points, other_points)]
+                if crosses(*away):
+                    braided.append((shared, head if shared == tail else tail, other_head if shared == other_tail else other_tail))
+    assert not braided
+
+
 def test_each_namespace_box_holds_exactly_its_workloads(drawn: tuple[Graph, Picture]) -> None:
     graph, picture = drawn
     endpoints = {key: shape for key, shape in picture.shapes.items() if shape.classes & {"workload", "peer"}}
