@@ -194,6 +194,8 @@ def _run(dot: graphviz.Digraph, fmt: str) -> str:
             return dot.pipe(format=fmt, encoding="utf-8")
     except graphviz.ExecutableNotFound:
         raise OpsError("dot: Graphviz is not installed (Debian: apt-get install graphviz)", EXIT_ERROR) from None
+    except BrokenPipeError:  # dot quit before it had read the graph
+        raise OpsError("dot: Graphviz could not lay out the picture: dot stopped reading its input", EXIT_ERROR) from None
     except subprocess.CalledProcessError as error:  # the binding's error is one of these
         detail = one_line(error.stderr.decode() if isinstance(error.stderr, bytes) else str(error.stderr or error))
         raise OpsError(f"dot: Graphviz could not lay out the picture: {detail[:300]}", EXIT_ERROR) from None

@@ -318,29 +318,36 @@ def test_make_docs_without_dot_exits_3_with_one_line(
     assert capsys.readouterr().err == "error: dot: Graphviz is not installed (Debian: apt-get install graphviz)\n"
 
 
+# A dot that names a libdir, then rejects the graph after reading it (or, with `quit`, at once).
 FAILING_DOT = """#!/bin/sh
 case "$1" in
   -v) echo 'libdir = "{libdir}"' >&2 ;;
   -c) ;;
-  *) echo "Error: <stdin>: syntax error in line 1" >&2; exit 1 ;;
+  *) [ "{mode}" = quit ] || while read -r _; do :; done
+     echo "Error: <stdin>: syntax error in line 1" >&2; exit 1 ;;
 esac
 """
 
 
-@pytest.mark.parametrize("plugins", [True, False])
-def test_a_dot_that_fails_is_a_one_line_error(plugins: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("plugins", "mode"), [(True, "read"), (True, "quit"), (False, "read")])
+def test_a_dot_that_fails_is_a_one_line_error(plugins: bool, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     libdir, bin_dir = tmp_path / "lib", tmp_path / "bin"
     libdir.mkdir()
     bin_dir.mkdir()
     for plugin in ("libgvplugin_core.so.6", "libgvplugin_dot_layout.so.6") if plugins else ():
         (libdir / plugin).write_bytes(b"")
-    (bin_dir / "dot").write_text(FAILING_DOT.format(libdir=libdir))
+    (bin_dir / "dot").write_text(FAILING_DOT.format(libdir=libdir, mode=mode))
     (bin_dir / "dot").chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     with pytest.raises(OpsError) as error:
         render_svg(golden_graph("staging", []))
     assert error.value.exit_code == EXIT_ERROR
-    if plugins:
+    if mode == "quit":  # whether dot is gone before the graph is written or after, one line
+        assert str(error.value) in {
+            "dot: Graphviz could not lay out the picture: dot stopped reading its input",
+            "dot: Graphviz could not lay out the picture: Error: <stdin>: syntax error in line 1",
+        }
+    elif plugins:
         assert str(error.value) == "dot: Graphviz could not lay out the picture: Error: <stdin>: syntax error in line 1"
     else:
         assert str(error.value) == (
