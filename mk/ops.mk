@@ -22,7 +22,8 @@ diff: $(VENV_STAMP)
 restore: $(VENV_STAMP)
 	@$(PYTHON) -m ops restore $(ENV) --backup $(BACKUP) $(OPS_ARGS)
 
-# CONFIGURATION_REFERENCE.md, docs/connectivity.svg and docs/connectivity.md
+# CONFIGURATION_REFERENCE.md, docs/connectivity.md and docs/connectivity-<env>.svg (Graphviz dot lays
+# the pictures out: Debian package graphviz)
 docs: $(VENV_STAMP)
 	$(PYTHON) -m ops docs
 

@@ -6,8 +6,10 @@ import subprocess
 
 import pytest
 
+from manifests import environments
 from ops.common import REPO_ROOT
-from ops.config_reference import CONNECTIVITY_MD, CONNECTIVITY_SVG, REFERENCE_PATH, generate
+from ops.config_reference import REFERENCE_PATH, generate
+from ops.connectivity_docs import CONNECTIVITY_MD, connectivity_svg
 from tests.support.tools import require_tool
 from verify import connectivity
 
@@ -20,13 +22,17 @@ def nca() -> None:
 
 def test_generated_documents_are_committed_up_to_date() -> None:
     documents = generate()
-    assert set(documents) == {REFERENCE_PATH, CONNECTIVITY_MD, CONNECTIVITY_SVG}
+    pictures = {connectivity_svg(env.name) for env in environments()}  # one per environment
+    assert set(documents) == {REFERENCE_PATH, CONNECTIVITY_MD, *pictures}
     stale = [
         str(path.relative_to(REPO_ROOT))
         for path, text in documents.items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
     assert not stale, f"stale generated documents {stale}: run `make docs` and commit them"
+    # No picture is left behind of an environment that is gone (or the former single picture).
+    left = sorted(str(p.relative_to(REPO_ROOT)) for p in set(CONNECTIVITY_MD.parent.glob("connectivity*.svg")) - pictures)
+    assert not left, f"pictures no environment generates: {left}; delete them"
 
 
 def test_generation_is_deterministic() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ops import config_reference
+from ops import config_reference, connectivity_docs
 from ops.__main__ import COMMANDS, main
 from ops.common import REPO_ROOT
 from tests.support.tools import require_tool
@@ -49,10 +49,10 @@ def test_docs_check_reports_stale_documents_and_docs_rewrites_them(
     paths = {
         "REFERENCE_PATH": tmp_path / "REF.md",
         "CONNECTIVITY_MD": tmp_path / "docs" / "c.md",
-        "CONNECTIVITY_SVG": tmp_path / "docs" / "c.svg",
+        "CONNECTIVITY_SVG": tmp_path / "docs" / "connectivity-staging.svg",  # beside CONNECTIVITY_MD
     }
-    for name, path in paths.items():
-        monkeypatch.setattr(config_reference, name, path)
+    monkeypatch.setattr(config_reference, "REFERENCE_PATH", paths["REFERENCE_PATH"])
+    monkeypatch.setattr(connectivity_docs, "CONNECTIVITY_MD", paths["CONNECTIVITY_MD"])
     require_tool(str(connectivity.NCA), "make verify-tools")  # the connectivity documents are NCA's map
     assert main(["docs", "--check"]) == 1
     assert "stale:" in capsys.readouterr().out and not paths["REFERENCE_PATH"].exists()
