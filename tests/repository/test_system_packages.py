@@ -64,7 +64,7 @@ class Fakes:
         self.log.touch()
 
     def env(self, *, uid: int, sudo: bool, installed=(), removed=(), **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SKIP_SYSTEM_TOOLS"}}
+        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SKIP_SYSTEM_TOOLS", "CI"}}
         return env | {
             "PATH": f"{self.bin}:{os.environ['PATH']}",
             "FAKE_LOG": str(self.log),
@@ -143,6 +143,13 @@ def test_make_test_with_the_opt_in_installs_nothing_and_lets_pytest_skip(fakes: 
     assert not fakes.calls("apt-get")
     (pytest_call,) = [call for call in fakes.calls("python") if call[:2] == ["-m", "pytest"]]
     assert pytest_call[-1] == "SKIP_SYSTEM_TOOLS=1"
+
+
+def test_ci_installs_even_with_the_opt_in(fakes: Fakes) -> None:
+    env = fakes.env(uid=0, sudo=False, installed=PACKAGES[1:], CI="true", SKIP_SYSTEM_TOOLS="1")
+    result = subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert installs(fakes) == [PACKAGES[:1]]
 
 
 def test_passwordless_sudo_installs(fakes: Fakes) -> None:
