@@ -1,7 +1,9 @@
-# Two commands do everything on a fresh machine (python3, make, git and a system Node/npm):
+# Two commands do everything on a fresh Debian/Ubuntu machine (python3, make, git and a system Node/npm):
 #   make synth   synthesize every environment into dist/
 #   make test    run every test (unit, snapshot, verification, nginx)
-# Each installs what it needs from the pinned lock files and is a no-op when already set up.
+# Each installs what it needs from the pinned lock files and is a no-op when already set up;
+# `make test` also installs the Debian packages of requirements/system-packages.txt (as root or
+# with sudo -n), or stops with the apt-get command to run (mk/system-packages.mk).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -77,7 +79,8 @@ bytecode: $(RUNTIME_STAMP)
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
 CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py
-test: $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
+# system-packages first: on a machine it cannot install, make stops before any set-up or test.
+test: system-packages $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
 	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
 
 imports: $(VENV_STAMP) $(NODE_STAMP)

@@ -3,9 +3,13 @@ except generated bindings, so review reads logic, not style."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import pytest
 
 from config.loader import REPO_ROOT
 
@@ -26,11 +30,55 @@ def test_every_file_is_formatted():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_project_rules_are_the_ones_run():
-    # The rule families a reviewer relies on; a config edit that drops one fails here.
-    result = ruff("check", "--show-settings", "config/loader.py")
-    for family in ("E9", "F", "E", "W", "I", "B", "UP"):
-        assert f'"{family}"' in result.stdout or f"{family}" in result.stdout
+# The rule families a reviewer relies on, and for each a file that breaks one of its rules: the
+# file name, its text and the code ruff must report. E is planted with a rule outside E9, so a
+# config that keeps E9 but drops E fails.
+EXPECTED_FAMILIES = {"E9", "F", "E", "W", "I", "B", "UP"}
+PLANTED = {
+    "F": ("unused_import.py", "import os\n", "F401"),
+    "E": ("none_comparison.py", "def f(x):\n    return x == None\n", "E711"),
+    "W": ("trailing_space.py", "x = 1 \n", "W291"),
+    "I": ("unsorted_imports.py", "import sys\nimport os\n\nprint(os, sys)\n", "I001"),
+    "B": ("mutable_default.py", "def f(x=[]):\n    return x\n", "B006"),
+    "UP": ("old_typing.py", "from typing import List\n\n\ndef f(x: List[int]) -> None:\n    pass\n", "UP006"),
+    # E902: a file ruff cannot read (a dangling symlink); reported only while E9 is selected.
+    "E9": ("unreadable.py", None, "E902"),
+}
+
+
+def selected_families() -> list[str]:
+    return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]["select"]
+
+
+def test_the_selected_rule_families_are_the_expected_ones():
+    assert set(selected_families()) == EXPECTED_FAMILIES
+
+
+@pytest.fixture(scope="module")
+def planted_report(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], dict[str, set[str]]]:
+    """ruff over a project with the repository's pyproject.toml and one planted violation per family."""
+    project = tmp_path_factory.mktemp("planted")
+    (project / "pyproject.toml").write_text((REPO_ROOT / "pyproject.toml").read_text())
+    for name, text, _ in PLANTED.values():
+        if text is None:
+            (project / name).symlink_to(project / "missing-target.py")
+        else:
+            (project / name).write_text(text)
+    result = ruff("check", "--no-cache", "--output-format=json", ".", cwd=project)
+    codes: dict[str, set[str]] = {}
+    for finding in json.loads(result.stdout):
+        codes.setdefault(Path(finding["filename"]).name, set()).add(finding["code"])
+    return result, codes
+
+
+# The selected families and the expected ones: a family dropped from the config still fails here.
+@pytest.mark.parametrize("family", sorted(set(selected_families()) | EXPECTED_FAMILIES))
+def test_each_selected_rule_family_reports_its_planted_violation(planted_report, family: str):
+    assert family in PLANTED, f"rule family {family} is selected in pyproject.toml but has no planted violation here"
+    result, codes = planted_report
+    assert result.returncode == 1, result.stdout + result.stderr
+    name, _, code = PLANTED[family]
+    assert code in codes.get(name, set()), (family, codes)
 
 
 def test_ruff_catches_a_bug_pattern_and_bad_layout(tmp_path: Path):

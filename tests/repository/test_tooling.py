@@ -1,39 +1,32 @@
-"""The CI rule: a missing tool or any skip fails in CI and only skips on a laptop."""
+"""Finding a tool: a missing one fails the test, and skips it only when the user opted in
+(SKIP_SYSTEM_TOOLS=1) outside CI. The whole-run policy is in test_skip_policy.py."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 
 from tests.support import tools as tooling
 
 
-def _skipped_report():
-    return SimpleNamespace(skipped=True, outcome="skipped", longrepr=("file", 1, "Skipped: nginx not found"))
-
-
-def test_skip_becomes_failure_in_ci(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    report = _skipped_report()
-    tooling.fail_skips_in_ci(report)
-    assert report.outcome == "failed" and "nginx not found" in report.longrepr
-
-
-def test_skip_stays_a_skip_on_a_laptop(monkeypatch):
+def test_missing_tool_fails_without_the_opt_in(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
-    report = _skipped_report()
-    tooling.fail_skips_in_ci(report)
-    assert report.outcome == "skipped"
-
-
-def test_missing_tool_fails_in_ci_and_skips_locally(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="required tool missing in CI"):
-        tooling.require_tool("/nonexistent/tool")
-    monkeypatch.setenv("CI", "")
-    with pytest.raises(pytest.skip.Exception):
+    monkeypatch.delenv("SKIP_SYSTEM_TOOLS", raising=False)
+    with pytest.raises(pytest.fail.Exception, match=r"required tool missing \(install it, or run with SKIP_SYSTEM_TOOLS=1"):
         tooling.require_tool("definitely-not-a-real-tool-name")
+
+
+def test_missing_tool_skips_with_the_opt_in(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("SKIP_SYSTEM_TOOLS", "1")
+    with pytest.raises(pytest.skip.Exception, match="system tool missing: /nonexistent/tool not found"):
+        tooling.require_tool("/nonexistent/tool")
+
+
+def test_missing_tool_fails_in_ci_even_with_the_opt_in(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("SKIP_SYSTEM_TOOLS", "1")
+    with pytest.raises(pytest.fail.Exception, match="required tool missing in CI: /nonexistent/tool"):
+        tooling.require_tool("/nonexistent/tool")
 
 
 def test_present_tool_is_found():
