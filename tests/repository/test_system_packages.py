@@ -172,11 +172,11 @@ def test_adding_a_package_is_one_line(fakes: Fakes, tmp_path: Path) -> None:
     (copy / "scripts").mkdir(parents=True)
     (copy / "requirements").mkdir()
     shutil.copy2(SCRIPT, copy / "scripts" / SCRIPT.name)
-    (copy / "requirements" / LIST.name).write_text(LIST.read_text() + "graphviz  # draws the connectivity picture\n")
+    (copy / "requirements" / LIST.name).write_text(LIST.read_text() + "jq  # reads JSON in a new test\n")
     script = copy / "scripts" / SCRIPT.name
     result = subprocess.run([str(script)], env=fakes.env(uid=0, sudo=False, installed=PACKAGES), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert installs(fakes) == [["graphviz"]]
+    assert installs(fakes) == [["jq"]]
 
 
 def test_the_workflow_installs_exactly_the_list(fakes: Fakes) -> None:
