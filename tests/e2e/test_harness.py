@@ -133,9 +133,34 @@ def test_controller_rbac_binds_the_install_subjects_and_never_the_admin_group(tm
     assert ids.external_secrets.user == "system:serviceaccount:external-secrets:external-secrets"
     assert ids.kube_controller_manager.user == "system:kube-controller-manager"
     # Bindings only name roles the tier defines or the API server ships.
-    defined = {o["metadata"]["name"] for o in objects if o["kind"] == "ClusterRole"}
-    shipped = {"system:auth-delegator", "extension-apiserver-authentication-reader"}
-    assert {b["roleRef"]["name"] for b in bindings} <= defined | shipped
+    defined = {(o["kind"], o["metadata"]["name"]) for o in objects if o["kind"] in ("ClusterRole", "Role")}
+    shipped = {("ClusterRole", "system:auth-delegator"), ("Role", "extension-apiserver-authentication-reader")}
+    assert {(b["roleRef"]["kind"], b["roleRef"]["name"]) for b in bindings} <= defined | shipped
+
+
+def test_notifications_controller_gets_its_install_role_in_argocd_only(tmp_path: Path) -> None:
+    """Like its install: a Role in Argo CD's namespace, never a ClusterRole, and only its own ConfigMap and Secret by name."""
+    ids = _identities(tmp_path)
+    assert ids.argocd_notifications_controller.user == "system:serviceaccount:argocd:argocd-notifications-controller"
+    objects = identities.rbac_objects(ids)
+    bound = [
+        o
+        for o in objects
+        if o["kind"].endswith("Binding") and any(s["name"] == "argocd-notifications-controller" for s in o["subjects"])
+    ]
+    placed = [(b["kind"], b["metadata"].get("namespace"), b["roleRef"]["kind"]) for b in bound]
+    assert placed == [("RoleBinding", "argocd", "Role")]
+    role = next(o for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == bound[0]["roleRef"]["name"])
+    assert role["metadata"]["namespace"] == "argocd"
+    rules = role["rules"]
+    named_gets = {(r["resources"][0], tuple(r["resourceNames"])) for r in rules if "get" in r["verbs"] and "resourceNames" in r}
+    assert named_gets == {("configmaps", ("argocd-notifications-cm",)), ("secrets", ("argocd-notifications-secret",))}
+    apps = next(r for r in role["rules"] if "applications" in r["resources"])
+    # It records what it sent in an annotation of each Application; it never creates or deletes one.
+    assert {"patch", "update"} <= set(apps["verbs"]) and not {"create", "delete", "*"} & set(apps["verbs"])
+    # Any other ConfigMap or Secret of the namespace: listed and watched, never read one by one.
+    plain = [r for r in rules if set(r["resources"]) & {"configmaps", "secrets"} and "resourceNames" not in r]
+    assert all("get" not in r["verbs"] for r in plain)
 
 
 def test_eso_rbac_allows_the_token_request_of_the_irsa_store() -> None:
