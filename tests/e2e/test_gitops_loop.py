@@ -295,9 +295,12 @@ NOTIFIED_TIMEOUT_S = 90.0
 
 
 def _commit_titled(d: Deployed, subject: str) -> str:
-    found = git(d.repo.path, "log", "-1", "--format=%H", "--fixed-strings", f"--grep={subject}")
-    assert found, f"no commit {subject!r} on the branch: the wrong-remote-key case runs first (file order)"
-    return found
+    """The newest commit of the branch whose subject is exactly `subject`."""
+    for line in git(d.repo.path, "log", "--format=%H %s").splitlines():
+        sha, _, title = line.partition(" ")
+        if title == subject:
+            return sha
+    raise AssertionError(f"no commit {subject!r} on the branch: the wrong-remote-key case runs first (file order)")
 
 
 def _told(d: Deployed, app: str, event: str, revision: str) -> list[dict]:

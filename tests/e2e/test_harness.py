@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import yaml
 from cryptography import x509
 
 from cluster import pki
-from e2e import identities, metrics_api, stand_ins, tls_issuer
+from e2e import identities, metrics_api, notifications, stand_ins, tls_issuer
 from e2e.argocd_install import ARGOCD_CM_PATCH, REPO_ROOT
 from e2e.cluster import KWOK_METRICS, KWOK_STAGES
 from e2e.netns import interfaces, only_loopback
@@ -192,3 +195,19 @@ def test_tls_issuer_issues_for_annotated_tls_entries_only() -> None:
     assert tls_issuer.wanted_secrets(ingress) == []
     staging = yaml.safe_load((REPO_ROOT / "dist" / "staging" / "backend" / "ingress_backend_flask-app.yaml").read_text())
     assert tls_issuer.wanted_secrets(staging) == []
+
+
+def test_webhook_receiver_records_every_body_in_order_and_answers_200(tmp_path: Path) -> None:
+    receiver = notifications.webhook_receiver(tmp_path)
+    try:
+        for body in ({"event": "health-degraded", "n": 1}, {"event": "deployed", "n": 2}):
+            request = urllib.request.Request(receiver.address, data=json.dumps(body).encode(), method="POST")
+            with urllib.request.urlopen(request, timeout=5) as resp:
+                assert resp.status == 200
+        assert notifications.messages(tmp_path) == [{"event": "health-degraded", "n": 1}, {"event": "deployed", "n": 2}]
+        # A body Argo CD rendered wrong (not JSON) fails whoever reads the messages.
+        urllib.request.urlopen(urllib.request.Request(receiver.address, data=b"[staging] not json", method="POST"), timeout=5)
+        with pytest.raises(json.JSONDecodeError):
+            notifications.messages(tmp_path)
+    finally:
+        receiver.stop()
