@@ -22,7 +22,7 @@ from manifests import REPO_ROOT
 ARGOCD_CM_PATCH = REPO_ROOT / "install" / "argocd-cm-patch.yaml"
 NOTIFICATIONS_CM_PATCH = REPO_ROOT / "install" / "argocd-notifications-cm-patch.yaml"
 NOTIFICATIONS_CM = "argocd-notifications-cm"
-NOTIFICATIONS_SECRET = "argocd-notifications-secret"
+NOTIFICATIONS_SECRET = "argocd-notifications-secret"  # pragma: allowlist secret (the Secret's name)
 PART_OF = {"app.kubernetes.io/part-of": "argocd"}
 
 
