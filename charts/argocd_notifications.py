@@ -38,9 +38,9 @@ SLACK_TOKEN_KEY = "slack-token"
 
 # What makes a message new. A sync result is counted once per revision it synced, like Argo
 # CD's catalog does. Health is counted once per time it turned Degraded (its transition time):
-# keyed on the revision instead, the sync of a fix would report the application Degraded a
-# second time, because the fix's operation starts while the health still reads the broken
-# revision's Degraded.
+# keyed on the revision, the end-to-end tier received the wrong-remote-key case's Degraded twice
+# (once before the sync operation had recorded its revision, once after), and the sync of a fix
+# starts while the health still reads the broken revision's Degraded.
 PER_REVISION = "app.status.operationState?.syncResult?.revision"
 PER_HEALTH_CHANGE = "app.status.health?.lastTransitionTime"
 
