@@ -72,6 +72,7 @@ cli: $(NODE_STAMP)
 SYNTH_SOURCES := main.py config constructs charts synthesis manifests imports
 synth: $(RUNTIME_STAMP) bytecode
 	@$(PYTHON) -O main.py
+	@$(PYTHON) -O -m charts.argocd_notifications --write
 
 # Byte-code beside the sources, with and without -O, as `make synth` leaves it.
 bytecode: $(RUNTIME_STAMP)

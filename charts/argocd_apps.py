@@ -7,6 +7,7 @@ previous one is Healthy (with the Application health check of install/argocd-cm-
 so they sync platform -> backend -> frontend. Applying the whole folder would create every
 Application at once, and the waves between them would never apply. The AppProject allows the configured repository
 only, exactly the namespaces and kinds that dist/<env> contains, and warns about orphans.
+Every Application carries the notification subscriptions of charts/argocd_notifications.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from cdk8s import ApiObjectMetadata, App
 
 from charts import names
+from charts.argocd_notifications import subscriptions
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.labels import sync_wave
@@ -114,7 +116,8 @@ class ArgoCdApps(PlatformChart):
             metadata=ApiObjectMetadata(
                 name=application_name(env, name or app),
                 finalizers=[RESOURCES_FINALIZER],
-                annotations=sync_wave(wave),
+                # Who hears about this Application (gitops.notifications): Argo CD's subscriptions.
+                annotations={**sync_wave(wave), **subscriptions(env)},
                 labels=BOOTSTRAP if name == ROOT_APP else None,
             ),
             spec=ApplicationSpec(

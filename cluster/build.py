@@ -12,10 +12,11 @@ every staging module with its published `v0.<minor>.<patch>` twin.
 The end-to-end tier's controllers (KWOK, Argo CD, External Secrets, metrics-server) are built the same way: a
 throwaway consumer module requires the pinned release and copies the release's own `replace`
 directives (Go ignores them in a dependency too), except those pointing into its own tree.
-Argo CD gets a small generated main that links only the application controller and the repo
-server.
+Argo CD gets a small generated main that links only the application controller, the repo
+server and the notifications controller; its cache folder carries a hash of that main.
 
-Binaries are cached under ~/.cache/flask-platform-cluster/<component>-<version>/ and reused.
+Binaries are cached under ~/.cache/flask-platform-cluster/<component>-<version>/ (plus
+`-main<hash>` for a generated main) and reused.
 
     python -m cluster.build                    # build what is missing, print the paths
     python -m cluster.build --print            # print the cached paths, build nothing
@@ -25,6 +26,7 @@ Binaries are cached under ~/.cache/flask-platform-cluster/<component>-<version>/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -52,10 +54,15 @@ class Component:
     # A Go toolchain newer than the machine's, fetched by the go command as the module
     # golang.org/toolchain, for a release that requires it (None: the installed one).
     toolchain: str | None = None
+    # The source of a generated main package (package == BUILD_MODULE), None for a release's own main.
+    main: str | None = None
 
     @property
     def cache_dir(self) -> Path:
-        return CACHE_ROOT / f"{self.name}-{self.version}"
+        # A generated main is part of what the binary is: a changed main (another process linked
+        # in) gets a new folder, so a binary built from the old one is never reused.
+        suffix = f"-main{hashlib.sha256(self.main.encode()).hexdigest()[:12]}" if self.main else ""
+        return CACHE_ROOT / f"{self.name}-{self.version}{suffix}"
 
     @property
     def binary(self) -> Path:
@@ -70,26 +77,11 @@ KUBE_SCHEDULER = Component("kube-scheduler", KUBERNETES_VERSION, "k8s.io/kuberne
 # The client the operations guide bootstraps with (`kubectl apply -f dist/<env>/argocd/`).
 KUBECTL = Component("kubectl", KUBERNETES_VERSION, "k8s.io/kubernetes/cmd/kubectl")
 KWOK = Component("kwok", "v0.8.0", "sigs.k8s.io/kwok/cmd/kwok", module="sigs.k8s.io/kwok")
-# v3.6 requires Go 1.27; the package is the generated main below (ARGOCD_MAIN).
-ARGOCD = Component("argocd", "v3.6.1", BUILD_MODULE, module="github.com/argoproj/argo-cd/v3", toolchain="go1.27.3")
-# v0.16 is the newest release that builds from the module proxy (v1.x does not); its main
-# package is the module root (main.go calls cmd/controller).
-EXTERNAL_SECRETS = Component(
-    "external-secrets",
-    "v0.16.2",
-    "github.com/external-secrets/external-secrets",
-    module="github.com/external-secrets/external-secrets",
-)
-# Serves the resource metrics API (metrics.k8s.io) that prod's HorizontalPodAutoscaler reads,
-# scraping the kubelet metrics KWOK emulates for its nodes.
-METRICS_SERVER = Component(
-    "metrics-server", "v0.8.0", "sigs.k8s.io/metrics-server/cmd/metrics-server", module="sigs.k8s.io/metrics-server"
-)
-
 # Dispatches on the program name like Argo CD's own multi-call main (ARGOCD_BINARY_NAME or the
-# name it is run as), linking only the two components the GitOps loop needs: no UI, API
-# server, Dex or CLI. Upstream's main also turns off gRPC's DNS SRV lookups, a workaround that
-# panics when the packages it guards are not linked; nothing here resolves names through DNS.
+# name it is run as), linking only the three components the GitOps loop needs (application
+# controller, repo server, notifications controller): no UI, API server, Dex or CLI. Upstream's
+# main also turns off gRPC's DNS SRV lookups, a workaround that panics when the packages it
+# guards are not linked; nothing here resolves names through DNS.
 ARGOCD_MAIN = """package main
 
 import (
@@ -101,6 +93,7 @@ import (
 \t"k8s.io/klog/v2"
 
 \tappcontroller "github.com/argoproj/argo-cd/v3/cmd/argocd-application-controller/commands"
+\tnotification "github.com/argoproj/argo-cd/v3/cmd/argocd-notification/commands"
 \treposerver "github.com/argoproj/argo-cd/v3/cmd/argocd-repo-server/commands"
 \t"github.com/argoproj/argo-cd/v3/util/log"
 )
@@ -120,8 +113,11 @@ func main() {
 \t\tcommand = appcontroller.NewCommand()
 \tcase "argocd-repo-server":
 \t\tcommand = reposerver.NewCommand()
+\tcase "argocd-notifications":
+\t\tcommand = notification.NewCommand()
 \tdefault:
-\t\tfmt.Fprintf(os.Stderr, "%s: set ARGOCD_BINARY_NAME to argocd-application-controller or argocd-repo-server\\n", name)
+\t\tfmt.Fprintf(os.Stderr, "%s: set ARGOCD_BINARY_NAME to one of argocd-application-controller, "+
+\t\t\t"argocd-repo-server, argocd-notifications\\n", name)
 \t\tos.Exit(2)
 \t}
 \tif err := command.Execute(); err != nil {
@@ -129,6 +125,24 @@ func main() {
 \t}
 }
 """
+
+# v3.6 requires Go 1.27; the package is the generated main above (ARGOCD_MAIN).
+ARGOCD = Component(
+    "argocd", "v3.6.1", BUILD_MODULE, module="github.com/argoproj/argo-cd/v3", toolchain="go1.27.3", main=ARGOCD_MAIN
+)
+# v0.16 is the newest release that builds from the module proxy (v1.x does not); its main
+# package is the module root (main.go calls cmd/controller).
+EXTERNAL_SECRETS = Component(
+    "external-secrets",
+    "v0.16.2",
+    "github.com/external-secrets/external-secrets",
+    module="github.com/external-secrets/external-secrets",
+)
+# Serves the resource metrics API (metrics.k8s.io) that prod's HorizontalPodAutoscaler reads,
+# scraping the kubelet metrics KWOK emulates for its nodes.
+METRICS_SERVER = Component(
+    "metrics-server", "v0.8.0", "sigs.k8s.io/metrics-server/cmd/metrics-server", module="sigs.k8s.io/metrics-server"
+)
 
 
 def go_binary() -> str:
@@ -271,8 +285,8 @@ def build_consumer(component: Component) -> Path:
         (workdir / "go.mod").write_text(f"module {BUILD_MODULE}\n\ngo {go}\n")
         info = module_info(component.version, workdir, component.module, component.toolchain)
         (workdir / "go.mod").write_text(consumer_go_mod(component.module, component.version, Path(info["GoMod"]).read_text()))
-        if component.package == BUILD_MODULE:
-            (workdir / "main.go").write_text(ARGOCD_MAIN)
+        if component.main is not None:
+            (workdir / "main.go").write_text(component.main)
         _keep_release_files(component, Path(info["Dir"]))
         return _go_build(component, workdir, consumer_ldflags(component, release_time(info)))
 

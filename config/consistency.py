@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from config import csp
+from config import csp, notifications
 from config.errors import FieldProblem
 from config.model import Environment, NamespaceBudget, Workload
 from config.quantities import cpu_millicores, memory_bytes
@@ -152,6 +152,12 @@ def body_size_nginx_accepts(env: Environment) -> Iterator[FieldProblem]:
         )
 
 
+def notification_annotations_fit(env: Environment) -> Iterator[FieldProblem]:
+    problem = notifications.annotation_too_long(env.name, env.gitops.notifications)
+    if problem:
+        yield FieldProblem("gitops.notifications.webhook", problem)
+
+
 CHECKS: tuple[Check, ...] = (
     replicas_within_pod_quota,
     quota_holds_container_defaults,
@@ -160,6 +166,7 @@ CHECKS: tuple[Check, ...] = (
     csp_allows_the_api,
     database_names_mysql_accepts,
     body_size_nginx_accepts,
+    notification_annotations_fit,
 )
 
 

@@ -15,6 +15,7 @@ from config import formats
 from config.admission import Admission
 from config.data_lifecycle import DataLifecycle
 from config.monitoring import Monitoring
+from config.notifications import Notifications
 from config.types import (
     QUANTITY_COUNT_MAX,
     CpuQuantity,
@@ -195,6 +196,8 @@ class GitOps(Model):
     """Namespace ArgoCD runs in (Applications and the AppProject live there)."""
     destination_server: formats.HTTPS_URL.type() = "https://kubernetes.default.svc"
     """Cluster API server the Applications deploy to."""
+    notifications: Notifications | None = None
+    """Argo CD notifications about the Applications (install/argocd-notifications-cm-patch.yaml); null sends none."""
 
 
 class DnsTarget(Model):

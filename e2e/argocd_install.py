@@ -5,7 +5,9 @@ install puts into the cluster for them is created here: the namespace, argocd-cm
 health check the product ships in install/argocd-cm-patch.yaml, applied the way the
 operations guide says), argocd-rbac-cm, argocd-secret, the repository Secret for the git
 repository the Applications read, and the (empty) TLS, SSH and GPG ConfigMaps the repo server
-reads.
+reads; for the notifications controller, argocd-notifications-cm with the product's
+install/argocd-notifications-cm-patch.yaml merged in, and argocd-notifications-secret with the
+values the operator sets (the webhook URL under the environment's key).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from e2e.kube import Kube
 from manifests import REPO_ROOT
 
 ARGOCD_CM_PATCH = REPO_ROOT / "install" / "argocd-cm-patch.yaml"
+NOTIFICATIONS_CM_PATCH = REPO_ROOT / "install" / "argocd-notifications-cm-patch.yaml"
+NOTIFICATIONS_CM = "argocd-notifications-cm"
+NOTIFICATIONS_SECRET = "argocd-notifications-secret"  # pragma: allowlist secret (the Secret's name)
 PART_OF = {"app.kubernetes.io/part-of": "argocd"}
 
 
@@ -30,12 +35,22 @@ def _configmap(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any
     }
 
 
-def install(kube: Kube, namespace: str, repo_url: str) -> None:
+def install(kube: Kube, namespace: str, repo_url: str, notification_secrets: dict[str, str]) -> None:
+    """`notification_secrets`: what the operator puts into argocd-notifications-secret (docs/operations.md)."""
     kube.ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
-    # The install's own argocd-cm (empty), then the product's patch merged into it.
-    kube.ensure(_configmap(namespace, "argocd-cm", {}))
-    patch = yaml.safe_load(ARGOCD_CM_PATCH.read_text())
-    kube.merge_patch(f"/api/v1/namespaces/{namespace}/configmaps/argocd-cm", patch)
+    # The install's own argocd-cm and argocd-notifications-cm (empty), then the product's
+    # patches merged into them, as the operations guide says.
+    for name, patch_file in (("argocd-cm", ARGOCD_CM_PATCH), (NOTIFICATIONS_CM, NOTIFICATIONS_CM_PATCH)):
+        kube.ensure(_configmap(namespace, name, {}))
+        kube.merge_patch(f"/api/v1/namespaces/{namespace}/configmaps/{name}", yaml.safe_load(patch_file.read_text()))
+    kube.ensure(
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": NOTIFICATIONS_SECRET, "namespace": namespace, "labels": PART_OF},
+            "stringData": notification_secrets,
+        }
+    )
     kube.ensure(_configmap(namespace, "argocd-rbac-cm", {"policy.default": "role:readonly"}))
     kube.ensure(_configmap(namespace, "argocd-cmd-params-cm", {}))
     for name in ("argocd-tls-certs-cm", "argocd-ssh-known-hosts-cm", "argocd-gpg-keys-cm"):

@@ -6,6 +6,7 @@ kube-controller-manager, kube-scheduler ─ KWOK with e2e/kwok-stages.yaml and f
 metrics-server (KWOK's emulated kubelet metrics) ─ the v1beta1.metrics.k8s.io APIService
 static PersistentVolumes, the IRSA ServiceAccount, the ingress status and TLS issuer stand-ins
 redis ─ Argo CD repo server + application controller (ARGOCD_FAKE_IN_CLUSTER, KUBECONFIG)
+webhook receiver ─ Argo CD notifications controller (e2e/notifications.py)
 moto (Secrets Manager + STS) ─ External Secrets controller
 """
 
@@ -22,7 +23,7 @@ import yaml
 from cluster.build import ARGOCD, EXTERNAL_SECRETS, cached_binary, helper_dir, operator_crd_dir
 from cluster.server import ApiServer, ControlPlanes
 from cluster.sync import CRD_KIND, install_crds, load_crds
-from e2e import argocd_install, components, identities, metrics_api, stand_ins
+from e2e import argocd_install, components, identities, metrics_api, notifications, stand_ins
 from e2e.components import Service
 from e2e.kube import Kube, wait_for
 from e2e.kubeconfig import write_kubeconfig
@@ -55,6 +56,8 @@ class Settings:
     eso_service_account: tuple[str, str]  # namespace, name
     ingress_class: str
     claims: list[tuple[str, str]]  # (storage class, size) of each claim the StatefulSets make
+    # The key of argocd-notifications-secret that holds the webhook URL (gitops.notifications.webhook).
+    webhook_secret_key: str | None = None
 
 
 @dataclass
@@ -114,6 +117,8 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
         workdir = planes.root
         pki = server.pki
         ids = identities.issue(pki, settings.argocd_namespace, settings.eso_service_account)
+        # Argo CD's namespace first: its install's namespaced Roles live there.
+        kube.ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": settings.argocd_namespace}})
         for obj in identities.rbac_objects(ids):
             kube.ensure(obj)
 
@@ -167,7 +172,11 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
         svc["moto"] = components.moto(sys.executable, workdir)
         cluster.aws_endpoint = svc["moto"].address
 
-        argocd_install.install(kube, settings.argocd_namespace, settings.repo_url)
+        svc["webhook-receiver"] = notifications.webhook_receiver(workdir)
+        # What the operator puts into argocd-notifications-secret: the webhook URL, under the
+        # key the environment names (docs/operations.md, "Notifications").
+        secrets = {settings.webhook_secret_key: svc["webhook-receiver"].address} if settings.webhook_secret_key else {}
+        argocd_install.install(kube, settings.argocd_namespace, settings.repo_url, secrets)
         redis_address = svc["redis"].address
         svc["argocd-repo-server"] = components.argocd_repo_server(
             binary["argocd"],
@@ -180,6 +189,12 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
             binary["argocd"],
             kubeconfig_of(ids.argocd_application_controller, "argocd-application-controller", settings.argocd_namespace),
             redis_address,
+            svc["argocd-repo-server"].address,
+            workdir,
+        )
+        svc["argocd-notifications-controller"] = notifications.controller(
+            binary["argocd"],
+            kubeconfig_of(ids.argocd_notifications_controller, "argocd-notifications-controller", settings.argocd_namespace),
             svc["argocd-repo-server"].address,
             workdir,
         )

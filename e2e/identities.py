@@ -42,6 +42,7 @@ class Identities:
     kwok: Identity
     argocd_application_controller: Identity
     argocd_repo_server: Identity
+    argocd_notifications_controller: Identity
     external_secrets: Identity
     metrics_server: Identity
     stand_ins: Identity
@@ -58,6 +59,9 @@ def issue(pki: Pki, argocd_namespace: str, eso_service_account: tuple[str, str])
         kwok=account("kwok", KUBE_SYSTEM, KWOK_SERVICE_ACCOUNT),
         argocd_application_controller=account("argocd-application-controller", argocd_namespace, "argocd-application-controller"),
         argocd_repo_server=account("argocd-repo-server", argocd_namespace, "argocd-repo-server"),
+        argocd_notifications_controller=account(
+            "argocd-notifications-controller", argocd_namespace, "argocd-notifications-controller"
+        ),
         external_secrets=account("external-secrets", *eso_service_account),
         metrics_server=account("metrics-server", KUBE_SYSTEM, METRICS_SERVER_SERVICE_ACCOUNT),
         stand_ins=pki.client("stand-ins", STAND_IN_USER),
@@ -107,6 +111,17 @@ KWOK_RULES = [
 ARGOCD_CONTROLLER_RULES = [
     _rule(["*"], ["*"], ["*"]),
     {"nonResourceURLs": ["*"], "verbs": ["*"]},
+]
+
+# Argo CD's notifications controller (its install's namespaced Role in Argo CD's namespace): it
+# reads Applications and AppProjects and records what it sent in an annotation of each
+# Application (update, patch), and reads its ConfigMap and Secret.
+ARGOCD_NOTIFICATIONS_NAME = "argocd-notifications-controller"
+ARGOCD_NOTIFICATIONS_RULES = [
+    _rule(["argoproj.io"], ["applications", "appprojects"], ["get", "list", "watch", "update", "patch"]),
+    _rule([""], ["configmaps", "secrets"], ["list", "watch"]),
+    {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["argocd-notifications-cm"], "verbs": ["get"]},
+    {"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["argocd-notifications-secret"], "verbs": ["get"]},
 ]
 
 _ESO_KINDS = [
@@ -176,8 +191,13 @@ STAND_IN_RULES = [
 ]
 
 
+def _namespaced_role(name: str, namespace: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"apiVersion": f"{RBAC}/v1", "kind": "Role", "metadata": {"name": name, "namespace": namespace}, "rules": rules}
+
+
 def rbac_objects(ids: Identities) -> list[dict[str, Any]]:
-    """The ClusterRoles and bindings the tier applies before starting the controllers."""
+    """The Roles, ClusterRoles and bindings the tier applies before starting the controllers."""
+    argocd_namespace = _subject(ids.argocd_notifications_controller)["namespace"]
     reader = _cluster_role("system:aggregated-metrics-reader", METRICS_READER_RULES)
     reader["metadata"]["labels"] = {f"rbac.authorization.k8s.io/aggregate-to-{r}": "true" for r in ("view", "edit", "admin")}
     return [
@@ -185,6 +205,14 @@ def rbac_objects(ids: Identities) -> list[dict[str, Any]]:
         _binding("kwok-controller", "kwok-controller", ids.kwok),
         _cluster_role("argocd-application-controller", ARGOCD_CONTROLLER_RULES),
         _binding("argocd-application-controller", "argocd-application-controller", ids.argocd_application_controller),
+        _namespaced_role(ARGOCD_NOTIFICATIONS_NAME, argocd_namespace, ARGOCD_NOTIFICATIONS_RULES),
+        _binding(
+            ARGOCD_NOTIFICATIONS_NAME,
+            ARGOCD_NOTIFICATIONS_NAME,
+            ids.argocd_notifications_controller,
+            namespace=argocd_namespace,
+            role_kind="Role",
+        ),
         _cluster_role("external-secrets-controller", ESO_RULES),
         _binding("external-secrets-controller", "external-secrets-controller", ids.external_secrets),
         _cluster_role("system:metrics-server", METRICS_SERVER_RULES),

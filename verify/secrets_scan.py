@@ -1,7 +1,7 @@
 """Secrets: detect-secrets over dist/ and over every file of the repository.
 
 No baseline: the scan must find nothing. The only lines left out are the Kubernetes fields
-whose value is the *name* of a Secret or of a key in it (secretName, secretKey):
+whose value is the *name* of a Secret or of a key in it (secretName, secretKey, url_secret_key):
 detect-secrets' keyword rule reads `secretName: flask-app-db` as a password. A Secret object
 with values is caught separately by crossrefs (rule secret-value).
 """
@@ -31,6 +31,8 @@ REFERENCE_LINES = tuple(
     for key, value in (
         ("secretName", r"[a-z0-9][-a-z0-9.]*"),
         ("secretKey", r"[-._a-zA-Z0-9]*[-._a-z][-._a-zA-Z0-9]*"),
+        # gitops.notifications.webhook: the key of argocd-notifications-secret holding the URL.
+        ("url_secret_key", r"[-_a-zA-Z0-9]*[-_a-z][-_a-zA-Z0-9]*"),
         (r"checksum/[-a-z0-9.]+", r"[0-9a-f]{64}"),
     )
 )

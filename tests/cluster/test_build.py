@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from cluster.build import BUILDERS, consumer_go_mod, go_directive, portable_replaces, replace_directives
+from cluster.build import ARGOCD, ARGOCD_MAIN, BUILDERS, consumer_go_mod, go_directive, portable_replaces, replace_directives
 
 UPSTREAM = """module example.com/upstream/v3
 
@@ -60,6 +62,27 @@ def test_consumer_module_requires_the_release_with_its_go_version() -> None:
 def test_every_component_is_cached_under_its_name_and_version() -> None:
     for name, (component, _builder) in BUILDERS.items():
         assert component.binary.name == name
-        assert component.cache_dir.name == f"{name}-{component.version}"
+        assert component.cache_dir.name.startswith(f"{name}-{component.version}")
+        if component.main is None:
+            assert component.cache_dir.name == f"{name}-{component.version}"
     assert BUILDERS["argocd"][0].toolchain == "go1.27.3"
     assert all(c.toolchain is None for n, (c, _b) in BUILDERS.items() if n != "argocd")
+
+
+def test_argocd_main_links_the_notifications_controller_under_its_upstream_name() -> None:
+    assert ARGOCD.main == ARGOCD_MAIN
+    assert '"github.com/argoproj/argo-cd/v3/cmd/argocd-notification/commands"' in ARGOCD_MAIN
+    assert 'case "argocd-notifications":\n\t\tcommand = notification.NewCommand()' in ARGOCD_MAIN
+
+
+def test_a_changed_generated_main_gets_a_cache_folder_of_its_own() -> None:
+    """A binary built from another main (fewer processes linked in) is never found by the new one."""
+    before_notifications = ARGOCD_MAIN.replace('\tcase "argocd-notifications":\n\t\tcommand = notification.NewCommand()\n', "")
+    assert before_notifications != ARGOCD_MAIN
+    older = dataclasses.replace(ARGOCD, main=before_notifications)
+    assert older.cache_dir != ARGOCD.cache_dir
+    assert older.binary != ARGOCD.binary
+    # Same main, same folder: the cache is reused across runs and processes.
+    assert dataclasses.replace(ARGOCD, main=str(ARGOCD_MAIN)).cache_dir == ARGOCD.cache_dir
+    # Only the main's content counts, and the version still does.
+    assert dataclasses.replace(ARGOCD, version="v3.6.2").cache_dir != ARGOCD.cache_dir

@@ -116,6 +116,9 @@ def deploy_cluster(env_name: str) -> Iterator[Deployed]:
             eso_service_account=(env.secrets.controller_service_account.namespace, env.secrets.controller_service_account.name),
             ingress_class=env.cluster.ingress_class,
             claims=_claims(repo.dist(env_name)),
+            webhook_secret_key=env.gitops.notifications.webhook.url_secret_key
+            if env.gitops.notifications and env.gitops.notifications.webhook
+            else None,
         )
         started = time.monotonic()
         cluster = e2e_cluster.start(root, etcd, settings)

@@ -8,13 +8,16 @@ order, each starting from the state the previous one left.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import Iterator
 
 import pytest
 import yaml
 
+from e2e import notifications
 from e2e.kube import condition, wait_for
+from e2e.localrepo import git
 from e2e.observe import secret_value
 from tests.e2e.conftest import ENV, Deployed
 from tests.support import e2e_scenario as sc
@@ -251,6 +254,9 @@ def test_kind_outside_the_app_project_is_refused(bootstrapped: Deployed) -> None
         assert d.kube.get_object("/apis/rbac.authorization.k8s.io/v1/clusterroles/e2e-not-in-the-project") is None, state
 
 
+WRONG_KEY_SUBJECT = "An ExternalSecret with a wrong remote key, and a Deployment change in the later wave"
+
+
 def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(bootstrapped: Deployed) -> None:
     """One commit breaks an ExternalSecret (wave -1) and changes the Deployment (wave 0): the wave never comes."""
     d = bootstrapped
@@ -264,7 +270,7 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
     deployment["metadata"].setdefault("labels", {})["e2e.flask-platform.io/later-wave"] = "touched"
     deployment_file.write_text(yaml.safe_dump(deployment, sort_keys=False))
     before = sc.deployment(d, "backend", "flask-app")
-    commit = d.repo.commit_all("An ExternalSecret with a wrong remote key, and a Deployment change in the later wave")
+    commit = d.repo.commit_all(WRONG_KEY_SUBJECT)
     es_path = "/apis/external-secrets.io/v1/namespaces/backend/externalsecrets/flask-app-jwt"
 
     def degraded():
@@ -281,6 +287,56 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
         assert "e2e.flask-platform.io/later-wave" not in (after["metadata"].get("labels") or {})
         assert after["metadata"]["generation"] == before["metadata"]["generation"]
         assert _rolled_out(after), "the running pods were disturbed"
+
+
+# -- notifications: what gitops.notifications subscribes people to, sent by Argo CD's controller --
+
+NOTIFIED_TIMEOUT_S = 90.0
+
+
+def _commit_titled(d: Deployed, subject: str) -> str:
+    """The newest commit of the branch whose subject is exactly `subject`."""
+    for line in git(d.repo.path, "log", "--format=%H %s").splitlines():
+        sha, _, title = line.partition(" ")
+        if title == subject:
+            return sha
+    raise AssertionError(f"no commit {subject!r} on the branch: the wrong-remote-key case runs first (file order)")
+
+
+def _told(d: Deployed, app: str, event: str, revision: str) -> list[dict]:
+    return [
+        m
+        for m in notifications.messages(d.cluster.root)
+        if (m["application"], m["event"], m["revision"]) == (app, event, revision)
+    ]
+
+
+def test_wrong_remote_key_case_notifies_degraded_once_then_the_fix_deployed(bootstrapped: Deployed) -> None:
+    """The webhook of gitops.notifications heard, from the real notifications controller, exactly once
+    that the backend turned Degraded at the broken commit (naming the ExternalSecret), then that the
+    revert was deployed."""
+    d = bootstrapped
+    app = f"{ENV}-backend"
+    broken = _commit_titled(d, WRONG_KEY_SUBJECT)
+    fix = _commit_titled(d, f'Revert "{WRONG_KEY_SUBJECT}"')
+    deployed = wait_for(
+        "the webhook told that the revert was deployed", lambda: _told(d, app, "deployed", fix), NOTIFIED_TIMEOUT_S
+    )
+    degraded = _told(d, app, "health-degraded", broken)
+    print(f"\nwebhook received (health-degraded): {json.dumps(degraded)}\nwebhook received (deployed): {json.dumps(deployed)}")
+    assert len(degraded) == 1, f"want exactly one Degraded message for {app} at {broken}: {degraded}"
+    told = degraded[0]
+    assert (told["environment"], told["health"]) == (ENV, "Degraded"), told
+    es = "flask-app-jwt"
+    assert any("ExternalSecret" in obj and f"backend/{es}" in obj for obj in told["failing"]), told["failing"]
+    assert told["text"].startswith(f"[{ENV}] {app} health Degraded at revision {broken[:12]}"), told["text"]
+    assert es in told["text"], told["text"]
+    # Once per revision: the fix is reported deployed once, Healthy, with nothing failing;
+    # the broken commit was never reported deployed, nor the fix Degraded.
+    assert len(deployed) == 1, deployed
+    assert (deployed[0]["environment"], deployed[0]["health"], deployed[0]["failing"]) == (ENV, "Healthy", []), deployed
+    assert not _told(d, app, "deployed", broken)
+    assert not _told(d, app, "health-degraded", fix)
 
 
 def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import yaml
 from cryptography import x509
 
 from cluster import pki
-from e2e import identities, metrics_api, stand_ins, tls_issuer
+from e2e import identities, metrics_api, notifications, stand_ins, tls_issuer
 from e2e.argocd_install import ARGOCD_CM_PATCH, REPO_ROOT
 from e2e.cluster import KWOK_METRICS, KWOK_STAGES
 from e2e.netns import interfaces, only_loopback
@@ -133,9 +136,34 @@ def test_controller_rbac_binds_the_install_subjects_and_never_the_admin_group(tm
     assert ids.external_secrets.user == "system:serviceaccount:external-secrets:external-secrets"
     assert ids.kube_controller_manager.user == "system:kube-controller-manager"
     # Bindings only name roles the tier defines or the API server ships.
-    defined = {o["metadata"]["name"] for o in objects if o["kind"] == "ClusterRole"}
-    shipped = {"system:auth-delegator", "extension-apiserver-authentication-reader"}
-    assert {b["roleRef"]["name"] for b in bindings} <= defined | shipped
+    defined = {(o["kind"], o["metadata"]["name"]) for o in objects if o["kind"] in ("ClusterRole", "Role")}
+    shipped = {("ClusterRole", "system:auth-delegator"), ("Role", "extension-apiserver-authentication-reader")}
+    assert {(b["roleRef"]["kind"], b["roleRef"]["name"]) for b in bindings} <= defined | shipped
+
+
+def test_notifications_controller_gets_its_install_role_in_argocd_only(tmp_path: Path) -> None:
+    """Like its install: a Role in Argo CD's namespace, never a ClusterRole, and only its own ConfigMap and Secret by name."""
+    ids = _identities(tmp_path)
+    assert ids.argocd_notifications_controller.user == "system:serviceaccount:argocd:argocd-notifications-controller"
+    objects = identities.rbac_objects(ids)
+    bound = [
+        o
+        for o in objects
+        if o["kind"].endswith("Binding") and any(s["name"] == "argocd-notifications-controller" for s in o["subjects"])
+    ]
+    placed = [(b["kind"], b["metadata"].get("namespace"), b["roleRef"]["kind"]) for b in bound]
+    assert placed == [("RoleBinding", "argocd", "Role")]
+    role = next(o for o in objects if o["kind"] == "Role" and o["metadata"]["name"] == bound[0]["roleRef"]["name"])
+    assert role["metadata"]["namespace"] == "argocd"
+    rules = role["rules"]
+    named_gets = {(r["resources"][0], tuple(r["resourceNames"])) for r in rules if "get" in r["verbs"] and "resourceNames" in r}
+    assert named_gets == {("configmaps", ("argocd-notifications-cm",)), ("secrets", ("argocd-notifications-secret",))}
+    apps = next(r for r in role["rules"] if "applications" in r["resources"])
+    # It records what it sent in an annotation of each Application; it never creates or deletes one.
+    assert {"patch", "update"} <= set(apps["verbs"]) and not {"create", "delete", "*"} & set(apps["verbs"])
+    # Any other ConfigMap or Secret of the namespace: listed and watched, never read one by one.
+    plain = [r for r in rules if set(r["resources"]) & {"configmaps", "secrets"} and "resourceNames" not in r]
+    assert all("get" not in r["verbs"] for r in plain)
 
 
 def test_eso_rbac_allows_the_token_request_of_the_irsa_store() -> None:
@@ -167,3 +195,19 @@ def test_tls_issuer_issues_for_annotated_tls_entries_only() -> None:
     assert tls_issuer.wanted_secrets(ingress) == []
     staging = yaml.safe_load((REPO_ROOT / "dist" / "staging" / "backend" / "ingress_backend_flask-app.yaml").read_text())
     assert tls_issuer.wanted_secrets(staging) == []
+
+
+def test_webhook_receiver_records_every_body_in_order_and_answers_200(tmp_path: Path) -> None:
+    receiver = notifications.webhook_receiver(tmp_path)
+    try:
+        for body in ({"event": "health-degraded", "n": 1}, {"event": "deployed", "n": 2}):
+            request = urllib.request.Request(receiver.address, data=json.dumps(body).encode(), method="POST")
+            with urllib.request.urlopen(request, timeout=5) as resp:
+                assert resp.status == 200
+        assert notifications.messages(tmp_path) == [{"event": "health-degraded", "n": 1}, {"event": "deployed", "n": 2}]
+        # A body Argo CD rendered wrong (not JSON) fails whoever reads the messages.
+        urllib.request.urlopen(urllib.request.Request(receiver.address, data=b"[staging] not json", method="POST"), timeout=5)
+        with pytest.raises(json.JSONDecodeError):
+            notifications.messages(tmp_path)
+    finally:
+        receiver.stop()

@@ -1,0 +1,56 @@
+"""Argo CD's notifications controller in the end-to-end tier, and the webhook it reports to.
+
+The controller is the `argocd-notifications` process of the same Argo CD build as the
+application controller and the repo server (cluster/build.py links all three into one binary),
+run as its install runs it: its own ServiceAccount identity (e2e/identities.py), the
+argocd-notifications-cm that install/argocd-notifications-cm-patch.yaml fills, and
+argocd-notifications-secret holding the webhook URL under the key the environment names
+(e2e/argocd_install.py). The URL is the loopback webhook receiver (e2e/webhook_receiver.py),
+which records every body it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from cluster.server import free_port
+from e2e.components import Service, _env, _http_ok, _start
+from e2e.webhook_receiver import received
+from manifests import REPO_ROOT
+
+RECORD_NAME = "webhook-received.jsonl"
+
+
+def webhook_receiver(workdir: Path) -> Service:
+    """The receiver on a loopback port; its address is the URL the notifications Secret holds."""
+    port = free_port()
+    record = workdir / RECORD_NAME
+    argv = [sys.executable, "-m", "e2e.webhook_receiver", f"--port={port}", f"--record={record}"]
+    url = f"http://127.0.0.1:{port}/"
+    process = _start("webhook-receiver", argv, workdir, lambda: _http_ok(url), env=_env(PYTHONPATH=str(REPO_ROOT)))
+    return Service(process, url)
+
+
+def controller(binary: str, kubeconfig: Path, repo_server: str, workdir: Path) -> Service:
+    """`argocd-notifications` in Argo CD's namespace (the kubeconfig's context namespace)."""
+    metrics_port = free_port()
+    argv = [
+        binary,
+        # Template functions that read git (.repo) ask the repo server; plaintext like the controller's.
+        f"--argocd-repo-server={repo_server}",
+        "--argocd-repo-server-plaintext",
+        f"--metrics-port={metrics_port}",
+        "--logformat=text",
+        "--loglevel=info",
+    ]
+    env = _env(ARGOCD_BINARY_NAME="argocd-notifications", KUBECONFIG=str(kubeconfig), HOME=str(workdir))
+    ready = lambda: _http_ok(f"http://127.0.0.1:{metrics_port}/metrics")  # noqa: E731
+    return Service(_start("argocd-notifications-controller", argv, workdir, ready, env=env), "")
+
+
+def messages(workdir: Path) -> list[dict[str, Any]]:
+    """The JSON bodies the webhook received, oldest first (a body that is not JSON fails the caller's test)."""
+    return [json.loads(entry["body"]) for entry in received(workdir / RECORD_NAME)]
