@@ -7,6 +7,7 @@ files here (series as the exporters name them, values worked out by hand) agains
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,6 @@ def promtool() -> str:
 
 
 def dist_dashboard(env: str, key: str) -> dict[str, Any]:
-    import json
-
     path = DIST / env / "platform" / f"configmap_backend_flask-platform-dashboard-{key}.yaml"
     (text,) = yaml.safe_load(path.read_text())["data"].values()
     return json.loads(text)
@@ -57,7 +56,9 @@ def recording_rules(env: str, keys: list[str], *, decimals: int | None = None) -
     groups = [
         {
             "name": key,
-            "rules": [{"record": f"{key}:{ref}", "expr": rounded(expr)} for ref, expr in queries(dist_dashboard(env, key)).items()],
+            "rules": [
+                {"record": f"{key}:{ref}", "expr": rounded(expr)} for ref, expr in queries(dist_dashboard(env, key)).items()
+            ],
         }
         for key in keys
     ]
@@ -74,8 +75,10 @@ def unit_test(promtool: str, tmp_path: Path, rules: dict[str, Any], test_file: s
     return run(promtool, "test", "rules", test_file, cwd=tmp_path)
 
 
-def tested_records(test_file: str) -> set[str]:
-    return {check["expr"] for case in yaml.safe_load((HERE / test_file).read_text())["tests"] for check in case["promql_expr_test"]}
+def checked_records(test_file: str) -> set[str]:
+    return {
+        check["expr"] for case in yaml.safe_load((HERE / test_file).read_text())["tests"] for check in case["promql_expr_test"]
+    }
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -92,7 +95,7 @@ def test_every_panel_query_parses(promtool: str, tmp_path: Path, env: str) -> No
 def test_every_panel_query_returns_what_its_panel_claims(promtool: str, tmp_path: Path, key: str) -> None:
     test_file = f"{key}_test.yaml"
     rules = recording_rules("staging", [key], decimals=6)
-    assert {rule["record"] for rule in rules["groups"][0]["rules"]} == tested_records(test_file), (
+    assert {rule["record"] for rule in rules["groups"][0]["rules"]} == checked_records(test_file), (
         "every query of the dashboard needs a checked value, and every check a query"
     )
     result = unit_test(promtool, tmp_path, rules, test_file)
