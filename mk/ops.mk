@@ -22,9 +22,12 @@ diff: $(VENV_STAMP)
 restore: $(VENV_STAMP)
 	@$(PYTHON) -m ops restore $(ENV) --backup $(BACKUP) $(OPS_ARGS)
 
-# CONFIGURATION_REFERENCE.md, docs/connectivity.svg and docs/connectivity.md
-docs: $(VENV_STAMP)
+# CONFIGURATION_REFERENCE.md, docs/connectivity.svg and docs/connectivity.md; docs/dashboards/*.svg,
+# the dashboards' queries evaluated by promtool over their test series (so promtool first).
+docs: $(VENV_STAMP) promtool
 	$(PYTHON) -m ops docs
+	$(PYTHON) -m ops.dashboard_pictures
 
-docs-check: $(VENV_STAMP)
+docs-check: $(VENV_STAMP) promtool
 	$(PYTHON) -m ops docs --check
+	$(PYTHON) -m ops.dashboard_pictures --check
