@@ -182,3 +182,31 @@ def test_the_metrics_contract_names_the_series_and_labels_the_api_panels_read() 
     section = contract_section()
     for name in (series.API_REQUEST_DURATION, series.API_ROUTE_LABEL, series.API_STATUS_LABEL):
         assert f"`{name}`" in section, name
+
+
+def dashboards_table() -> set[tuple[str, str]]:
+    text = OPERATIONS.read_text()
+    section = re.search(r"^## Dashboards\n(.*?)^## ", text, flags=re.MULTILINE | re.DOTALL).group(1)
+    return {(m[0], m[1]) for m in re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$", section, flags=re.MULTILINE)} - {
+        ("dashboard", "panel")
+    }
+
+
+def test_the_operations_guide_lists_every_panel_of_every_dashboard() -> None:
+    rendered_panels = set()
+    for key in KEYS:
+        board = board_of(dist_configmap("staging", key))
+        title = board["title"].removesuffix(" (staging)")
+        rendered_panels |= {(title, panel["title"]) for panel in board["panels"]}
+    assert dashboards_table() == rendered_panels
+
+
+def test_the_backup_panels_come_with_the_backup_cronjob() -> None:
+    env = load_environment("staging")
+    assert env.data.backup.enabled
+    without = env.model_copy(
+        update={"data": env.data.model_copy(update={"backup": env.data.backup.model_copy(update={"enabled": False})})}
+    )
+    titles = [p["title"] for p in board_of(rendered(without)["ConfigMap/flask-platform-dashboard-data"])["panels"]]
+    assert titles == ["Migration runs"]
+    assert len(board_of(dist_configmap("staging", "data"))["panels"]) == 4
