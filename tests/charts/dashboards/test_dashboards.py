@@ -156,10 +156,10 @@ def test_uids_are_derived_from_environment_and_dashboard_only() -> None:
     assert uid(long_a, "gitops") != uid(long_b, "gitops")
     assert uid(long_a, "gitops") == uid(long_a, "gitops")
     env = load_environment("staging")
-    retitled = board_of(
+    refiled = board_of(
         rendered(with_monitoring(env, dashboards={"folder": "elsewhere"}))["ConfigMap/flask-platform-dashboard-api"]
     )
-    assert retitled["uid"] == "flask-platform-staging-api"
+    assert refiled["uid"] == "flask-platform-staging-api"
 
 
 def test_rendering_twice_gives_the_same_bytes_with_sorted_keys() -> None:
