@@ -35,7 +35,7 @@ help:
 	@echo "make schema       regenerate environments/environment.schema.json"
 	@echo "make lock         re-resolve requirements/*.lock from requirements/*.in (hashed)"
 	@echo "make bench        synth benchmark"
-	@echo "make docs         regenerate CONFIGURATION_REFERENCE.md and docs/connectivity.*"
+	@echo "make docs         regenerate CONFIGURATION_REFERENCE.md, docs/connectivity.* and docs/dashboards/*.svg"
 	@echo "make bootstrap|validate|diff ENV=staging   operations (docs/operations.md)"
 	@echo "make verify       every verification check over dist/, with a summary"
 	@echo "make promtool     build promtool (alert rule tests) from the Go module proxy, cached"

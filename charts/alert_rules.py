@@ -5,24 +5,21 @@ its severity, a one-line summary and the anchor of its runbook section in docs/o
 The MonitoringRules chart renders them into a PrometheusRule; tests/charts/alert_rules feeds the same
 rendered rules to `promtool check rules` and `promtool test rules`.
 
-Sources: the API's own metrics (the app contract in docs/operations.md), kube-state-metrics
-for workload state, External Secrets Operator's controller metrics, and ingress-nginx's
-per-Ingress request counter for the 5xx ratio (nginx's stub_status counts requests but not
-their status codes, so the ratio is measured where every response of the frontend host passes).
+The series and the queries the dashboards share are in charts/series.py. The 5xx ratio is
+measured at ingress-nginx's per-Ingress request counter: nginx's stub_status counts requests but
+not their status codes, so the ratio is taken where every response of the frontend host passes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from charts import names
+from charts import names, series
+from charts.series import API_JOB, selector
 from config.model import Environment
 
 ALERT_GROUP = "flask-platform"
 BACKUP_GROUP = "flask-platform-backup"
-
-API_JOB = f"{names.FLASK_APP}{names.METRICS_SERVICE_SUFFIX}"
-NGINX_JOB = f"{names.NGINX}{names.METRICS_SERVICE_SUFFIX}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,10 +37,6 @@ class AlertRule:
         return self.name.lower()
 
 
-def _selector(**labels: str) -> str:
-    return "{" + ", ".join(f'{key}="{value}"' for key, value in labels.items()) + "}"
-
-
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -51,11 +44,9 @@ def _number(value: float) -> str:
 def core_rules(env: Environment) -> list[AlertRule]:
     alerts = env.monitoring.alerts
     pending = alerts.pending
-    api = _selector(namespace=names.BACKEND_NAMESPACE, job=API_JOB)
-    api_deployment = _selector(namespace=names.BACKEND_NAMESPACE, deployment=names.FLASK_APP)
-    database = _selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
-    frontend_requests = _selector(ingress=names.NGINX, host=env.frontend.host)
-    frontend_errors = frontend_requests[:-1] + ', status=~"5.."}'
+    api = series.api()
+    api_deployment = selector(namespace=names.BACKEND_NAMESPACE, deployment=names.FLASK_APP)
+    database = selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
     workloads = "|".join(names.WORKLOAD_NAMESPACES)
     return [
         AlertRule(
@@ -77,11 +68,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
         ),
         AlertRule(
             name="FrontendHigh5xxRatio",
-            expr=(
-                f"sum(rate(nginx_ingress_controller_requests{frontend_errors}[5m]))"
-                f" / sum(rate(nginx_ingress_controller_requests{frontend_requests}[5m]))"
-                f" > {_number(alerts.error_ratio)}"
-            ),
+            expr=f"{series.frontend_5xx_ratio(env.frontend.host)} > {_number(alerts.error_ratio)}",
             pending=pending,
             severity="critical",
             summary=f"More than {alerts.error_ratio:.0%} of responses for {env.frontend.host} are 5xx.",
@@ -89,10 +76,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
         ),
         AlertRule(
             name="FlaskApiHighLatency",
-            expr=(
-                f"histogram_quantile(0.95, sum by (le) (rate(flask_http_request_duration_seconds_bucket{api}[5m])))"
-                f" > {_number(alerts.latency_p95_seconds)}"
-            ),
+            expr=f"{series.api_latency_quantile(0.95)} > {_number(alerts.latency_p95_seconds)}",
             pending=pending,
             severity="warning",
             summary=f"95th percentile API latency is above {_number(alerts.latency_p95_seconds)}s.",
@@ -113,11 +97,7 @@ def core_rules(env: Environment) -> list[AlertRule]:
         ),
         AlertRule(
             name="ExternalSecretNotSynced",
-            expr=(
-                "externalsecret_status_condition"
-                + _selector(namespace=names.BACKEND_NAMESPACE, condition="Ready", status="False")
-                + " == 1"
-            ),
+            expr=(f"{series.EXTERNALSECRET_CONDITION}{series.ready_condition('False')} == 1"),
             pending=alerts.unsynced_for,
             severity="warning",
             summary="An ExternalSecret stopped syncing from AWS Secrets Manager.",
@@ -137,11 +117,11 @@ def core_rules(env: Environment) -> list[AlertRule]:
 def backup_rules(env: Environment) -> list[AlertRule]:
     """Only when the backup CronJob is rendered (data.backup.enabled): otherwise it would always fire."""
     hours = env.monitoring.alerts.backup_max_age_hours
-    cronjob = _selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BACKUP_CRONJOB)
+    cronjob = series.backup_cronjob()
     return [
         AlertRule(
             name="DatabaseBackupOverdue",
-            expr=f"time() - max(kube_cronjob_status_last_successful_time{cronjob}) > {hours * 3600}",
+            expr=f"{series.backup_age()} > {hours * 3600}",
             pending=env.monitoring.alerts.pending,
             severity="critical",
             summary=f"The database backup has not succeeded in the last {hours}h.",
@@ -153,7 +133,7 @@ def backup_rules(env: Environment) -> list[AlertRule]:
         AlertRule(
             name="DatabaseBackupNeverSucceeded",
             # A CronJob that has never succeeded has no last-success series at all.
-            expr=f"absent(kube_cronjob_status_last_successful_time{cronjob})",
+            expr=f"absent({series.CRONJOB_LAST_SUCCESS}{cronjob})",
             pending=f"{hours}h",
             severity="critical",
             summary=f"No successful database backup has been recorded for {hours}h.",

@@ -3,7 +3,8 @@
 Namespaces labelled for Pod Security Admission `restricted` (enforce, audit, warn, version
 pinned), each with a ResourceQuota, a LimitRange and a default-deny NetworkPolicy that lets
 only DNS out; the ClusterSecretStore every ExternalSecret reads through (IRSA, no keys); the
-ValidatingAdmissionPolicies guarding those namespaces; and the product's PrometheusRule.
+ValidatingAdmissionPolicies guarding those namespaces; the product's PrometheusRule and its
+Grafana dashboards.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from cdk8s_plus_27 import k8s
 from charts import names
 from charts.admission_policies import admission_policies
 from charts.alerting import alerting_rules
+from charts.grafana_dashboards import grafana_dashboards
 from charts.platform_chart import PlatformChart
 from config.model import Environment, NamespaceBudget
 from constructs.k8s_values import int_or_string, quantity
@@ -66,6 +68,7 @@ class PlatformBaseline(PlatformChart):
         self._secret_store(env)
         admission_policies(self, env.admission)
         alerting_rules(self, env)
+        grafana_dashboards(self, env)
 
     def _namespace(self, namespace: str, budget: NamespaceBudget, env: Environment) -> None:
         wave = sync_wave(names.WAVE_NAMESPACES)

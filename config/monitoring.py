@@ -40,6 +40,17 @@ class AlertThresholds(Model):
     """Hours since the last successful backup before it is overdue (daily backup plus slack)."""
 
 
+class Dashboards(Model):
+    """The Grafana dashboards (charts/dashboards/), each a ConfigMap the Grafana dashboard sidecar loads."""
+
+    sidecar_labels: LabelMap = {"grafana_dashboard": "1"}
+    """Labels the sidecar selects dashboard ConfigMaps by (its `label` and `labelValue`)."""
+    folder_annotation: LabelKey = "grafana_folder"
+    """Annotation key the sidecar reads a dashboard's folder from (its `folderAnnotation`)."""
+    folder: DnsLabel | None = None
+    """Grafana folder of the environment's dashboards; unset, `flask-platform-<environment>`."""
+
+
 class Monitoring(Model):
     namespace: DnsLabel = "monitoring"
     """Namespace Prometheus runs in; the only one admitted to the metrics ports."""
@@ -56,4 +67,6 @@ class Monitoring(Model):
     nginx_exporter: Exporter
     """The nginx exporter sidecar."""
     alerts: AlertThresholds = AlertThresholds()
-    """Alert thresholds."""
+    """Alert thresholds (the dashboards draw the same values as threshold lines)."""
+    dashboards: Dashboards = Dashboards()
+    """Grafana dashboards for the sidecar."""

@@ -23,9 +23,12 @@ restore: $(VENV_STAMP)
 	@$(PYTHON) -m ops restore $(ENV) --backup $(BACKUP) $(OPS_ARGS)
 
 # CONFIGURATION_REFERENCE.md, docs/connectivity.md and docs/connectivity-<env>.svg (Graphviz dot lays
-# the pictures out: Debian package graphviz)
-docs: $(VENV_STAMP)
+# the pictures out: Debian package graphviz); docs/dashboards/*.svg, the dashboards' queries
+# evaluated by promtool over their test series (so promtool first).
+docs: $(VENV_STAMP) promtool
 	$(PYTHON) -m ops docs
+	$(PYTHON) -m ops.dashboard_pictures
 
-docs-check: $(VENV_STAMP)
+docs-check: $(VENV_STAMP) promtool
 	$(PYTHON) -m ops docs --check
+	$(PYTHON) -m ops.dashboard_pictures --check

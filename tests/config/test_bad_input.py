@@ -177,6 +177,27 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "must be a DNS label",
     ),
     (
+        "dashboard-sidecar-labels-empty",
+        "base.yaml",
+        set_field("monitoring.dashboards.sidecar_labels", {}),
+        "monitoring.dashboards.sidecar_labels",
+        "at least 1",
+    ),
+    (
+        "dashboard-folder-annotation-space",
+        "staging.yaml",
+        set_field("monitoring.dashboards.folder_annotation", "grafana folder"),
+        "monitoring.dashboards.folder_annotation",
+        "must be a label key",
+    ),
+    (
+        "dashboard-folder-upper",
+        "prod.yaml",
+        set_field("monitoring.dashboards.folder", "Prod Dashboards"),
+        "monitoring.dashboards.folder",
+        "must be a DNS label",
+    ),
+    (
         "exporter-latest",
         "staging.yaml",
         set_field("monitoring.nginx_exporter.image.tag", "latest"),

@@ -16,7 +16,7 @@ import pytest
 from config.loader import REPO_ROOT
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs"}
+HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs", "dashboard-pictures"}
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +91,11 @@ BREAKS = {
     "unused-import": (append("charts/names.py", "import os\n"), {"ruff-lint"}),
     "misformatted-code": (append("charts/names.py", "ANSWER  =   (42)\n"), {"ruff-format"}),
     "hand-edited-dist": (append("dist/staging/backend/service_backend_flask-app.yaml", "# edited by hand\n"), {"synth-drift"}),
+    # The series a dashboard picture is drawn over changed: the committed picture is stale.
+    "dashboard-series-edited": (
+        replace("tests/charts/dashboards/nginx_test.yaml", "values: '7x30'", "values: '9x30'"),
+        {"dashboard-pictures"},
+    ),
     "yaml-duplicate-key": (append("verify/checkov_skips.yaml", "skips: []\n"), {"yamllint"}),
     # A typo in an environment: the schema check names it, and synth (hence drift) and docs fail.
     "environment-typo": (

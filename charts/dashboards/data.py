@@ -1,0 +1,76 @@
+"""data: the database's backups and schema migrations, from kube-state-metrics.
+
+The backup age is the DatabaseBackupOverdue alert's own query, drawn against its threshold. No
+exporter reports the size of a dump (the backup Job uploads it to S3 and exits), so the panels
+show what the cluster records of each run: its duration and whether it failed.
+"""
+
+from __future__ import annotations
+
+from charts import series
+from charts.dashboards.panels import Query, board, graph
+from config.model import Environment
+
+KEY = "data"
+TITLE = "Database backups and migrations"
+
+
+def _backup_panels(env: Environment) -> list:
+    jobs = series.backup_jobs()
+    hours = env.monitoring.alerts.backup_max_age_hours
+    return [
+        graph(
+            "Time since the last successful backup",
+            f"Seconds since the backup CronJob last succeeded; the red line is backup_max_age_hours ({hours}h).",
+            "s",
+            [Query(ref="backup_age", expr=series.backup_age(), legend="since last success")],
+            limit=hours * 3600,
+        ),
+        graph(
+            "Backup run duration",
+            "Start to completion of each backup Job the CronJob keeps in its history.",
+            "s",
+            [
+                Query(
+                    ref="backup_duration",
+                    expr=f"max by (job_name) ({series.JOB_COMPLETION}{jobs} - {series.JOB_START}{jobs})",
+                    legend="{{job_name}}",
+                )
+            ],
+        ),
+        graph(
+            "Failed backup runs",
+            "Backup Jobs in the CronJob's history with a failed pod (0 when none).",
+            "short",
+            [
+                Query(
+                    ref="backup_failed_runs",
+                    expr=f"count(max by (job_name) ({series.JOB_FAILED}{jobs}) > 0) or vector(0)",
+                    legend="failed runs",
+                )
+            ],
+        ),
+    ]
+
+
+def build(env: Environment) -> dict:
+    migration = series.migration_job()
+    panels = _backup_panels(env) if env.data.backup.enabled else []
+    panels.append(
+        graph(
+            "Migration runs",
+            "Pods of the release's migration hook Job that succeeded and that failed (the Job is recreated on every sync).",
+            "short",
+            [
+                Query(ref="migration_succeeded", expr=f"sum({series.JOB_SUCCEEDED}{migration})", legend="succeeded"),
+                Query(ref="migration_failed", expr=f"sum({series.JOB_FAILED}{migration})", legend="failed"),
+            ],
+        )
+    )
+    return board(
+        env,
+        key=KEY,
+        title=TITLE,
+        description="Backups of the in-cluster database and the release's schema migrations.",
+        panels=panels,
+    )
