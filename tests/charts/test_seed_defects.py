@@ -34,10 +34,8 @@ from constructs.secure_deployment import DeploymentProps, SecureDeployment
 from synthesis.build import build_manifests
 from synthesis.layout import LayoutError
 from synthesis.pipeline import render_files
+from tests.support.rendered import Apps, container, find, objects, routed_hosts
 from tests.support.synth import small_resources, synth
-
-Apps = dict[str, list[dict[str, Any]]]
-
 
 # --- how a broken variant is built and refused ---------------------------------------------
 
@@ -70,19 +68,6 @@ def with_overlay(tmp_path: Path, overlay: dict[str, Any]) -> Apps:
     file = tmp_path / "overlay.yaml"
     file.write_text(yaml.safe_dump(overlay), encoding="utf-8")
     return build_manifests(load_environment("staging", overlay=file))
-
-
-def objects(apps: Apps, kind: str | None = None) -> list[dict[str, Any]]:
-    return [o for docs in apps.values() for o in docs if kind is None or o["kind"] == kind]
-
-
-def find(apps: Apps, kind: str, name: str) -> dict[str, Any]:
-    (match,) = [o for o in objects(apps, kind) if o["metadata"]["name"] == name]
-    return match
-
-
-def container(workload: dict[str, Any]) -> dict[str, Any]:
-    return workload["spec"]["template"]["spec"]["containers"][0]
 
 
 def demo(chart, **overrides) -> SecureDeployment:
@@ -177,18 +162,6 @@ def test_3_a_second_binding_of_one_secret_cannot_be_written():
 
 EXPOSURES = get_args(Backend.model_fields["exposure"].annotation)
 GATEWAY = {"name": "public", "namespace": "gateway-system"}
-
-
-def routed_hosts(apps: Apps) -> dict[str, str]:
-    """host -> the Service its route sends to, over Ingresses and HTTPRoutes."""
-    hosts = {
-        r["host"]: r["http"]["paths"][0]["backend"]["service"]["name"]
-        for i in objects(apps, "Ingress")
-        for r in i["spec"]["rules"]
-    }
-    for route in objects(apps, "HTTPRoute"):
-        hosts |= {host: route["spec"]["rules"][0]["backendRefs"][0]["name"] for host in route["spec"]["hostnames"]}
-    return hosts
 
 
 @pytest.mark.parametrize("exposure", EXPOSURES)

@@ -8,45 +8,18 @@ shape, so a regression shows up by defect number.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
 from charts import names
 from config.loader import REPO_ROOT, available_environments, load_environment
 from synthesis.build import build_manifests
-
-Apps = dict[str, list[dict[str, Any]]]
+from tests.support.rendered import Apps, container, find, objects, routed_hosts
 
 
 @pytest.fixture(scope="module", params=available_environments())
 def rendered(request) -> Apps:
     return build_manifests(load_environment(request.param))
-
-
-def objects(apps: Apps, kind: str | None = None) -> list[dict[str, Any]]:
-    return [o for docs in apps.values() for o in docs if kind is None or o["kind"] == kind]
-
-
-def find(apps: Apps, kind: str, name: str) -> dict[str, Any]:
-    (match,) = [o for o in objects(apps, kind) if o["metadata"]["name"] == name]
-    return match
-
-
-def container(workload: dict[str, Any]) -> dict[str, Any]:
-    return workload["spec"]["template"]["spec"]["containers"][0]
-
-
-def routed_hosts(apps: Apps) -> dict[str, str]:
-    """host -> the Service its route sends to, over Ingresses and HTTPRoutes."""
-    hosts = {
-        r["host"]: r["http"]["paths"][0]["backend"]["service"]["name"]
-        for i in objects(apps, "Ingress")
-        for r in i["spec"]["rules"]
-    }
-    for route in objects(apps, "HTTPRoute"):
-        hosts |= {host: route["spec"]["rules"][0]["backendRefs"][0]["name"] for host in route["spec"]["hostnames"]}
-    return hosts
 
 
 def test_1_gunicorn_port_probes_and_service_agree(rendered):
