@@ -2,7 +2,9 @@
 
 Bootstrap exactly as docs/operations.md says (tests/support/e2e_scenario.py), then every assertion is
 on live objects. The day-two cases change the environment branch through git and run in file
-order, each starting from the state the previous one left.
+order, each starting from the state the previous one left; the last ones are failure paths (a
+release whose migration fails, a wave held by an Application that never turns Healthy), whose
+steps live in tests/support/e2e_day_two.py.
 """
 
 from __future__ import annotations
