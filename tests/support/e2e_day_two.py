@@ -127,10 +127,12 @@ def check_failed_migration_holds_the_release(d: Deployed, fixed_tag: str) -> Non
         hooks = [r for r in results if (r.get("kind"), r.get("name"), r.get("hookType")) == ("Job", "flask-app-migrate", "Sync")]
         job = d.kube.get_object(MIGRATION_JOB)
         failed = condition(job, "Failed").get("status") == "True"
-        return _asked(operation) == broken and hooks and hooks[0].get("hookPhase") == "Failed" and failed and (hooks[0], job)
+        recorded = hooks and hooks[0].get("hookPhase") == "Failed"
+        return _asked(operation) == broken and recorded and failed and (operation, hooks[0], job)
 
-    hook, job = wait_for("the backend Application's migration hook Failed", hook_failed, DAY_TWO_TIMEOUT_S)
-    # Step 1 of the runbook: why, from the Job and from Argo CD.
+    operation, hook, job = wait_for("the backend Application's migration hook Failed", hook_failed, DAY_TWO_TIMEOUT_S)
+    # The runbook's symptoms, then step 1: why, from the Job and from Argo CD.
+    assert operation["phase"] == "Running" and "Retrying attempt #" in operation.get("message", ""), operation
     assert condition(job, "Failed").get("reason") == "BackoffLimitExceeded", job.get("status")
     assert int(job["status"].get("failed") or 0) == backoff_limit + 1, job.get("status")
     assert tag_of({"spec": job["spec"]}, "migrate") == MIGRATION_FAILS_TAG
