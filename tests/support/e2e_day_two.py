@@ -215,9 +215,14 @@ def check_later_wave_waits_for_a_healthy_application(d: Deployed) -> None:
         return stuck and operation.get("phase") == "Succeeded" and _asked(operation) == stalled
 
     wait_for(f"{backend} Synced and Progressing", synced_not_healthy, DAY_TWO_TIMEOUT_S)
-    pods = pods_of(d, sc.deployment(d, "backend", "flask-app"))
-    not_ready = [p for p in pods if tag_of({"spec": {"template": p}}, "flask-app") == NEVER_READY_TAG]
-    assert not_ready and all(condition(p, "Ready").get("status") == "False" for p in not_ready), not_ready
+
+    def running_not_ready():
+        observe()
+        pods = pods_of(d, sc.deployment(d, "backend", "flask-app"))
+        new = [p for p in pods if tag_of({"spec": {"template": p}}, "flask-app") == NEVER_READY_TAG]
+        return new and all((p["status"].get("phase"), condition(p, "Ready").get("status")) == ("Running", "False") for p in new)
+
+    wait_for("the new API pod Running and never Ready", running_not_ready, DAY_TWO_TIMEOUT_S)
 
     _label_later_wave(d)
     changed = d.repo.commit_all("A change to the frontend Application")
