@@ -232,10 +232,11 @@ def check_later_wave_waits_for_a_healthy_application(d: Deployed) -> None:
         apps = observe()
         assert apps[backend]["status"]["health"]["status"] == "Progressing"
         time.sleep(1.0)
-    # The root app's own account of the hold: its sync waits on the child's health (the shipped check).
+    # The root app's own account of the hold: its sync waits on an Application's health (the shipped
+    # check): the backend's, or its own (wave -1), which is its children's health aggregated.
     held = _operation(apps[root])
-    assert held.get("phase") == "Running", held
-    assert f"waiting for healthy state of argoproj.io/Application/{backend}" in held.get("message", ""), held
+    waiting = {f"waiting for healthy state of argoproj.io/Application/{name}" for name in (backend, root)}
+    assert held.get("phase") == "Running" and held.get("message") in waiting, held
 
     # A good release: the backend turns Healthy, and only then does the root app apply the frontend.
     d.repo.render(d.name)
