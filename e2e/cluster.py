@@ -32,6 +32,10 @@ from manifests import REPO_ROOT
 CRD_DIR = REPO_ROOT / "crds"
 KWOK_STAGES = Path(__file__).resolve().parent / "kwok-stages.yaml"
 KWOK_METRICS = Path(__file__).resolve().parent / "kwok-metrics.yaml"
+# Image tags KWOK_STAGES plays as broken images; the failure-path cases release them through
+# the tier's overlay (e2e/localrepo.py).
+NEVER_READY_TAG = "e2e-never-ready"
+MIGRATION_FAILS_TAG = "e2e-migration-fails"
 NODE_COUNT = 3
 INGRESS_ADDRESS = "127.0.0.1"
 BINARIES = (

@@ -3,7 +3,9 @@
 The clone is rendered once more with an overlay that points gitops.repo_url at the clone
 itself (a file:// URL), so the Applications and the AppProject name the repository Argo CD
 really reads; everything else is the environment as committed. Day-two changes are commits on
-the environment branch, as in production.
+the environment branch, as in production. A failure-path case may add settings to the overlay
+for its next renders (an image tag that e2e/kwok-stages.yaml plays as a broken image), so the
+failure is chosen the way a setting is, never by editing the rendered output.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from config.loader import deep_merge
 from manifests import REPO_ROOT
 
 GIT_IDENTITY = ["-c", "user.name=flask-platform e2e", "-c", "user.email=e2e@flask-platform.invalid", "-c", "commit.gpgsign=false"]
@@ -54,11 +60,22 @@ class LocalRepo:
         git(self.path, "revert", "--no-edit", commit)
         return self.head()
 
+    def use_overlay(self, settings: dict[str, Any]) -> None:
+        """What the tier's overlay sets besides the repository URL for the next renders ({} for nothing more)."""
+        self.overlay.write_text(yaml.safe_dump(overlay_settings(self.url, settings), sort_keys=False))
+
     def dist(self, env: str) -> Path:
         return self.path / "dist" / env
 
     def render(self, env: str) -> None:
         render(self.path, env, self.overlay)
+
+
+def overlay_settings(repo_url: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The overlay: Argo CD reads the local clone; `settings` may add to that but not move it elsewhere."""
+    if "repo_url" in settings.get("gitops", {}):
+        raise ValueError("the tier's overlay owns gitops.repo_url: it names the clone Argo CD reads")
+    return deep_merge({"gitops": {"repo_url": repo_url}}, settings)
 
 
 def render(repo: Path, env: str, overlay: Path) -> None:
@@ -77,7 +94,7 @@ def make_local_repo(root: Path, env: str, branch: str) -> LocalRepo:
     git(path, "checkout", "-q", "-B", branch)
     overlay = root / "local-cluster.yaml"
     repo = LocalRepo(path, branch, overlay)
-    overlay.write_text(f"gitops:\n  repo_url: {repo.url}\n")
+    repo.use_overlay({})
     repo.render(env)
     git(path, "add", "-A", "dist")
     git(path, "commit", "-q", "--allow-empty", "-m", f"dist/{env} rendered for the local cluster's repository URL")

@@ -2,7 +2,9 @@
 
 Bootstrap exactly as docs/operations.md says (tests/support/e2e_scenario.py), then every assertion is
 on live objects. The day-two cases change the environment branch through git and run in file
-order, each starting from the state the previous one left.
+order, each starting from the state the previous one left; the last ones are failure paths (a
+release whose migration fails, a wave held by an Application that never turns Healthy), whose
+steps live in tests/support/e2e_day_two.py.
 """
 
 from __future__ import annotations
@@ -20,36 +22,10 @@ from e2e.kube import condition, wait_for
 from e2e.localrepo import git
 from e2e.observe import secret_value
 from tests.e2e.conftest import ENV, Deployed
+from tests.support import e2e_day_two as day2
 from tests.support import e2e_scenario as sc
 
 DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
-
-
-def _rolled_out(obj: dict) -> bool:
-    spec, status = obj["spec"], obj.get("status") or {}
-    replicas = int(spec.get("replicas", 1))
-    return (
-        int(status.get("observedGeneration") or 0) >= int(obj["metadata"]["generation"])
-        and int(status.get("updatedReplicas") or 0) == replicas
-        and int(status.get("availableReplicas") or 0) == replicas
-        and int(status.get("replicas") or 0) == replicas
-    )
-
-
-def _terminate_retries_of(d: Deployed, commit: str) -> None:
-    """What `argocd app terminate-op` does, for every app still retrying a sync of `commit`.
-
-    An automated sync that failed keeps retrying its revision (retry.limit 5, up to 3 minutes
-    apart) even after the branch moved on: a revert is picked up only once the retries are
-    spent, unless the operator terminates the operation (docs/operations.md, Rollback).
-    """
-    ns = sc.argocd_ns(d)
-    for app in d.kube.items(f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications"):
-        operation = (app.get("status") or {}).get("operationState") or {}
-        asked = ((operation.get("operation") or {}).get("sync") or {}).get("revision")
-        if operation.get("phase") == "Running" and asked == commit:
-            path = f"/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{app['metadata']['name']}"
-            d.kube.merge_patch(path, {"status": {"operationState": {"phase": "Terminating"}}})
 
 
 @contextlib.contextmanager
@@ -59,21 +35,13 @@ def _reverted_afterwards(d: Deployed, commit: str, what: str) -> Iterator[None]:
         yield
     except BaseException:
         restored = d.repo.revert(commit)
-        _terminate_retries_of(d, commit)
+        day2.terminate_retries_of(d, commit)
         with contextlib.suppress(AssertionError, TimeoutError):
             sc.wait_settled(d, what, revision=restored)
         raise
     restored = d.repo.revert(commit)
-    _terminate_retries_of(d, commit)
+    day2.terminate_retries_of(d, commit)
     sc.wait_settled(d, what, revision=restored)
-
-
-def _pods_of(d: Deployed, deployment: dict) -> list[dict]:
-    """The live, not terminating pods a Deployment selects (by its own selector, not a guessed label)."""
-    meta = deployment["metadata"]
-    selector = ",".join(f"{k}={v}" for k, v in deployment["spec"]["selector"]["matchLabels"].items())
-    pods = d.kube.items(f"/api/v1/namespaces/{meta['namespace']}/pods", label_selector=selector)
-    return [p for p in pods if not p["metadata"].get("deletionTimestamp")]
 
 
 # -- bootstrap ------------------------------------------------------------------------------
@@ -127,31 +95,14 @@ def test_ops_validate_passes(bootstrapped: Deployed) -> None:
 # -- day two: every change goes through git on the environment branch -----------------------
 
 
-def _set_backend_tag(d: Deployed, tag: str) -> None:
-    path = d.repo.path / "environments" / f"{ENV}.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["backend"]["image"]["tag"] = tag
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    d.repo.render(ENV)
-
-
-def _images(obj: dict) -> set[str]:
-    return {c["image"] for c in obj["spec"]["template"]["spec"]["containers"]}
-
-
-def _tag_of(obj: dict, container: str) -> str:
-    image = next(c["image"] for c in obj["spec"]["template"]["spec"]["containers"] if c["name"] == container)
-    return image.rsplit(":", 1)[-1]
-
-
 @pytest.fixture(scope="module")
 def tag_commit(bootstrapped: Deployed) -> tuple[str, str]:
     """A release: backend.image.tag bumped in the environment file, re-rendered and committed."""
     d = bootstrapped
     before = sc.deployment(d, "backend", "flask-app")
-    _set_backend_tag(d, "stage-2")
+    day2.set_backend_tag(d, "stage-2")
     commit = d.repo.commit_all("Release stage-2 of the API")
-    return commit, _tag_of(before, "flask-app")
+    return commit, day2.tag_of(before, "flask-app")
 
 
 def test_new_image_tag_rolls_the_deployment(bootstrapped: Deployed, tag_commit: tuple[str, str]) -> None:
@@ -162,14 +113,14 @@ def test_new_image_tag_rolls_the_deployment(bootstrapped: Deployed, tag_commit: 
     rolled = wait_for(
         "flask-app rolled out with stage-2",
         lambda: (obj := sc.deployment(d, "backend", "flask-app"))
-        and _tag_of(obj, "flask-app") == "stage-2"
-        and _rolled_out(obj)
+        and day2.tag_of(obj, "flask-app") == "stage-2"
+        and day2.rolled_out(obj)
         and obj,
         DAY_TWO_TIMEOUT_S,
     )
     assert int(rolled["metadata"]["generation"]) > int(before["metadata"]["generation"])
-    pods = _pods_of(d, rolled)
-    assert pods and all(_tag_of({"spec": {"template": p}}, "flask-app") == "stage-2" for p in pods)
+    pods = day2.pods_of(d, rolled)
+    assert pods and all(day2.tag_of({"spec": {"template": p}}, "flask-app") == "stage-2" for p in pods)
 
 
 def test_revert_commit_rolls_back(bootstrapped: Deployed, tag_commit: tuple[str, str]) -> None:
@@ -179,7 +130,9 @@ def test_revert_commit_rolls_back(bootstrapped: Deployed, tag_commit: tuple[str,
     sc.wait_settled(d, "the revert synced", revision=revert)
     wait_for(
         f"flask-app rolled back to {old}",
-        lambda: (obj := sc.deployment(d, "backend", "flask-app")) and _tag_of(obj, "flask-app") == old and _rolled_out(obj),
+        lambda: (obj := sc.deployment(d, "backend", "flask-app"))
+        and day2.tag_of(obj, "flask-app") == old
+        and day2.rolled_out(obj),
         DAY_TWO_TIMEOUT_S,
     )
 
@@ -286,7 +239,7 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
         after = sc.deployment(d, "backend", "flask-app")
         assert "e2e.flask-platform.io/later-wave" not in (after["metadata"].get("labels") or {})
         assert after["metadata"]["generation"] == before["metadata"]["generation"]
-        assert _rolled_out(after), "the running pods were disturbed"
+        assert day2.rolled_out(after), "the running pods were disturbed"
 
 
 # -- notifications: what gitops.notifications subscribes people to, sent by Argo CD's controller --
@@ -348,7 +301,7 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
 
     wait_for("the disruption controller allows one disruption", lambda: disruptions_allowed() >= 1, 60)
     deployment = sc.deployment(d, "backend", "flask-app")
-    pods = _pods_of(d, deployment)
+    pods = day2.pods_of(d, deployment)
     assert len(pods) == 1, [p["metadata"]["name"] for p in pods]
     name = pods[0]["metadata"]["name"]
     eviction = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name, "namespace": "backend"}}
@@ -356,7 +309,18 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
     assert resp.status == 201, f"eviction refused: HTTP {resp.status}: {resp.message}"
     wait_for(
         "a replacement flask-app pod Ready",
-        lambda: _rolled_out(sc.deployment(d, "backend", "flask-app"))
-        and all(p["metadata"]["name"] != name for p in _pods_of(d, deployment)),
+        lambda: day2.rolled_out(sc.deployment(d, "backend", "flask-app"))
+        and all(p["metadata"]["name"] != name for p in day2.pods_of(d, deployment)),
         DAY_TWO_TIMEOUT_S,
     )
+
+
+# -- failure paths: each starts from a settled environment and leaves one -------------------
+
+
+def test_failed_migration_holds_the_release(bootstrapped: Deployed) -> None:
+    day2.check_failed_migration_holds_the_release(bootstrapped, fixed_tag="stage-3")
+
+
+def test_later_wave_waits_for_a_healthy_application(bootstrapped: Deployed) -> None:
+    day2.check_later_wave_waits_for_a_healthy_application(bootstrapped)

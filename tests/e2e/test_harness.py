@@ -15,9 +15,11 @@ import yaml
 from cryptography import x509
 
 from cluster import pki
-from e2e import identities, metrics_api, notifications, stand_ins, tls_issuer
-from e2e.argocd_install import ARGOCD_CM_PATCH, REPO_ROOT
-from e2e.cluster import KWOK_METRICS, KWOK_STAGES
+from config.loader import load_environment
+from e2e import identities, metrics_api, notifications, stand_ins, tls_check, tls_issuer
+from e2e.argocd_install import REPO_ROOT
+from e2e.cluster import KWOK_METRICS, KWOK_STAGES, MIGRATION_FAILS_TAG, NEVER_READY_TAG
+from e2e.localrepo import overlay_settings
 from e2e.netns import interfaces, only_loopback
 from e2e.observe import Step, application_step, mounted_secret_keys, out_of_order
 
@@ -77,20 +79,60 @@ def test_mounted_secret_keys_reads_volume_items_and_env_refs() -> None:
     assert mounted_secret_keys(spec)["other"] == {"url"}
 
 
+def _stages() -> dict[str, dict]:
+    return {doc["metadata"]["name"]: doc for doc in yaml.safe_load_all(KWOK_STAGES.read_text())}
+
+
 def test_kwok_stages_cover_the_lifecycles_the_scenarios_need() -> None:
-    stages = {doc["metadata"]["name"]: doc for doc in yaml.safe_load_all(KWOK_STAGES.read_text())}
-    assert set(stages) == {"node-ready", "node-heartbeat", "pod-ready", "pod-complete", "pod-delete"}
+    stages = _stages()
+    assert set(stages) == {"node-ready", "node-heartbeat", "pod-ready", "pod-complete", "pod-not-ready", "pod-fail", "pod-delete"}
     assert stages["pod-delete"]["spec"]["next"]["delete"] is True
     # A heartbeat slower than the node lifecycle controller's 40 s grace period would taint the nodes.
     delay = stages["node-heartbeat"]["spec"]["delay"]
     assert delay["durationMilliseconds"] + delay["jitterDurationMilliseconds"] < 40_000
 
 
-def test_shipped_argocd_cm_patch_makes_application_health_follow_its_status() -> None:
-    patch = yaml.safe_load(ARGOCD_CM_PATCH.read_text())
-    lua = patch["data"]["resource.customizations.health.argoproj.io_Application"]
-    assert "obj.status.health.status" in lua and "Progressing" in lua
-    assert set(patch) == {"data"}, "a merge patch of argocd-cm carries data only"
+@pytest.mark.parametrize(
+    ("healthy", "broken", "tag"),
+    [("pod-ready", "pod-not-ready", NEVER_READY_TAG), ("pod-complete", "pod-fail", MIGRATION_FAILS_TAG)],
+)
+def test_a_broken_image_stage_replaces_its_healthy_stage_for_exactly_its_tag(healthy: str, broken: str, tag: str) -> None:
+    """KWOK picks at random among stages that match together: the pair must split every pod between them."""
+    stages = _stages()
+    ok, bad = (stages[name]["spec"]["selector"]["matchExpressions"] for name in (healthy, broken))
+    ok_rest, bad_rest = ([e for e in exprs if tag not in e["key"]] for exprs in (ok, bad))
+    assert ok_rest == bad_rest, "the two stages must select the same pods apart from the image tag"
+    (ok_tag,) = [e for e in ok if tag in e["key"]]
+    (bad_tag,) = [e for e in bad if tag in e["key"]]
+    assert ok_tag["key"] == bad_tag["key"] and f'endswith(":{tag}")' in ok_tag["key"]
+    assert (ok_tag["operator"], bad_tag["operator"], ok_tag["values"], bad_tag["values"]) == ("NotIn", "In", ["true"], ["true"])
+
+
+def test_broken_stages_do_what_their_failure_needs() -> None:
+    stages = _stages()
+    failed = stages["pod-fail"]["spec"]["next"]["statusTemplate"]
+    # The Job controller counts a pod toward backoffLimit once it failed.
+    assert "\nphase: Failed\n" in failed and "exitCode: 1" in failed
+    not_ready = stages["pod-not-ready"]["spec"]["next"]["statusTemplate"]
+    assert "\nphase: Running\n" in not_ready and "ready: true" not in not_ready
+    assert '{{ range list "ContainersReady" "Ready" }}\n- type: {{ . }}\n  status: "False"' in not_ready
+
+
+def test_overlay_points_at_the_clone_and_adds_a_case_s_settings(tmp_path: Path) -> None:
+    url = f"file://{tmp_path}/flask-platform"
+    assert overlay_settings(url, {}) == {"gitops": {"repo_url": url}}
+    broken = overlay_settings(url, {"backend": {"image": {"tag": MIGRATION_FAILS_TAG}}, "gitops": {"branch": "x"}})
+    assert broken == {"gitops": {"repo_url": url, "branch": "x"}, "backend": {"image": {"tag": MIGRATION_FAILS_TAG}}}
+    with pytest.raises(ValueError, match="owns gitops.repo_url"):
+        overlay_settings(url, {"gitops": {"repo_url": "https://github.com/elsewhere.git"}})
+
+
+def test_the_overlay_chooses_the_broken_tag_through_the_product_s_own_rendering(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(yaml.safe_dump(overlay_settings("file:///tmp/clone", {"backend": {"image": {"tag": NEVER_READY_TAG}}})))
+    env = load_environment("staging", overlay=overlay)
+    assert env.backend.image.tag == NEVER_READY_TAG and env.gitops.repo_url == "file:///tmp/clone"
+    assert env.frontend.image.tag == load_environment("staging").frontend.image.tag
 
 
 def test_kwok_serves_the_five_series_metrics_server_reads_and_nodes_say_where() -> None:
@@ -109,8 +151,7 @@ def test_kwok_serves_the_five_series_metrics_server_reads_and_nodes_say_where() 
     assert annotated == metric["path"].replace("{nodeName}", "kwok-node-0")
     usage = docs["ClusterResourceUsage"]["spec"]["usages"][0]["usage"]
     assert set(usage) == {"cpu", "memory"}
-    stages = {doc["metadata"]["name"]: doc for doc in yaml.safe_load_all(KWOK_STAGES.read_text())}
-    template = stages["node-ready"]["spec"]["next"]["statusTemplate"]
+    template = _stages()["node-ready"]["spec"]["next"]["statusTemplate"]
     assert "daemonEndpoints:\n  kubeletEndpoint:\n    Port: {{ NodePort }}" in template
 
 
@@ -211,3 +252,41 @@ def test_webhook_receiver_records_every_body_in_order_and_answers_200(tmp_path: 
             notifications.messages(tmp_path)
     finally:
         receiver.stop()
+
+
+def _prod_ingress() -> dict:
+    return yaml.safe_load((REPO_ROOT / "dist" / "prod" / "backend" / "ingress_backend_flask-app.yaml").read_text())
+
+
+def test_tls_coverage_comes_from_the_rules_and_reports_an_uncovered_host() -> None:
+    ingress = _prod_ingress()
+    served = tls_check.served_hosts([ingress])
+    assert served == [tls_check.Served("api.example.com", "Ingress backend/flask-app", "backend", "flask-app-tls")]
+    assert tls_check.uncovered(served) == []
+    # A rule host the TLS entries do not name: reported, whatever the issuer was asked for.
+    ingress["spec"]["rules"].append({"host": "admin.example.com", "http": ingress["spec"]["rules"][0]["http"]})
+    assert tls_check.uncovered(tls_check.served_hosts([ingress])) == [
+        "Ingress backend/flask-app: host admin.example.com is covered by no TLS entry"
+    ]
+    # A wildcard entry covers one label, not two.
+    ingress["spec"]["tls"][0]["hosts"] = ["*.example.com"]
+    ingress["spec"]["rules"].append({"host": "a.b.example.com"})
+    assert [s.host for s in tls_check.served_hosts([ingress]) if s.secret is None] == ["a.b.example.com"]
+    # An HTTPRoute's TLS is on a Gateway that dist/ does not hold: its hosts cannot be shown covered.
+    meta = {"name": "flask-app", "namespace": "backend"}
+    route = {"kind": "HTTPRoute", "metadata": meta, "spec": {"hostnames": ["api.example.com"]}}
+    assert tls_check.uncovered(tls_check.served_hosts([route])) == [
+        "HTTPRoute backend/flask-app: host api.example.com is covered by no TLS entry"
+    ]
+
+
+def test_handshake_accepts_only_the_host_the_ca_and_the_key_of_the_certificate() -> None:
+    ca, other_ca = trustme.CA(), trustme.CA()
+    secret = tls_issuer.tls_secret(ca, "backend", "flask-app-tls", ["api.example.com"], "letsencrypt-prod")
+    chain, key = (base64.b64decode(secret["data"][k]) for k in ("tls.crt", "tls.key"))
+    ca_pem = ca.cert_pem.bytes()
+    assert tls_check.handshake_problem(chain, key, ca_pem, "api.example.com") is None
+    assert "Hostname mismatch" in (tls_check.handshake_problem(chain, key, ca_pem, "www.example.com") or "")
+    assert "local issuer" in (tls_check.handshake_problem(chain, key, other_ca.cert_pem.bytes(), "api.example.com") or "")
+    foreign_key = ca.issue_cert("api.example.com").private_key_pem.bytes()
+    assert "do not load" in (tls_check.handshake_problem(chain, foreign_key, ca_pem, "api.example.com") or "")

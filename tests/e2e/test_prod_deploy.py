@@ -3,19 +3,19 @@
 A cluster of its own (prod and staging use the same namespaces, as two real clusters would),
 bootstrapped exactly as staging is (tests/support/e2e_scenario.py). What prod has and staging lacks is
 checked on the live objects: the HorizontalPodAutoscaler reads CPU utilisation through the
-resource metrics API (metrics-server scraping KWOK's emulated kubelet metrics), and each
-Ingress's TLS Secret holds a certificate for exactly its hosts (issued by the tier's stand-in
-for cert-manager, e2e/tls_issuer.py).
+resource metrics API (metrics-server scraping KWOK's emulated kubelet metrics), and every
+host of its routing rules is covered by a TLS entry whose Secret (filled by the tier's
+stand-in for cert-manager, e2e/tls_issuer.py) serves a certificate that verifies for that
+host against the issuing CA (e2e/tls_check.py).
 """
 
 from __future__ import annotations
 
 import base64
-import ipaddress
 
 import pytest
-from cryptography import x509
 
+from e2e import tls_check
 from e2e.kube import condition, wait_for
 from e2e.kubeconfig import client_for
 from tests.e2e.conftest import Deployed
@@ -24,6 +24,7 @@ from tests.support import e2e_scenario as sc
 # metrics-server needs two scrapes (15 s apart) for a CPU rate and the autoscaler reads it
 # every 15 s: a minute is plenty once the pods run.
 METRICS_TIMEOUT_S = 120.0
+ROUTING_KINDS = ("Ingress", "HTTPRoute")
 
 
 @pytest.fixture(scope="module")
@@ -85,29 +86,23 @@ def test_autoscaler_reads_cpu_utilisation_from_the_metrics_api(prod: Deployed) -
         assert any(p["metadata"]["name"].startswith(f"{target}-") and p["containers"] for p in pods), pods
 
 
-def _names_in(cert: x509.Certificate) -> set[str]:
-    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    names = {str(name) for name in san.get_values_for_type(x509.DNSName)}
-    return names | {str(ip) for ip in san.get_values_for_type(x509.IPAddress) if isinstance(ip, ipaddress.IPv4Address)}
-
-
-def test_each_ingress_tls_secret_holds_a_certificate_for_its_hosts(prod: Deployed) -> None:
+def test_every_routed_host_is_served_a_certificate_that_verifies_for_it(prod: Deployed) -> None:
+    """The hosts come from the routing rules (Ingress rules, HTTPRoutes), not from what the issuer was asked for."""
     d = prod
     assert d.cluster.tls_issuer_ca is not None
-    issuer = x509.load_pem_x509_certificate(d.cluster.tls_issuer_ca.read_bytes())
-    checked = 0
-    for app in ("backend", "frontend"):
-        for ingress in sc.dist_objects(d, app, "Ingress"):
-            assert ingress["metadata"]["annotations"].get("cert-manager.io/cluster-issuer"), ingress["metadata"]
-            for entry in ingress["spec"]["tls"]:
-                path = f"/api/v1/namespaces/{ingress['metadata']['namespace']}/secrets/{entry['secretName']}"
-                secret = wait_for(f"TLS Secret {entry['secretName']}", lambda p=path: d.kube.get_object(p), 60)
-                assert secret["type"] == "kubernetes.io/tls"
-                cert = x509.load_pem_x509_certificate(base64.b64decode(secret["data"]["tls.crt"]))
-                cert.verify_directly_issued_by(issuer)
-                assert _names_in(cert) == set(entry["hosts"]), (entry, _names_in(cert))
-                checked += 1
-    assert checked >= 2, "prod's Ingresses carry no TLS entries"
+    ca = d.cluster.tls_issuer_ca.read_bytes()
+    apps = ("platform", "backend", "frontend")
+    routing = [obj for app in apps for kind in ROUTING_KINDS for obj in sc.dist_objects(d, app, kind)]
+    served = tls_check.served_hosts(routing)
+    assert len(served) >= 2, f"prod routes fewer hosts than its API and front end: {served}"
+    assert not tls_check.uncovered(served), tls_check.uncovered(served)
+    for host in served:
+        path = f"/api/v1/namespaces/{host.namespace}/secrets/{host.secret}"
+        secret = wait_for(f"TLS Secret {host.secret}", lambda p=path: d.kube.get_object(p), 60)
+        assert secret["type"] == "kubernetes.io/tls"
+        chain, key = (base64.b64decode(secret["data"][k]) for k in ("tls.crt", "tls.key"))
+        problem = tls_check.handshake_problem(chain, key, ca, host.host)
+        assert problem is None, f"{host.source}, Secret {host.secret}: {problem}"
 
 
 def test_controllers_authenticate_as_their_own_identities(prod: Deployed) -> None:

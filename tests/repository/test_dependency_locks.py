@@ -44,6 +44,9 @@ TEST_ONLY = (
     "yamllint",
     "kubernetes",
     "trustme",
+    "graphviz",
+    "matplotlib",
+    "lupa",
 )
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
