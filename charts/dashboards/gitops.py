@@ -28,7 +28,7 @@ def build(env: Environment) -> dict:
         env,
         key=KEY,
         title=TITLE,
-        description=f"The Applications of the Argo CD project {project_name(env)} and the ExternalSecrets they deploy.",
+        description=f"The Applications of the Argo CD project {project} and the ExternalSecrets they deploy.",
         panels=[
             single(
                 "Applications not Synced or not Healthy",

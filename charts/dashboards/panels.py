@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from grafana_foundation_sdk.builders import common as common_builders
 from grafana_foundation_sdk.builders import dashboard, prometheus, stat, timeseries
@@ -26,6 +27,7 @@ DATASOURCE_VARIABLE = "datasource"
 # Every panel reads the Prometheus the viewer picks (default: the instance's default Prometheus),
 # so the JSON names no data source UID of one particular Grafana.
 DATASOURCE = model.DataSourceRef(type_val="prometheus", uid="${" + DATASOURCE_VARIABLE + "}")
+PanelT = TypeVar("PanelT", timeseries.Panel, stat.Panel)
 WIDTH, HEIGHT, COLUMNS = 12, 8, 2  # Grafana's grid is 24 units wide
 
 
@@ -50,8 +52,11 @@ def folder(env: Environment) -> str:
     return env.monitoring.dashboards.folder or f"{TAG}-{env.name}"
 
 
-def _targets(queries: Sequence[Query]) -> list[prometheus.Dataquery]:
-    return [prometheus.Dataquery().expr(q.expr).legend_format(q.legend or "__auto").ref_id(q.ref) for q in queries]
+def _with_queries(panel: PanelT, queries: Sequence[Query]) -> PanelT:
+    """The panel with one Prometheus target per query (the SDK's builders add targets one by one)."""
+    for q in queries:
+        panel = panel.with_target(prometheus.Dataquery().expr(q.expr).legend_format(q.legend or "__auto").ref_id(q.ref))
+    return panel
 
 
 def _thresholds(limit: float | None) -> dashboard.ThresholdsConfig:
@@ -80,9 +85,7 @@ def graph(title: str, description: str, unit: str, queries: Sequence[Query], *, 
     )
     if limit is not None:
         panel = panel.thresholds_style(common_builders.GraphThresholdsStyleConfig().mode(common.GraphThresholdsStyleMode.LINE))
-    for target in _targets(queries):
-        panel = panel.with_target(target)
-    return panel
+    return _with_queries(panel, queries)
 
 
 def single(title: str, description: str, unit: str, queries: Sequence[Query], *, limit: float | None = None) -> stat.Panel:
@@ -97,9 +100,7 @@ def single(title: str, description: str, unit: str, queries: Sequence[Query], *,
         .color_mode(common.BigValueColorMode.BACKGROUND)
         .graph_mode(common.BigValueGraphMode.NONE)
     )
-    for target in _targets(queries):
-        panel = panel.with_target(target)
-    return panel
+    return _with_queries(panel, queries)
 
 
 def board(env: Environment, *, key: str, title: str, description: str, panels: Sequence[object]) -> dict:

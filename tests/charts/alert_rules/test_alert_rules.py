@@ -7,7 +7,6 @@ one setting changed); the expected alerts are written by hand in the *_test.yaml
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from charts.alerting import alerting_rules
 from cluster.build import cached_binary
 from config.loader import REPO_ROOT, load_environment
 from config.model import Environment
+from tests.support.promtool import run, unit_test
 from tests.support.tools import require_tool
 
 HERE = Path(__file__).parent
@@ -56,16 +56,6 @@ def with_monitoring(env: Environment, **changes: Any) -> Environment:
 
 def alert_names(spec: dict[str, Any]) -> set[str]:
     return {rule["alert"] for group in spec["groups"] for rule in group["rules"]}
-
-
-def run(promtool: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
-
-
-def unit_test(promtool: str, tmp_path: Path, spec: dict[str, Any], test_file: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    (tmp_path / test_file).write_text((HERE / test_file).read_text())
-    return run(promtool, "test", "rules", test_file, cwd=tmp_path)
 
 
 def coverage(test_file: str) -> tuple[set[str], set[str]]:
@@ -109,7 +99,7 @@ def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: s
     assert alert_names(spec) == fires | backup_fires == silent | backup_silent, (
         "every rendered alert needs a firing and a silent case"
     )
-    result = unit_test(promtool, tmp_path, spec, "alerts_test.yaml")
+    result = unit_test(promtool, tmp_path, spec, HERE / "alerts_test.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -118,14 +108,14 @@ def test_backup_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> No
     fires, silent = coverage("backup_alerts_test.yaml")
     assert BACKUP_ALERTS <= alert_names(spec)
     assert fires == silent == BACKUP_ALERTS
-    result = unit_test(promtool, tmp_path, spec, "backup_alerts_test.yaml")
+    result = unit_test(promtool, tmp_path, spec, HERE / "backup_alerts_test.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_unit_tests_fail_when_a_threshold_no_longer_pages(promtool: str, tmp_path: Path) -> None:
     # At a 50% threshold the 20% 5xx case no longer fires: the tests must notice.
     spec = rendered_rules(with_monitoring(load_environment("staging"), error_ratio=0.5))
-    result = unit_test(promtool, tmp_path, spec, "alerts_test.yaml")
+    result = unit_test(promtool, tmp_path, spec, HERE / "alerts_test.yaml")
     assert result.returncode != 0
     assert "FrontendHigh5xxRatio" in result.stdout + result.stderr
 

@@ -8,7 +8,6 @@ files here (series as the exporters name them, values worked out by hand) agains
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from charts import series
 from charts.dashboards import DASHBOARDS
 from cluster.build import cached_binary
 from config.loader import REPO_ROOT
+from tests.support.promtool import run, unit_test
 from tests.support.tools import require_tool
 
 HERE = Path(__file__).parent
@@ -65,16 +65,6 @@ def recording_rules(env: str, keys: list[str], *, decimals: int | None = None) -
     return {"groups": groups}
 
 
-def run(promtool: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([promtool, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
-
-
-def unit_test(promtool: str, tmp_path: Path, rules: dict[str, Any], test_file: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules, sort_keys=False))
-    (tmp_path / test_file).write_text((HERE / test_file).read_text())
-    return run(promtool, "test", "rules", test_file, cwd=tmp_path)
-
-
 def checked_records(test_file: str) -> set[str]:
     return {
         check["expr"] for case in yaml.safe_load((HERE / test_file).read_text())["tests"] for check in case["promql_expr_test"]
@@ -98,7 +88,7 @@ def test_every_panel_query_returns_what_its_panel_claims(promtool: str, tmp_path
     assert {rule["record"] for rule in rules["groups"][0]["rules"]} == checked_records(test_file), (
         "every query of the dashboard needs a checked value, and every check a query"
     )
-    result = unit_test(promtool, tmp_path, rules, test_file)
+    result = unit_test(promtool, tmp_path, rules, HERE / test_file)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -120,6 +110,6 @@ def test_a_changed_metric_or_label_fails_the_query_tests(promtool: str, tmp_path
     # The queries as a contract change would leave them; the exporters' series stay as written.
     rules = recording_rules("staging", [key], decimals=6)
     assert old in yaml.safe_dump(rules)
-    result = unit_test(promtool, tmp_path, renamed(rules, old, new), f"{key}_test.yaml")
+    result = unit_test(promtool, tmp_path, renamed(rules, old, new), HERE / f"{key}_test.yaml")
     assert result.returncode != 0
     assert "FAILED" in result.stdout + result.stderr
