@@ -34,11 +34,10 @@ from imports.io.external_secrets import (
 from manifests import CRDS, DIST, Manifest, load_env, load_texts
 from synthesis.build import build_manifests
 from synthesis.pipeline import render_files
+from tests.support.rendered import Apps, container
 from tests.support.synth import synth
 from tests.support.tools import require_tool
 from verify import checkov_check, connectivity, crossrefs, nginx_gixy, schemas, secrets_scan
-
-Apps = dict[str, list[dict[str, Any]]]
 
 
 def manifests_of(apps: Apps, env: str = "staging") -> list[Manifest]:
@@ -63,10 +62,6 @@ def planted(tmp_path: Path, edits: dict[str, Callable[[dict[str, Any]], None] | 
 
 def found(findings) -> list[str]:
     return sorted(str(f) for f in findings)
-
-
-def container(workload: dict[str, Any]) -> dict[str, Any]:
-    return workload["spec"]["template"]["spec"]["containers"][0]
 
 
 # --- 1: container port 8000, gunicorn on 5000 -----------------------------------------------
