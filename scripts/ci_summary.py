@@ -90,7 +90,9 @@ def render(tiers: list[Tier], total_seconds: int) -> str:
         c = tier.counts
         numbers = (c.tests, c.passed, c.failed, c.skipped) if c else ("-",) * 4
         rows.append(
-            f"{tier.name:<16}{tier.status:<8}" + "".join(f"{n:>{w}}" for n, w in zip(numbers, (7, 8, 8, 9))) + f"{minutes(tier.seconds):>8}"
+            f"{tier.name:<16}{tier.status:<8}"
+            + "".join(f"{n:>{w}}" for n, w in zip(numbers, (7, 8, 8, 9)))
+            + f"{minutes(tier.seconds):>8}"
         )
     rows.append("-" * len(header))
     rows.append(f"{'total':<16}{'':<8}{sum(t.counts.tests for t in tiers if t.counts):>7}{'':>25}{minutes(total_seconds):>8}")

@@ -39,7 +39,17 @@ def junit_of(tmp_path: Path, source: str, report: Path) -> None:
     (tests / "test_mixed.py").write_text(source, encoding="utf-8")
     # -p no:cacheprovider and a bare rootdir: the project's conftest (and its skip policy) stays out.
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tests}", f"--junitxml={report}", str(tests)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--rootdir={tests}",
+            f"--junitxml={report}",
+            str(tests),
+        ],
         cwd=tests,
         capture_output=True,
         check=False,
@@ -78,7 +88,9 @@ def test_each_tier_gets_its_counts_from_its_junit_report_and_the_run_its_total(t
     ],
     ids=["short-line", "truncated-report", "not-junit", "bad-count", "no-records"],
 )
-def test_a_broken_record_or_report_is_one_line_naming_the_file(tmp_path: Path, times: str | None, report: str | None, message: str) -> None:
+def test_a_broken_record_or_report_is_one_line_naming_the_file(
+    tmp_path: Path, times: str | None, report: str | None, message: str
+) -> None:
     if times is not None:
         (tmp_path / "tiers.tsv").write_text(times, encoding="utf-8")
     if report is not None:
