@@ -91,7 +91,7 @@ def render(tiers: list[Tier], total_seconds: int) -> str:
         numbers = (c.tests, c.passed, c.failed, c.skipped) if c else ("-",) * 4
         rows.append(
             f"{tier.name:<16}{tier.status:<8}"
-            + "".join(f"{n:>{w}}" for n, w in zip(numbers, (7, 8, 8, 9)))
+            + "".join(f"{n:>{w}}" for n, w in zip(numbers, (7, 8, 8, 9), strict=True))
             + f"{minutes(tier.seconds):>8}"
         )
     rows.append("-" * len(header))
