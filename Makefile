@@ -80,9 +80,13 @@ bytecode: $(RUNTIME_STAMP)
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
 CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py
+# The suite runs on every core (pytest-xdist): most of its time is waiting for the processes it
+# drives (synths, nginx, MariaDB, pre-commit), so each worker takes the next test as it is free
+# (worksteal). PYTEST_WORKERS=0 runs it in one process (a debugger, -x).
+PYTEST_WORKERS ?= auto
 # system-packages first: on a machine it cannot install, make stops before any set-up or test.
 test: system-packages $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
-	$(PYTHON) -m pytest $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
 
 imports: $(VENV_STAMP) $(NODE_STAMP)
 	$(PYTHON) -m tools.imports

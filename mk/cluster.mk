@@ -9,4 +9,4 @@ cluster-binaries: $(VENV_STAMP)
 
 # -s: the tier prints the observed RBAC matrix and what a pruning sync would delete.
 test-cluster: $(VENV_STAMP) cluster-binaries
-	$(PYTHON) -m pytest $(CLUSTER_TESTS) -v -s
+	$(PYTHON) -m pytest $(CLUSTER_TESTS) -v -s $(PYTEST_ARGS)

@@ -105,3 +105,41 @@ def test_a_run_that_collected_no_test_fails(pytester: pytest.Pytester, no_opt_in
     result = pytester.runpytest("-p", "no:cacheprovider", plugins=[SkipPolicy()])
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     result.stdout.fnmatch_lines(["no test collected: a run that tests nothing fails"])
+
+
+def parallel_run(pytester: pytest.Pytester, files: dict[str, str], monkeypatch, conftest: str = "") -> pytest.RunResult:
+    """An inner run on two pytest-xdist workers, the policy registered as tests/conftest.py does."""
+    from config.loader import REPO_ROOT
+
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    pytester.makeconftest(
+        "from tests.support.tools import SkipPolicy\n\n"
+        "def pytest_configure(config):\n    config.pluginmanager.register(SkipPolicy(), 'skip-policy')\n\n" + conftest
+    )
+    pytester.makepyfile(**{name.removesuffix(".py"): text for name, text in files.items()})
+    return pytester.runpytest_subprocess("-p", "xdist", "-n", "2", "-p", "no:cacheprovider", "-rA")
+
+
+def test_on_parallel_workers_a_skip_still_fails(pytester: pytest.Pytester, no_opt_in: None, monkeypatch) -> None:
+    files = CASES["skip-in-a-test"] | {"test_xfail.py": CASES["xfail"]["test_inner.py"], "test_other.py": PASSING}
+    result = parallel_run(pytester, files, monkeypatch)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    result.assert_outcomes(passed=1, failed=2)
+
+
+def test_on_parallel_workers_the_opt_in_counts_every_worker_s_skips(pytester: pytest.Pytester, monkeypatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("SKIP_SYSTEM_TOOLS", "1")
+    # Four tests, each with its own missing tool: with two workers, each runs some of them.
+    tests = "".join(f"def test_{n}():\n    require_tool('/no/such/tool-{n}')\n\n" for n in range(4))
+    files = {"test_tools.py": "from tests.support.tools import require_tool\n\n" + tests, "test_other.py": PASSING}
+    result = parallel_run(pytester, files, monkeypatch)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.assert_outcomes(passed=1, skipped=4)
+    result.stdout.fnmatch_lines(["SKIP_SYSTEM_TOOLS=1: 4 tests and 0 modules skipped because a system tool is missing"])
+
+
+def test_on_parallel_workers_a_run_that_collected_no_test_fails(pytester: pytest.Pytester, no_opt_in: None, monkeypatch) -> None:
+    forgive = "def pytest_sessionfinish(session, exitstatus):\n    if exitstatus == 5:\n        session.exitstatus = 0\n"
+    result = parallel_run(pytester, {"test_nothing.py": ""}, monkeypatch, conftest=forgive)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, result.stdout.str()

@@ -84,13 +84,13 @@ def fakes(tmp_path: Path) -> Fakes:
     return Fakes(tmp_path)
 
 
-def make_test(fakes: Fakes, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def make_test(fakes: Fakes, env: dict[str, str], *variables: str) -> subprocess.CompletedProcess[str]:
     """The real Makefile's `make test`, with the fake $(PYTHON) and the set-up stamps emptied, so
     that the system-packages step and $(PYTHON) commands are all that run."""
     fake_python = str(fakes.bin / "python")
     overrides = ["VENV_STAMP=", "RUNTIME_STAMP=", "NODE_STAMP=", "VERIFY_TOOLS=", "RENOVATE_STAMP="]
     overrides += [f"PYTHON={fake_python}", f"PY_BOOTSTRAP={fake_python}"]
-    command = ["make", "--no-print-directory", "-C", str(REPO_ROOT), "test", *overrides]
+    command = ["make", "--no-print-directory", "-C", str(REPO_ROOT), "test", *overrides, *variables]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -210,3 +210,11 @@ def test_no_consumer_names_a_package_or_runs_apt_itself(path: Path) -> None:
     assert "apt-get" not in code and "dpkg" not in code, f"{path}: install through scripts/system-packages.sh"
     named = [p for p in PACKAGES if re.search(rf"(?<![\w.-]){re.escape(p)}(?![\w.-])", code)]
     assert not named, f"{path} names {named}: list them only in {LIST.relative_to(REPO_ROOT)}"
+
+
+@pytest.mark.parametrize(("extra", "workers"), [([], "auto"), (["PYTEST_WORKERS=0"], "0")])
+def test_make_test_runs_on_every_core_unless_told_one_process(fakes: Fakes, extra: list[str], workers: str) -> None:
+    result = make_test(fakes, fakes.env(uid=1000, sudo=False, installed=PACKAGES), *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (pytest_call,) = [call for call in fakes.calls("python") if call[:2] == ["-m", "pytest"]]
+    assert pytest_call[pytest_call.index("-n") + 1] == workers

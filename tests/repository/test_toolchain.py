@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -56,3 +57,27 @@ def test_committed_imports_equal_a_fresh_import():
         [sys.executable, "-m", "tools.imports", "--check"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, f"imports/ is stale; run `make imports`.\n{result.stdout}{result.stderr}"
+
+
+def test_a_kept_import_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch):
+    """`tools.imports --check` reuses a fresh import made from exactly the same inputs: each input
+    changes the key, and a kept output under the key is what the check compares with."""
+    from tools import imports
+
+    sources = imports.write_group_sources(tmp_path)
+    key = imports.input_key(sources)
+    assert imports.input_key(imports.write_group_sources(tmp_path)) == key
+    edited = sources[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("description:", "description: x", 1), encoding="utf-8")
+    assert imports.input_key(sources) != key
+
+    # A kept output for the committed inputs is used as the fresh import: one that differs from
+    # imports/ (as a stale or hand-edited imports/ would) makes the check fail.
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(imports, "CACHE_ROOT", cache)
+    (tmp_path / "again").mkdir()
+    kept = cache / imports.input_key(imports.write_group_sources(tmp_path / "again"))
+    shutil.copytree(imports.IMPORTS_DIR, kept, ignore=shutil.ignore_patterns("__pycache__"))
+    assert imports.main(["--check"]) == 0
+    (kept / "__init__.py").write_text('"""edited"""\n', encoding="utf-8")
+    assert imports.main(["--check"]) == 1

@@ -82,7 +82,12 @@ def fail_skips(report) -> bool:
 
 class SkipPolicy:
     """The pytest plugin that applies `fail_skips` to every test and collection report, fails a
-    run that collected no test, and counts what SKIP_SYSTEM_TOOLS=1 left out."""
+    run that collected no test, and counts what SKIP_SYSTEM_TOOLS=1 left out.
+
+    Under pytest-xdist the reports are made in the workers and logged in the controller: the
+    policy rewrites a report where it is made (every worker registers the plugin through
+    tests/conftest.py), and counts the allowed skips where reports are logged, so the count the
+    controller prints covers every worker."""
 
     def __init__(self) -> None:
         self.skipped_tests = 0
@@ -92,7 +97,7 @@ class SkipPolicy:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
-        self.skipped_tests += fail_skips(report)
+        fail_skips(report)
         return report
 
     @pytest.hookimpl(wrapper=True)
@@ -100,8 +105,15 @@ class SkipPolicy:
         # A module-level skip (pytest.importorskip, pytest.skip(allow_module_level=True)) never
         # reaches pytest_runtest_makereport: it is a collection report.
         report = yield
-        self.skipped_modules += fail_skips(report)
+        fail_skips(report)
         return report
+
+    def pytest_runtest_logreport(self, report) -> None:
+        # What is still a skip after fail_skips is an allowed tool-missing skip.
+        self.skipped_tests += report.skipped
+
+    def pytest_collectreport(self, report) -> None:
+        self.skipped_modules += report.skipped
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session) -> None:
