@@ -12,7 +12,7 @@ TO       ?= prod
 IMAGES   ?=
 REV      ?=
 
-.PHONY: bootstrap validate diff restore release promote rollback docs docs-check
+.PHONY: bootstrap validate diff restore release promote rollback pr-effect docs docs-check
 
 bootstrap: $(VENV_STAMP)
 	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
@@ -33,6 +33,11 @@ promote: $(VENV_STAMP)
 # make rollback ENV=staging [REV=<earlier revision of the branch>]
 rollback: $(VENV_STAMP)
 	$(PYTHON) -m ops rollback $(ENV) $(if $(REV),--to $(REV)) $(OPS_ARGS)
+
+# What the working tree changes in every environment against its branch, as Markdown (CI's job
+# summary of a pull request); OUTPUT=file writes it there, GITHUB_STEP_SUMMARY gets it too.
+pr-effect: $(RUNTIME_STAMP)
+	$(PYTHON) -m ops.pr_effect $(if $(OUTPUT),--output $(OUTPUT))
 
 # Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
 restore: $(VENV_STAMP)
