@@ -38,3 +38,8 @@ def uncommitted(repo: Path, *paths: str) -> list[str]:
     """Paths under `paths` with staged, unstaged or untracked changes (git status --porcelain)."""
     out = git(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths).stdout.decode()
     return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def same_tree(repo: Path, a: str, b: str, path: str) -> bool:
+    """Whether two commits hold the same content under `path` (False when either is unknown here)."""
+    return git(repo, "diff", "--quiet", a, b, "--", path, check=False).returncode == 0

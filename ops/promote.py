@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from config.loader import load_environment
+from config.model import Environment
 from manifests import Manifest, load_texts
 from ops import applications
 from ops.common import EXIT_NOT_FORWARD, EXIT_OK, EXIT_USAGE, REPO_ROOT, OpsError
 from ops.diff import files_at
 from ops.envfile import RELEASE_IMAGES, EnvironmentFile, ImageVersion
-from ops.gitrepo import commit_of, git, git_out, is_ancestor
+from ops.gitrepo import commit_of, git, git_out, is_ancestor, same_tree
 from ops.kube_api import connect
 from ops.promotion_gates import (
     Refusal,
@@ -72,13 +73,17 @@ def fetch(repo: Path, remote: str, *branches: str) -> None:
 
 
 def gates(
-    args: argparse.Namespace, source_objects: list[Manifest], commit: str, soak_s: int
+    args: argparse.Namespace, source: Environment, source_objects: list[Manifest], commit: str
 ) -> tuple[dict[str, ImageVersion], list[Refusal]]:
-    source = load_environment(args.source)
+    soak_s = duration_seconds(source.gitops.promotion.soak)
     client = connect(args.kubeconfig, args.context)
     client.version()  # an unreachable cluster is exit 3 before any verdict
     apps = applications.application_manifests(source_objects)
-    refusals = application_refusals(client, apps, commit, soak_s, datetime.now(UTC))
+
+    def same_folder(revision: str, folder: str) -> bool:
+        return bool(folder) and same_tree(args.repo, revision, commit, folder)
+
+    refusals = application_refusals(client, apps, commit, soak_s, datetime.now(UTC), same_folder)
     refusals += check_refusals(client, source_objects)
     repositories = {name: getattr(source, name).image.repository for name in RELEASE_IMAGES}
     images, digest_refusals = running_images(client, source_objects, repositories)
@@ -119,14 +124,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--remote", default="origin", help="the git remote Argo CD reads (default: origin)")
     parser.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
     parser.add_argument("--context", help="kube context of the source environment's cluster (default: the current context)")
-    parser.add_argument("--overlay", type=Path, help="a YAML file merged over the target when rendering (the end-to-end tier's)")
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        help="a YAML file merged over both environments (the end-to-end tier's: repository URL, a short soak)",
+    )
     parser.add_argument("--repo", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)  # tests use a scratch repo
 
 
 def run(args: argparse.Namespace) -> int:
     if args.source == args.target:
         raise OpsError("--from and --to name the same environment", EXIT_USAGE)
-    source, target = load_environment(args.source), load_environment(args.target)
+    source = load_environment(args.source, overlay=args.overlay)
+    target = load_environment(args.target, overlay=args.overlay)
     repo, remote = args.repo, args.remote
     fetch(repo, remote, source.gitops.branch, target.gitops.branch)
     wanted = args.commit or f"{remote}/{source.gitops.branch}"
@@ -137,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"promote {args.source}@{short} -> {args.target} (soak {source.gitops.promotion.soak})")
 
     source_objects = load_texts(files_at(repo, commit, args.source))
-    images, refusals = gates(args, source_objects, commit, duration_seconds(source.gitops.promotion.soak))
+    images, refusals = gates(args, source, source_objects, commit)
     target_ref = f"{remote}/{target.gitops.branch}"
     target_tip = commit_of(repo, target_ref)
     # A promotion of this very commit is already there (run twice): compared below, not refused.

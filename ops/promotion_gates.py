@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +33,10 @@ DIGEST_IN_IMAGE_ID = re.compile(r"@(sha256:[a-f0-9]{64})$")
 # The order refusals are reported in, and the one whose status the command exits with: the
 # most fundamental first (waiting out a soak is pointless while an app is not even Synced).
 SEVERITY = (EXIT_NOT_SYNCED, EXIT_NOT_HEALTHY, EXIT_CHECKS_FAILED, EXIT_NO_DIGEST, EXIT_NOT_FORWARD, EXIT_SOAKING)
+
+
+# (revision, folder) -> whether the promoted commit holds that folder exactly as the revision does
+SameFolder = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -58,25 +63,34 @@ def _shown(delta: timedelta) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
-def application_refusals(client: KubeApi, apps: list[Manifest], commit: str, soak_s: int, now: datetime) -> list[Refusal]:
-    """Every Application Synced at exactly `commit`, Healthy, and both for at least the soak."""
+def application_refusals(
+    client: KubeApi, apps: list[Manifest], commit: str, soak_s: int, now: datetime, same_folder: SameFolder
+) -> list[Refusal]:
+    """Every Application Synced at `commit` (or at a revision whose folder `commit` holds unchanged:
+    Argo CD leaves an app whose folder a commit did not touch at its older revision), Healthy,
+    and both for at least the soak."""
     refusals = []
     short = commit[:12]
     for app in apps:
         _path, st = applications.read(client, app)
         target = f"Application {st.target}"
+        folder = str(((app.body.get("spec") or {}).get("source") or {}).get("path") or "")
         if not st.found:
             refusals.append(Refusal(EXIT_NOT_SYNCED, target, "not found in the cluster"))
-        elif st.sync != "Synced" or st.revision != commit:
+        elif st.sync != "Synced" or not (st.revision == commit or (st.revision and same_folder(st.revision, folder))):
             at = f" at {st.revision[:12]}" if st.revision else ""
             refusals.append(Refusal(EXIT_NOT_SYNCED, target, f"{st.sync}{at}, not Synced at {short}"))
         elif st.health != "Healthy":
             why = f" ({st.health_message})" if st.health_message else ""
             refusals.append(Refusal(EXIT_NOT_HEALTHY, target, f"{st.health}{why}, not Healthy"))
         else:
-            deployed, healthy = st.deployed_at(commit), st.healthy_since
+            deployed, healthy = st.deployed_at(st.revision), st.healthy_since
             if deployed is None or healthy is None:
-                missing = "status.history has no sync of it" if deployed is None else "status.health has no lastTransitionTime"
+                missing = (
+                    "status.history has no sync of its revision"
+                    if deployed is None
+                    else "status.health has no lastTransitionTime"
+                )
                 refusals.append(Refusal(EXIT_SOAKING, target, f"cannot tell how long it has run {short}: {missing}"))
                 continue
             since = max(deployed, healthy)

@@ -22,7 +22,7 @@ from ops.common import (
 )
 from tests.support.fake_kube import FakeCluster, serve
 from tests.support.ops import write_kubeconfig
-from tests.support.promotion import Remote, image_id, remote_with_staging, rfc3339, running
+from tests.support.promotion import SETTLED_FOR, Remote, application_status, image_id, remote_with_staging, rfc3339, running
 from tests.support.scratch_repo import git, project_copy
 
 API = "registry.example.internal/platform/flask-api"
@@ -90,6 +90,27 @@ def test_an_accepted_promotion_ships_the_digests_staging_runs(
     assert promote(remote, kubeconfig) == EXIT_OK
     assert "already at" in capsys.readouterr().out
     assert remote.branch("prod") == promoted
+
+
+def test_an_app_left_at_an_older_revision_counts_when_the_commit_holds_its_folder_unchanged(
+    remote: Remote, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Argo CD leaves an Application whose folder a commit did not touch at its older revision."""
+    git(remote.work, "switch", "-q", "staging")
+    older = git(remote.work, "rev-parse", "HEAD")
+    assert main(["release", "staging", "--image", "backend=stage-2", "--repo", str(remote.work)]) == EXIT_OK
+    git(remote.work, "push", "--quiet", "origin", "staging")
+    newer = git(remote.work, "rev-parse", "HEAD")
+    cluster = running(remote.work / "dist" / "staging", newer)
+    since = datetime.now(UTC) - SETTLED_FOR
+    cluster.get("Application", "staging-frontend")["status"] = application_status(older, since)  # folder unchanged
+    with serve(cluster) as url:
+        kubeconfig = write_kubeconfig(tmp_path, url)
+        assert promote(remote, kubeconfig, "--dry-run") == EXIT_OK
+        cluster.get("Application", "staging-backend")["status"] = application_status(older, since)  # folder changed
+        assert promote(remote, kubeconfig, "--dry-run") == EXIT_NOT_SYNCED
+    (refused,) = refusal_lines(capsys.readouterr().out)
+    assert refused == (f"refused: Application argocd/staging-backend: Synced at {older[:12]}, not Synced at {newer[:12]}")
 
 
 def _set_app(cluster: FakeCluster, name: str, **status: object) -> None:
