@@ -75,14 +75,18 @@ def application_refusals(
         _path, st = applications.read(client, app)
         target = f"Application {st.target}"
         folder = str(((app.body.get("spec") or {}).get("source") or {}).get("path") or "")
+        at_commit = st.revision == commit or bool(st.revision and same_folder(st.revision, folder))
         if not st.found:
             refusals.append(Refusal(EXIT_NOT_SYNCED, target, "not found in the cluster"))
-        elif st.sync != "Synced" or not (st.revision == commit or (st.revision and same_folder(st.revision, folder))):
+        elif not at_commit:
             at = f" at {st.revision[:12]}" if st.revision else ""
-            refusals.append(Refusal(EXIT_NOT_SYNCED, target, f"{st.sync}{at}, not Synced at {short}"))
-        elif st.health != "Healthy":
+            refusals.append(Refusal(EXIT_NOT_SYNCED, target, f"{st.sync}{at}, not at {short}"))
+        elif st.health != "Healthy":  # at the commit, but what it deployed is not well
             why = f" ({st.health_message})" if st.health_message else ""
-            refusals.append(Refusal(EXIT_NOT_HEALTHY, target, f"{st.health}{why}, not Healthy"))
+            sync = f", {st.sync}" if st.sync != "Synced" else ""
+            refusals.append(Refusal(EXIT_NOT_HEALTHY, target, f"{st.health}{why} at {short}{sync}, not Healthy"))
+        elif st.sync != "Synced":
+            refusals.append(Refusal(EXIT_NOT_SYNCED, target, f"{st.sync} at {short}, not Synced"))
         else:
             deployed, healthy = st.deployed_at(st.revision), st.healthy_since
             if deployed is None or healthy is None:

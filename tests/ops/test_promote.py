@@ -110,7 +110,7 @@ def test_an_app_left_at_an_older_revision_counts_when_the_commit_holds_its_folde
         cluster.get("Application", "staging-backend")["status"] = application_status(older, since)  # folder changed
         assert promote(remote, kubeconfig, "--dry-run") == EXIT_NOT_SYNCED
     (refused,) = refusal_lines(capsys.readouterr().out)
-    assert refused == (f"refused: Application argocd/staging-backend: Synced at {older[:12]}, not Synced at {newer[:12]}")
+    assert refused == (f"refused: Application argocd/staging-backend: Synced at {older[:12]}, not at {newer[:12]}")
 
 
 def _set_app(cluster: FakeCluster, name: str, **status: object) -> None:
@@ -123,12 +123,12 @@ def _set_app(cluster: FakeCluster, name: str, **status: object) -> None:
         (
             lambda c, s: _set_app(c, "staging-backend", sync={"status": "OutOfSync", "revision": "0" * 40}),
             EXIT_NOT_SYNCED,
-            "refused: Application argocd/staging-backend: OutOfSync at 000000000000, not Synced at {short}",
+            "refused: Application argocd/staging-backend: OutOfSync at 000000000000, not at {short}",
         ),
         (
             lambda c, s: _set_app(c, "staging-backend", health={"status": "Degraded", "message": "Deployment has timed out"}),
             EXIT_NOT_HEALTHY,
-            "refused: Application argocd/staging-backend: Degraded (Deployment has timed out), not Healthy",
+            "refused: Application argocd/staging-backend: Degraded (Deployment has timed out) at {short}, not Healthy",
         ),
         (
             lambda c, s: _set_app(
