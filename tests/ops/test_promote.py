@@ -23,20 +23,15 @@ from ops.common import (
 from tests.support.fake_kube import FakeCluster, serve
 from tests.support.ops import write_kubeconfig
 from tests.support.promotion import SETTLED_FOR, Remote, application_status, image_id, remote_with_staging, rfc3339, running
-from tests.support.scratch_repo import git, project_copy
+from tests.support.scratch_repo import git
 
 API = "registry.example.internal/platform/flask-api"
 FRONTEND = "registry.example.internal/platform/flask-frontend"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return project_copy(tmp_path_factory.mktemp("promote"))
-
-
 @pytest.fixture
-def remote(template: Path, tmp_path: Path) -> Remote:
-    return remote_with_staging(template, tmp_path)
+def remote(project: Path, tmp_path: Path) -> Remote:
+    return remote_with_staging(project, tmp_path)
 
 
 @pytest.fixture

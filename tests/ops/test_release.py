@@ -12,7 +12,7 @@ from config.loader import ENVIRONMENTS_DIR
 from ops.__main__ import main
 from ops.common import EXIT_DIRTY, EXIT_OK, EXIT_USAGE
 from ops.envfile import EnvironmentFile, ImageVersion, parse_image_argument
-from tests.support.scratch_repo import clone, git, project_copy
+from tests.support.scratch_repo import clone, git
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
@@ -114,14 +114,9 @@ def test_refused_image_arguments_exit_2_with_one_line(argument: str, reason: str
 # --- in a scratch repository ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return project_copy(tmp_path_factory.mktemp("release"))
-
-
 @pytest.fixture
-def repo(template: Path, tmp_path: Path) -> Path:
-    return clone(template, tmp_path)
+def repo(project: Path, tmp_path: Path) -> Path:
+    return clone(project, tmp_path)
 
 
 def committed_image(repo: Path, env: str, app: str, file: str) -> str:

@@ -12,18 +12,13 @@ from ops.common import EXIT_NOT_FORWARD, EXIT_OK, EXIT_USAGE
 from tests.support.fake_kube import FakeCluster, serve
 from tests.support.ops import write_kubeconfig
 from tests.support.promotion import Remote, remote_with_staging, running
-from tests.support.scratch_repo import git, project_copy
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return project_copy(tmp_path_factory.mktemp("rollback"))
+from tests.support.scratch_repo import git
 
 
 @pytest.fixture
-def released(template: Path, tmp_path: Path) -> tuple[Remote, str, str]:
+def released(project: Path, tmp_path: Path) -> tuple[Remote, str, str]:
     """staging at a good release, then a bad one on top: (remote, good, bad)."""
-    remote = remote_with_staging(template, tmp_path)
+    remote = remote_with_staging(project, tmp_path)
     git(remote.work, "switch", "-q", "staging")
     good = git(remote.work, "rev-parse", "HEAD")
     assert main(["release", "staging", "--image", "backend=stage-2", "--repo", str(remote.work)]) == EXIT_OK

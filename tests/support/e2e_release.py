@@ -124,13 +124,7 @@ def check_release_is_deployed_then_rolled_back(d: Deployed, tag: str) -> None:
     assert git(d.repo.path, "log", "-1", "--format=%s") == f"Release {d.name}: backend {old} -> {tag}"
     assert git(d.repo.path, "status", "--porcelain") == ""
     sc.wait_settled(d, "the release synced", revision=released)
-    wait_for(
-        f"flask-app rolled out with {tag}",
-        lambda: (obj := sc.deployment(d, "backend", "flask-app"))
-        and day2.tag_of(obj, "flask-app") == tag
-        and day2.rolled_out(obj),
-        day2.DAY_TWO_TIMEOUT_S,
-    )
+    day2.wait_api_rolled_out(d, tag, f"flask-app rolled out with {tag}")
     release_s = time.monotonic() - started
 
     result = d.ops("rollback", d.name)
@@ -141,13 +135,7 @@ def check_release_is_deployed_then_rolled_back(d: Deployed, tag: str) -> None:
     assert git(d.repo.path, "rev-parse", f"{rolled}^{{tree}}") == git(d.repo.path, "rev-parse", f"{released}^1^{{tree}}")
     assert f"Deployment backend/flask-app flask-app: registry.example.internal/platform/flask-api:{old}" in result.stdout
     sc.wait_settled(d, "the rollback synced", revision=rolled)
-    wait_for(
-        f"flask-app back at {old}",
-        lambda: (obj := sc.deployment(d, "backend", "flask-app"))
-        and day2.tag_of(obj, "flask-app") == old
-        and day2.rolled_out(obj),
-        day2.DAY_TWO_TIMEOUT_S,
-    )
+    day2.wait_api_rolled_out(d, old, f"flask-app back at {old}")
     print(f"\nrelease deployed after {release_s:.0f}s, rolled back after {time.monotonic() - started:.0f}s")
 
 
