@@ -8,6 +8,7 @@ the Kubernetes client as `ops validate` reads it: no `argocd` CLI and no Argo CD
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,12 +38,13 @@ class AppStatus:
     health: str = "Unknown"
     health_message: str = ""
     healthy_since: datetime | None = None
-    deployed: dict[str, datetime] | None = None  # revision -> when its latest sync finished
+    history: tuple[tuple[str, datetime], ...] = ()  # (revision, when its sync finished), oldest first
     operation_phase: str = ""
     operation_revision: str = ""  # the revision the running operation was asked to sync
 
-    def deployed_at(self, revision: str) -> datetime | None:
-        return (self.deployed or {}).get(revision)
+    def deployed_at(self, same: Callable[[str], bool]) -> datetime | None:
+        """When the newest sync of a revision `same` accepts finished."""
+        return next((when for revision, when in reversed(self.history) if same(revision)), None)
 
 
 def status_of(target: str, live: dict[str, Any] | None) -> AppStatus:
@@ -52,11 +54,11 @@ def status_of(target: str, live: dict[str, Any] | None) -> AppStatus:
     sync, health = status.get("sync") or {}, status.get("health") or {}
     operation = status.get("operationState") or {}
     asked = ((operation.get("operation") or {}).get("sync") or {}).get("revision") or ""
-    deployed: dict[str, datetime] = {}
-    for entry in status.get("history") or []:  # oldest first: a later sync of a revision wins
+    history = []
+    for entry in status.get("history") or []:
         when = timestamp(entry.get("deployedAt"))
         if entry.get("revision") and when is not None:
-            deployed[str(entry["revision"])] = when
+            history.append((str(entry["revision"]), when))
     return AppStatus(
         target,
         found=True,
@@ -65,7 +67,7 @@ def status_of(target: str, live: dict[str, Any] | None) -> AppStatus:
         health=str(health.get("status") or "Unknown"),
         health_message=one_line(health.get("message") or ""),
         healthy_since=timestamp(health.get("lastTransitionTime")),
-        deployed=deployed,
+        history=tuple(history),
         operation_phase=str(operation.get("phase") or ""),
         operation_revision=str(asked),
     )

@@ -63,6 +63,16 @@ def _shown(delta: timedelta) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
+def _deployed_since(st: applications.AppStatus, commit: str, folder: str, same_folder: SameFolder) -> datetime | None:
+    """When the app's newest sync of what the commit holds for its folder finished.
+
+    Argo CD moves an app whose folder a commit did not change to the new revision without a
+    sync, so that revision may have no history entry of its own: an earlier sync of the same
+    folder content is when the app started running it.
+    """
+    return st.deployed_at(lambda rev: rev in (st.revision, commit) or same_folder(rev, folder))
+
+
 def application_refusals(
     client: KubeApi, apps: list[Manifest], commit: str, soak_s: int, now: datetime, same_folder: SameFolder
 ) -> list[Refusal]:
@@ -88,10 +98,10 @@ def application_refusals(
         elif st.sync != "Synced":
             refusals.append(Refusal(EXIT_NOT_SYNCED, target, f"{st.sync} at {short}, not Synced"))
         else:
-            deployed, healthy = st.deployed_at(st.revision), st.healthy_since
+            deployed, healthy = _deployed_since(st, commit, folder, same_folder), st.healthy_since
             if deployed is None or healthy is None:
                 missing = (
-                    "status.history has no sync of its revision"
+                    "status.history has no sync of its folder as the commit holds it"
                     if deployed is None
                     else "status.health has no lastTransitionTime"
                 )

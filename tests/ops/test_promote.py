@@ -99,6 +99,9 @@ def test_an_app_left_at_an_older_revision_counts_when_the_commit_holds_its_folde
     cluster = running(remote.work / "dist" / "staging", newer)
     since = datetime.now(UTC) - SETTLED_FOR
     cluster.get("Application", "staging-frontend")["status"] = application_status(older, since)  # folder unchanged
+    # Or moved to the new revision without a sync: its history has only the older one.
+    platform = cluster.get("Application", "staging-platform")["status"] = application_status(older, since)
+    platform["sync"]["revision"] = newer
     with serve(cluster) as url:
         kubeconfig = write_kubeconfig(tmp_path, url)
         assert promote(remote, kubeconfig, "--dry-run") == EXIT_OK
