@@ -112,7 +112,21 @@ def _image_name(container: str = "c") -> str:
     return f"{container}.image.substring({container}.image.lastIndexOf('/') + 1).split('@')[0]"
 
 
-def policies(admission: Admission) -> tuple[Policy, ...]:
+def _digest_rule(repositories: Sequence[str]) -> tuple[ContainerRule, ...]:
+    """Images of these repositories must carry a sha256 digest (none when the list is empty)."""
+    if not repositories:
+        return ()
+    listed = "[" + ", ".join(_cel_string(r) for r in sorted(repositories)) + "]"
+    of_repository = f"{listed}.exists(r, c.image.startsWith(r + ':') || c.image.startsWith(r + '@'))"
+    return (
+        ContainerRule(
+            container_condition=f"!({of_repository}) || c.image.matches('@sha256:[a-f0-9]{{64}}$')",
+            problem=f"image of a release repository must name a sha256 digest ({', '.join(sorted(repositories))})",
+        ),
+    )
+
+
+def policies(admission: Admission, digest_repositories: Sequence[str] = ()) -> tuple[Policy, ...]:
     registries = "[" + ", ".join(_cel_string(f"{r}/") for r in admission.allowed_registries) + "]"
     shown = ", ".join(admission.allowed_registries)
     security = "c.?securityContext"
@@ -128,6 +142,7 @@ def policies(admission: Admission) -> tuple[Policy, ...]:
                     container_condition=f"{_image_name()}.contains(':') && !{_image_name()}.endsWith(':latest')",
                     problem="image must name a release tag, never none or latest",
                 ),
+                *_digest_rule(digest_repositories),
             ),
         ),
         Policy(
@@ -188,11 +203,17 @@ def policy_name(policy: Policy) -> str:
     return f"{POLICY_PREFIX}{policy.name}"
 
 
-def admission_policies(scope: Construct, admission: Admission, *, namespaces: Sequence[str] = names.WORKLOAD_NAMESPACES) -> None:
+def admission_policies(
+    scope: Construct,
+    admission: Admission,
+    *,
+    namespaces: Sequence[str] = names.WORKLOAD_NAMESPACES,
+    digest_repositories: Sequence[str] = (),
+) -> None:
     labels = {PART_OF_KEY: PART_OF, MANAGED_BY_KEY: "cdk8s"}
     # Before the namespaces' workloads: the guard is in place when the first pod arrives.
     wave = sync_wave(names.WAVE_NAMESPACES)
-    for policy in policies(admission):
+    for policy in policies(admission, digest_repositories):
         name = policy_name(policy)
         ValidatingAdmissionPolicy(
             scope,

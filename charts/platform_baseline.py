@@ -58,6 +58,13 @@ def namespace_budgets(env: Environment) -> dict[str, tuple[str, NamespaceBudget]
     }
 
 
+def release_repositories(env: Environment) -> tuple[str, ...]:
+    """The repositories whose images must carry a digest here (images.require_digest)."""
+    if not env.images.require_digest:
+        return ()
+    return tuple(sorted({env.backend.image.repository, env.frontend.image.repository}))
+
+
 class PlatformBaseline(PlatformChart):
     def __init__(self, scope: App, env: Environment) -> None:
         super().__init__(scope, names.PLATFORM_APP, environment=env.name)
@@ -66,7 +73,7 @@ class PlatformBaseline(PlatformChart):
         for namespace in names.WORKLOAD_NAMESPACES:
             self._namespace(namespace, budgets[namespace][1], env)
         self._secret_store(env)
-        admission_policies(self, env.admission)
+        admission_policies(self, env.admission, digest_repositories=release_repositories(env))
         alerting_rules(self, env)
         grafana_dashboards(self, env)
 

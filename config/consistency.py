@@ -158,6 +158,18 @@ def notification_annotations_fit(env: Environment) -> Iterator[FieldProblem]:
         yield FieldProblem("gitops.notifications.webhook", problem)
 
 
+def release_images_pinned(env: Environment) -> Iterator[FieldProblem]:
+    if not env.images.require_digest:
+        return
+    for section, workload, _budget_field, _budget in _workloads(env):
+        if workload.image.digest is None:
+            yield FieldProblem(
+                f"{section}.image.digest",
+                "is required: images.require_digest is on, so only a digest may reach this environment "
+                "(`ops promote` writes the digests its source runs)",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     replicas_within_pod_quota,
     quota_holds_container_defaults,
@@ -167,6 +179,7 @@ CHECKS: tuple[Check, ...] = (
     database_names_mysql_accepts,
     body_size_nginx_accepts,
     notification_annotations_fit,
+    release_images_pinned,
 )
 
 

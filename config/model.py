@@ -187,6 +187,11 @@ class SecretStore(Model):
     """The External Secrets controller's ServiceAccount, annotated for IRSA."""
 
 
+class Promotion(Model):
+    soak: Duration = "10m"
+    """How long every Application must have been Synced at a commit and Healthy before `ops promote` takes it elsewhere."""
+
+
 class GitOps(Model):
     repo_url: formats.GIT_URL.type()
     """Git repository ArgoCD reads dist/ from: https, ssh, or file:/// (on the repo server's machine: local clusters)."""
@@ -198,6 +203,13 @@ class GitOps(Model):
     """Cluster API server the Applications deploy to."""
     notifications: Notifications | None = None
     """Argo CD notifications about the Applications (install/argocd-notifications-cm-patch.yaml); null sends none."""
+    promotion: Promotion = Promotion()
+    """What `ops promote` requires of this environment when it is the source of a promotion."""
+
+
+class Images(Model):
+    require_digest: bool = False
+    """Backend and frontend images must name a digest (synth and admission check it): no mutable tag runs here."""
 
 
 class DnsTarget(Model):
@@ -276,6 +288,8 @@ class EnvironmentSpec(Model):
     """The cluster-side guard: ValidatingAdmissionPolicies in the product's namespaces."""
     data: DataLifecycle
     """Schema migrations and backups of the database."""
+    images: Images = Images()
+    """Rules for the release images."""
 
 
 class Environment(EnvironmentSpec):

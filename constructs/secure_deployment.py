@@ -80,7 +80,9 @@ class SecureDeployment(Construct):
             secrets=props.readable_secrets,
         )
         template = pod_template(props, config=config, selector=self.selector, labels=self.labels)
-        annotations = {**wave, **review_annotations(props, run_as=props.run_as)}
+        # Every container's image counts: a digest on the main one must not hide a sidecar's tag.
+        sidecar_images = tuple(car.image for car in props.sidecars)
+        annotations = {**wave, **review_annotations(props, run_as=props.run_as, extra_images=sidecar_images)}
         self.deployment = k8s.KubeDeployment(
             self,
             "Deployment",

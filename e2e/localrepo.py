@@ -87,11 +87,11 @@ def render(repo: Path, env: str, overlay: Path) -> None:
         raise RuntimeError(f"synth of {env} in {repo} failed:\n{proc.stdout}{proc.stderr}")
 
 
-def make_local_repo(root: Path, env: str, branch: str) -> LocalRepo:
-    """Clone the project at HEAD into root/flask-platform and put the environment branch there."""
+def make_local_repo(root: Path, env: str, branch: str, source: Path = REPO_ROOT, ref: str = "HEAD") -> LocalRepo:
+    """Clone the project (or `source`) into root/flask-platform and put the environment branch at `ref` there."""
     path = root / "flask-platform"
-    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO_ROOT), str(path)], check=True, capture_output=True)
-    git(path, "checkout", "-q", "-B", branch)
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(source), str(path)], check=True, capture_output=True)
+    git(path, "checkout", "-q", "-B", branch, ref)
     overlay = root / "local-cluster.yaml"
     repo = LocalRepo(path, branch, overlay)
     repo.use_overlay({})

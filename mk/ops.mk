@@ -7,7 +7,12 @@ REF      ?=
 OPS_ARGS ?=
 BACKUP   ?= latest
 
-.PHONY: bootstrap validate diff restore docs docs-check
+FROM     ?= staging
+TO       ?= prod
+IMAGES   ?=
+REV      ?=
+
+.PHONY: bootstrap validate diff restore release promote rollback pr-effect docs docs-check
 
 bootstrap: $(VENV_STAMP)
 	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
@@ -17,6 +22,22 @@ validate: $(VENV_STAMP)
 
 diff: $(VENV_STAMP)
 	$(PYTHON) -m ops diff $(ENV) $(REF) $(OPS_ARGS)
+
+# make release ENV=staging IMAGES="backend=2.4.1 frontend=2.4.1"
+release: $(VENV_STAMP)
+	$(PYTHON) -m ops release $(ENV) $(foreach image,$(IMAGES),--image $(image)) $(OPS_ARGS)
+
+promote: $(VENV_STAMP)
+	$(PYTHON) -m ops promote --from $(FROM) --to $(TO) $(OPS_ARGS)
+
+# make rollback ENV=staging [REV=<earlier revision of the branch>]
+rollback: $(VENV_STAMP)
+	$(PYTHON) -m ops rollback $(ENV) $(if $(REV),--to $(REV)) $(OPS_ARGS)
+
+# What the working tree changes in every environment against its branch, as Markdown (CI's job
+# summary of a pull request); OUTPUT=file writes it there, GITHUB_STEP_SUMMARY gets it too.
+pr-effect: $(RUNTIME_STAMP)
+	$(PYTHON) -m ops.pr_effect $(if $(OUTPUT),--output $(OUTPUT))
 
 # Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
 restore: $(VENV_STAMP)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from config.errors import ConfigError
 from manifests import ManifestError
-from ops import bootstrap, config_reference, diff, restore, validate
+from ops import bootstrap, config_reference, diff, promote, release, restore, rollback, validate
 from ops.common import EXIT_USAGE, OpsError
 
 COMMANDS = {
@@ -16,6 +16,9 @@ COMMANDS = {
     "validate": validate,
     "diff": diff,
     "restore": restore,
+    "release": release,
+    "promote": promote,
+    "rollback": rollback,
     "docs": config_reference,
 }
 
@@ -23,7 +26,8 @@ DESCRIPTION = """\
 Operations of the flask platform.
 
 exit status (every command): 0 ok / no change, 1 a check failed or dist/ would change,
-2 configuration or usage error, 3 AWS, git or the cluster refused or is unreachable.
+2 configuration or usage error, 3 AWS, git or the cluster refused or is unreachable;
+release, promote and rollback refuse with 4-10 (see their --help).
 """
 
 

@@ -13,7 +13,6 @@ import argparse
 import difflib
 import json
 import re
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,7 +21,9 @@ from typing import Any
 from charts import names
 from config.loader import load_environment
 from manifests import load_texts
-from ops.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REPO_ROOT, OpsError, one_line
+from ops.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE, REPO_ROOT, OpsError
+from ops.gitrepo import commit_of as _commit_of
+from ops.gitrepo import git as _git
 
 ABSENT = "(absent)"
 APP_ORDER = (names.PLATFORM_APP, names.BACKEND_APP, names.FRONTEND_APP, names.ARGOCD_APP)
@@ -42,22 +43,6 @@ Exit status: 0 no change, 1 changes, 2 configuration error or unknown REF, 3 git
 
 
 # --- git -----------------------------------------------------------------------------------------
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise OpsError("git not found on PATH", EXIT_ERROR) from None
-    if check and proc.returncode != 0:
-        message = one_line(proc.stderr.decode(errors="replace")) or f"exit {proc.returncode}"
-        raise OpsError(f"git {args[0]} failed in {repo}: {message}", EXIT_ERROR)
-    return proc
-
-
-def _commit_of(repo: Path, ref: str) -> str | None:
-    proc = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-    return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
 
 def resolve_ref(repo: Path, ref: str | None, branch: str) -> tuple[str, str, list[str]]:

@@ -1,4 +1,4 @@
-"""The API server as `ops validate` reads it, through the official Kubernetes client.
+"""The API server as the ops commands read it (and patch an Application), through the official Kubernetes client.
 
 The client loads the kubeconfig and authenticates the way kubectl does: a KUBECONFIG list of
 files merged (the first file defining a name wins), client certificates, `token` and
@@ -243,6 +243,27 @@ class KubeApi:
         except urllib3.exceptions.HTTPError as error:
             raise KubeError(f"{self.server}: API server unreachable ({one_line(error)})") from None
         return Response(int(status), body if isinstance(body, dict) else {"items": body})
+
+    def merge_patch(self, path: str, patch: dict[str, Any]) -> Response:
+        """A JSON merge patch of one object (how `argocd app terminate-op` marks an operation Terminating)."""
+        try:
+            body, status, _headers = self.api.call_api(
+                path,
+                "PATCH",
+                body=patch,
+                header_params={"Accept": "application/json", "Content-Type": "application/merge-patch+json"},
+                auth_settings=["BearerToken"],
+                response_type="object",
+                _return_http_data_only=False,
+                _request_timeout=TIMEOUT_S,
+            )
+        except ApiException as error:
+            if error.status in (0, 401):
+                raise KubeError(f"{self.server}: PATCH {path} failed ({one_line(error.reason)})") from None
+            return Response(int(error.status), _json_body(error.body))
+        except urllib3.exceptions.HTTPError as error:
+            raise KubeError(f"{self.server}: API server unreachable ({one_line(error)})") from None
+        return Response(int(status), body if isinstance(body, dict) else {})
 
     def version(self) -> str:
         resp = self.get("/version")

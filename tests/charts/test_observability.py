@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from charts import admission_policies, names
+from charts.platform_baseline import release_repositories
 from config.loader import load_environment
 from manifests import selectors
 from synthesis.build import build_manifests
@@ -142,6 +143,22 @@ def test_the_registries_come_from_the_config() -> None:
     env = env.model_copy(update={"admission": env.admission.model_copy(update={"allowed_registries": ["ghcr.io/acme"]})})
     (images,) = [p for p in admission_policies.policies(env.admission) if p.name == "trusted-images"]
     assert "['ghcr.io/acme/'].exists(r, c.image.startsWith(r))" in images.rules[0].expression
+
+
+def test_digests_are_required_by_the_policy_only_where_the_environment_requires_them() -> None:
+    def trusted_images(env_name: str) -> admission_policies.Policy:
+        env = load_environment(env_name)
+        (images,) = [
+            p for p in admission_policies.policies(env.admission, release_repositories(env)) if p.name == "trusted-images"
+        ]
+        return images
+
+    prod, staging = trusted_images("prod"), trusted_images("staging")
+    assert len(prod.rules) == len(staging.rules) + 1
+    digest_rule = prod.rules[-1]
+    for repository in ("registry.example.internal/platform/flask-api", "registry.example.internal/platform/flask-frontend"):
+        assert f"'{repository}'" in digest_rule.expression
+    assert "c.image.matches('@sha256:[a-f0-9]{64}$')" in digest_rule.expression
 
 
 def test_a_value_that_cannot_be_a_cel_literal_is_refused() -> None:

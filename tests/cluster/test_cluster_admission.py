@@ -217,3 +217,21 @@ def test_the_policies_leave_other_namespaces_alone(guarded: SyncedEnv) -> None:
         "spec": {"containers": [{"name": "tool", "image": "quay.io/someone/tool:latest"}]},
     }
     guarded.client.create(pod, dry_run=True)
+
+
+def test_prod_refuses_a_release_image_named_by_tag_alone(synced: Callable[[str], SyncedEnv]) -> None:
+    """images.require_digest: prod's trusted-images policy refuses the API image without its digest,
+    and admits the digest dist/prod renders (staging, without the rule, admits tags above)."""
+    env = synced("dist/prod")
+    deployment = _api_deployment(env)
+    _wait_for_policies(env.client, deployment)
+    image = _container(deployment.body["spec"]["template"]["spec"])["image"]
+    assert "@sha256:" in image
+    env.client.apply(deployment.body, dry_run=True)
+    tagged = _violating_deployment(deployment, _set_image(image.split("@")[0]))
+    message = _denial(lambda: env.client.apply(tagged, dry_run=True))
+    print(f"\n  prod deployment, tag without digest: {message}")
+    assert (
+        "flask-platform-trusted-images: container(s) flask-app: image of a release repository must name a sha256 digest"
+        in message
+    )

@@ -46,6 +46,20 @@ CASES: list[tuple[str, str, Mutation, str, str]] = [
         "not the moving tag 'latest'",
     ),
     (
+        "digest-required",
+        "prod.yaml",
+        delete_field("backend.image.digest"),
+        "backend.image.digest",
+        "is required: images.require_digest is on",
+    ),
+    (
+        "promotion-soak",
+        "staging.yaml",
+        set_field("gitops.promotion.soak", "ten minutes"),
+        "gitops.promotion.soak",
+        "must be a duration",
+    ),
+    (
         "image-bad-repo",
         "staging.yaml",
         set_field("frontend.image.repository", "Registry/UPPER case"),

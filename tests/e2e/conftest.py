@@ -30,6 +30,7 @@ from e2e.cluster import E2ECluster, Settings
 from e2e.components import MOTO_CREDENTIALS
 from e2e.localrepo import LocalRepo, make_local_repo
 from e2e.netns import only_loopback
+from manifests import REPO_ROOT
 from tests.support.tools import missing_tool, require_tool
 
 ENV = "staging"
@@ -78,6 +79,15 @@ class Deployed:
         )
 
 
+@dataclass
+class PromotedProd:
+    """What staging's accepted promotion leaves for prod's cluster: a bare copy of the repository
+    with the prod branch, and the images staging's pods ran (container name -> image)."""
+
+    repo: Path
+    images: dict[str, str] = field(default_factory=dict)
+
+
 def _claims(dist_env: Path) -> list[tuple[str, str]]:
     """(storage class, size) for every claim the rendered StatefulSets will make, one per replica."""
     claims = []
@@ -94,8 +104,9 @@ def _claims(dist_env: Path) -> list[tuple[str, str]]:
 
 
 @contextlib.contextmanager
-def deploy_cluster(env_name: str) -> Iterator[Deployed]:
-    """A started cluster with Argo CD reading `env_name`'s branch of a fresh local repository (nothing synced yet)."""
+def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD") -> Iterator[Deployed]:
+    """A started cluster with Argo CD reading `env_name`'s branch of a fresh local repository (nothing synced yet),
+    cloned from the project at HEAD or from `source` at `ref`."""
     if not only_loopback():
         missing_tool("the end-to-end tier runs in a private network namespace: use `make test-e2e` (e2e/isolated.sh)")
     for name in e2e_cluster.BINARIES:
@@ -107,7 +118,7 @@ def deploy_cluster(env_name: str) -> Iterator[Deployed]:
     with tempfile.TemporaryDirectory(prefix=f"flask-platform-e2e-{env_name}-") as tmp:
         root = Path(tmp)
         committed = load_environment(env_name)
-        repo = make_local_repo(root, env_name, committed.gitops.branch)
+        repo = make_local_repo(root, env_name, committed.gitops.branch, source, ref)
         env = load_environment(env_name, repo.path / "environments", repo.overlay)
         settings = Settings(
             argocd_namespace=env.gitops.argocd_namespace,
@@ -136,9 +147,21 @@ def deployed() -> Iterator[Deployed]:
         yield d
 
 
+@pytest.fixture(scope="session")
+def promoted_prod(tmp_path_factory: pytest.TempPathFactory) -> PromotedProd:
+    return PromotedProd(tmp_path_factory.mktemp("promoted-prod") / "flask-platform.git")
+
+
 @pytest.fixture(scope="module")
-def prod_deployed() -> Iterator[Deployed]:
-    with deploy_cluster(PROD) as d:
+def prod_deployed(promoted_prod: PromotedProd) -> Iterator[Deployed]:
+    """prod's cluster reads the prod branch staging's promotion pushed (tests/support/e2e_release.py);
+    when the staging module did not run (a selection of prod's cases), the project at HEAD, and
+    the case that checks the promotion fails saying so."""
+    if not promoted_prod.images:
+        with deploy_cluster(PROD) as d:
+            yield d
+        return
+    with deploy_cluster(PROD, promoted_prod.repo, f"origin/{load_environment(PROD).gitops.branch}") as d:
         yield d
 
 

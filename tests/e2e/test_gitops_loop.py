@@ -4,7 +4,9 @@ Bootstrap exactly as docs/operations.md says (tests/support/e2e_scenario.py), th
 on live objects. The day-two cases change the environment branch through git and run in file
 order, each starting from the state the previous one left; the last ones are failure paths (a
 release whose migration fails, a wave held by an Application that never turns Healthy), whose
-steps live in tests/support/e2e_day_two.py.
+steps live in tests/support/e2e_day_two.py. The release path (`ops promote` refused while
+Degraded and within the soak, then accepted; `ops release`, then `ops rollback`) lives in
+tests/support/e2e_release.py; the accepted promotion's prod branch is what test_prod_deploy.py deploys.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from e2e import notifications
 from e2e.kube import condition, wait_for
 from e2e.localrepo import git
 from e2e.observe import secret_value
-from tests.e2e.conftest import ENV, Deployed
+from tests.e2e.conftest import ENV, Deployed, PromotedProd
 from tests.support import e2e_day_two as day2
+from tests.support import e2e_release as release
 from tests.support import e2e_scenario as sc
 
 DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
@@ -234,12 +237,18 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
 
     with _reverted_afterwards(d, commit, "the broken ExternalSecret reverted"):
         wait_for("the backend Application Degraded by its ExternalSecret", degraded, DAY_TWO_TIMEOUT_S)
+        release.check_promotion_refused_while_degraded(d)
         # Long enough for a sync that did not stop at the broken wave to have reached the next one.
         time.sleep(20)
         after = sc.deployment(d, "backend", "flask-app")
         assert "e2e.flask-platform.io/later-wave" not in (after["metadata"].get("labels") or {})
         assert after["metadata"]["generation"] == before["metadata"]["generation"]
         assert day2.rolled_out(after), "the running pods were disturbed"
+
+
+def test_promotion_waits_out_the_soak_then_ships_what_staging_runs(bootstrapped: Deployed, promoted_prod: PromotedProd) -> None:
+    """After the wrong-remote-key case's fix: refused within the (tier's short) soak, then accepted."""
+    release.check_promotion_waits_out_the_soak_then_ships_what_staging_runs(bootstrapped, promoted_prod)
 
 
 # -- notifications: what gitops.notifications subscribes people to, sent by Argo CD's controller --
@@ -313,6 +322,10 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
         and all(p["metadata"]["name"] != name for p in day2.pods_of(d, deployment)),
         DAY_TWO_TIMEOUT_S,
     )
+
+
+def test_release_is_deployed_then_rolled_back(bootstrapped: Deployed) -> None:
+    release.check_release_is_deployed_then_rolled_back(bootstrapped, tag="stage-4")
 
 
 # -- failure paths: each starts from a settled environment and leaves one -------------------

@@ -1,4 +1,5 @@
-"""prod, end to end: real Argo CD, External Secrets and metrics-server deploy dist/prod from the prod branch.
+"""prod, end to end: real Argo CD, External Secrets and metrics-server deploy dist/prod from the prod branch,
+the one staging's accepted promotion pushed (its images: the digests staging's pods ran).
 
 A cluster of its own (prod and staging use the same namespaces, as two real clusters would),
 bootstrapped exactly as staging is (tests/support/e2e_scenario.py). What prod has and staging lacks is
@@ -18,7 +19,8 @@ import pytest
 from e2e import tls_check
 from e2e.kube import condition, wait_for
 from e2e.kubeconfig import client_for
-from tests.e2e.conftest import Deployed
+from tests.e2e.conftest import Deployed, PromotedProd
+from tests.support import e2e_release as release
 from tests.support import e2e_scenario as sc
 
 # metrics-server needs two scrapes (15 s apart) for a CPU rate and the autoscaler reads it
@@ -34,6 +36,10 @@ def prod(prod_deployed: Deployed) -> Deployed:
 
 def test_every_application_synced_and_healthy(prod: Deployed) -> None:
     sc.check_every_application_synced_and_healthy(prod)
+
+
+def test_prod_runs_the_digests_staging_ran(prod: Deployed, promoted_prod: PromotedProd) -> None:
+    release.check_prod_runs_what_staging_ran(prod, promoted_prod)
 
 
 def test_workloads_available_on_kwok_nodes(prod: Deployed) -> None:

@@ -1,13 +1,16 @@
 """Fixtures of the ops tests: a local Secrets Manager (moto's server on loopback) and AWS settings
-that can never reach a real account or a metadata service."""
+that can never reach a real account or a metadata service; the project as a scratch repository."""
 
 from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.scratch_repo import project_copy
 
 REGION = "eu-west-1"
 
@@ -40,3 +43,9 @@ def secrets_manager(moto_endpoint: str, aws_env: None) -> Iterator[Any]:
     with urllib.request.urlopen(request, timeout=10) as resp:
         assert resp.status == 200
     yield boto3.client("secretsmanager", region_name=REGION, endpoint_url=moto_endpoint)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project as a one-commit scratch repository, once per module (tests/support/scratch_repo.py)."""
+    return project_copy(tmp_path_factory.mktemp("project"))

@@ -35,6 +35,10 @@ def test_a_missing_command_is_a_usage_error() -> None:
         ("validate", "-m ops validate staging"),
         ("diff ENV=prod REF=HEAD~1", "-m ops diff prod HEAD~1"),
         ("docs", "-m ops docs"),
+        ("release ENV=prod IMAGES=backend=1.2", "-m ops release prod --image backend=1.2"),
+        ("promote", "-m ops promote --from staging --to prod"),
+        ("rollback", "-m ops rollback staging"),
+        ("rollback ENV=prod REV=HEAD~2", "-m ops rollback prod --to HEAD~2"),
     ],
 )
 def test_make_targets(target: str, expected: str) -> None:

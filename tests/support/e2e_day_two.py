@@ -52,6 +52,15 @@ def tag_of(obj: dict, container: str) -> str:
     return image.rsplit(":", 1)[-1]
 
 
+def wait_api_rolled_out(d: Deployed, tag: str, what: str) -> dict:
+    """The API Deployment rolled out with `tag` (its pods replaced)."""
+    return wait_for(
+        what,
+        lambda: (obj := sc.deployment(d, "backend", "flask-app")) and tag_of(obj, "flask-app") == tag and rolled_out(obj) and obj,
+        DAY_TWO_TIMEOUT_S,
+    )
+
+
 def set_backend_tag(d: Deployed, tag: str) -> None:
     """A release: backend.image.tag in the environment file, rendered with the tier's overlay."""
     path = d.repo.path / "environments" / f"{d.name}.yaml"

@@ -1,8 +1,9 @@
 """A tiny stand-in for the Kubernetes API (http.server on 127.0.0.1) serving canned objects.
 
-It answers what `ops validate` asks: /version, discovery of served group versions, GET of one
-object, and EndpointSlices listed by service name. Tests build a healthy cluster from dist/
-and then break one thing at a time.
+It answers what the ops commands ask: /version, discovery of served group versions, GET of one
+object, EndpointSlices listed by service name, Pods listed by label selector, and a JSON merge
+patch of one object (recorded). Tests build a healthy cluster from dist/ and then break one
+thing at a time.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class FakeCluster:
     endpoints: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     token: str | None = None
     requests: list[str] = field(default_factory=list)
+    patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def put(self, obj: dict[str, Any]) -> None:
         meta = obj["metadata"]
@@ -93,17 +95,55 @@ class FakeCluster:
                 [{"endpoints": self.endpoints.get((namespace, service), [])}] if (namespace, service) in self.endpoints else []
             )
             return 200, {"kind": "EndpointSliceList", "items": slices}
-        routes = {url_path(av, k, ns, n): o for (av, k, ns, n), o in self.objects.items() if av in self.served}
+        if path.startswith("/api/v1/namespaces/") and path.endswith("/pods"):
+            return 200, {"kind": "PodList", "items": self._pods(path.split("/")[4], (query.get("labelSelector") or [""])[0])}
+        routes = self._routes()
         if path in routes:
             return 200, routes[path]
         return 404, {"kind": "Status", "message": f"{path} not found", "reason": "NotFound"}
+
+    def _routes(self) -> dict[str, dict[str, Any]]:
+        return {url_path(av, k, ns, n): o for (av, k, ns, n), o in self.objects.items() if av in self.served}
+
+    def _pods(self, namespace: str, selector: str) -> list[dict[str, Any]]:
+        wanted = dict(term.split("=", 1) for term in selector.split(",") if term)
+        return [
+            o
+            for (_, kind, ns, _), o in self.objects.items()
+            if kind == "Pod" and ns == namespace and wanted.items() <= (o["metadata"].get("labels") or {}).items()
+        ]
+
+    def patch(self, raw_path: str, patch: dict[str, Any]) -> tuple[int, Any]:
+        """A JSON merge patch (RFC 7386) of one object."""
+        obj = self._routes().get(urllib.parse.urlsplit(raw_path).path)
+        if obj is None:
+            return 404, {"kind": "Status", "message": f"{raw_path} not found", "reason": "NotFound"}
+        self.patches.append((raw_path, patch))
+        _merge(obj, patch)
+        return 200, obj
+
+
+def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
 
 
 class _Handler(BaseHTTPRequestHandler):
     cluster: FakeCluster
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        status, body = self.server.cluster.answer(self.path, self.headers)  # type: ignore[attr-defined]
+        self._send(*self.server.cluster.answer(self.path, self.headers))  # type: ignore[attr-defined]
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        self._send(*self.server.cluster.patch(self.path, body))  # type: ignore[attr-defined]
+
+    def _send(self, status: int, body: Any) -> None:
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
