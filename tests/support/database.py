@@ -31,10 +31,17 @@ class MariaDb:
     def sql(self, statement: str, database: str | None = None, *, as_app: bool = False) -> str:
         """Run SQL over TCP as root, or as the application user (whose objects the migrations
         create, so it is their definer); returns tab-separated rows without headers."""
-        login = [f"-u{APP_USER}", f"-p{APP_PASSWORD}"] if as_app else ["-uroot"]
-        cmd = [self.client, "--no-defaults", "--protocol=TCP", "-h127.0.0.1", f"-P{self.port}", *login, "-N", "-B"]
-        cmd += [database] if database else []
-        proc = subprocess.run(cmd, input=statement, capture_output=True, text=True, timeout=120)
+        login = (APP_USER, APP_PASSWORD) if as_app else ("root", None)
+        proc = self.run_as(*login, statement, database)
         if proc.returncode != 0:
             raise AssertionError(f"SQL failed: {proc.stderr.strip()}\n{statement}")
         return proc.stdout
+
+    def run_as(
+        self, user: str, password: str | None, statement: str, database: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run SQL over TCP as any user; the caller judges the exit status (a refused login is 1)."""
+        login = [f"-u{user}", *([f"-p{password}"] if password is not None else [])]
+        cmd = [self.client, "--no-defaults", "--protocol=TCP", "-h127.0.0.1", f"-P{self.port}", *login, "-N", "-B"]
+        cmd += [database] if database else []
+        return subprocess.run(cmd, input=statement, capture_output=True, text=True, timeout=120)
