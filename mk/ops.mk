@@ -7,7 +7,7 @@ REF      ?=
 OPS_ARGS ?=
 BACKUP   ?= latest
 
-.PHONY: bootstrap validate diff restore docs docs-check
+.PHONY: bootstrap validate diff restore rotate docs docs-check
 
 bootstrap: $(VENV_STAMP)
 	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
@@ -17,6 +17,10 @@ validate: $(VENV_STAMP)
 
 diff: $(VENV_STAMP)
 	$(PYTHON) -m ops diff $(ENV) $(REF) $(OPS_ARGS)
+
+# When each secret was last rotated; OPS_ARGS="--now [--only KEY]" rotates in the cluster now.
+rotate: $(VENV_STAMP)
+	$(PYTHON) -m ops rotate $(ENV) $(OPS_ARGS)
 
 # Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
 restore: $(VENV_STAMP)

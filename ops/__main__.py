@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from config.errors import ConfigError
 from manifests import ManifestError
-from ops import bootstrap, config_reference, diff, restore, validate
+from ops import bootstrap, config_reference, diff, restore, rotate, validate
 from ops.common import EXIT_USAGE, OpsError
 
 COMMANDS = {
@@ -16,6 +16,7 @@ COMMANDS = {
     "validate": validate,
     "diff": diff,
     "restore": restore,
+    "rotate": rotate,
     "docs": config_reference,
 }
 

@@ -180,7 +180,7 @@ def make_client(region: str, endpoint_url: str | None) -> Any:
     return boto3.session.Session().client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
 
 
-def _aws_error(what: str, error: Exception) -> OpsError:
+def aws_error(what: str, error: Exception) -> OpsError:
     from botocore.exceptions import ClientError, NoCredentialsError
 
     if isinstance(error, NoCredentialsError):
@@ -200,9 +200,9 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
             return None
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     except BotoCoreError as error:
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     if described.get("DeletedDate"):
         raise OpsError(f"{key}: scheduled for deletion; restore it first (aws secretsmanager restore-secret --secret-id {key})")
     try:
@@ -210,9 +210,9 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
             return {}  # the secret exists but has no current version
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     except BotoCoreError as error:
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     text = response.get("SecretString")
     try:
         data = json.loads(text) if text is not None else None
@@ -245,7 +245,7 @@ def apply_step(client: Any, step: Step, current: dict[str, Any] | None, env_name
                 ],
             )
     except (ClientError, BotoCoreError) as error:
-        raise _aws_error(f"cannot write {step.key}", error) from None
+        raise aws_error(f"cannot write {step.key}", error) from None
 
 
 # --- command -------------------------------------------------------------------------------------

@@ -1,15 +1,24 @@
-"""Fixtures of the ops tests: a local Secrets Manager (moto's server on loopback) and AWS settings
-that can never reach a real account or a metadata service."""
+"""Fixtures of the ops tests: a local Secrets Manager (moto's server on loopback), AWS settings
+that can never reach a real account or a metadata service, and a real kube-apiserver holding
+dist/staging (etcd + kube-apiserver on loopback, from `cluster`), no controller, no kubelet."""
 
 from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from manifests import load_env
+from ops.common import DIST, REPO_ROOT
+from tests.support.cluster import control_plane_binaries
 
 REGION = "eu-west-1"
+LIVE_ENV = "staging"
+CRD_DIR = REPO_ROOT / "crds"
 
 
 @pytest.fixture
@@ -40,3 +49,45 @@ def secrets_manager(moto_endpoint: str, aws_env: None) -> Iterator[Any]:
     with urllib.request.urlopen(request, timeout=10) as resp:
         assert resp.status == 200
     yield boto3.client("secretsmanager", region_name=REGION, endpoint_url=moto_endpoint)
+
+
+@pytest.fixture(scope="module")
+def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    etcd, apiserver = control_plane_binaries()
+    if not CRD_DIR.is_dir():
+        pytest.fail(f"pinned CRDs not found at {CRD_DIR}", pytrace=False)
+
+    from cluster.client import Client
+    from cluster.server import ControlPlanes
+    from cluster.sync import install_crds, sync
+
+    planes = ControlPlanes(etcd, str(apiserver))
+    try:
+        server = planes.server("ops-validate")
+        client = Client(server.url, server.ssl_context())
+        install_crds(client, CRD_DIR)
+        report = sync(client, load_env(DIST / LIVE_ENV))
+        assert not report.errors(), "dist/staging did not apply:\n" + "\n".join(report.errors())
+        kubeconfig = tmp_path_factory.mktemp("live") / "kubeconfig"
+        kubeconfig.write_text(
+            yaml.safe_dump(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Config",
+                    "current-context": "live",
+                    "clusters": [
+                        {"name": "live", "cluster": {"server": server.url, "certificate-authority": str(server.pki.ca_cert)}}
+                    ],
+                    "users": [
+                        {
+                            "name": "admin",
+                            "user": {"client-certificate": str(server.pki.admin_cert), "client-key": str(server.pki.admin_key)},
+                        }
+                    ],
+                    "contexts": [{"name": "live", "context": {"cluster": "live", "user": "admin"}}],
+                }
+            )
+        )
+        yield kubeconfig
+    finally:
+        planes.close()
