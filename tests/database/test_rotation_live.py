@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ops.bootstrap import rsa_key_pair
-from tests.support.database import DATABASE, REGION, MariaDb, free_port
+from tests.support.database import DATABASE, MariaDb, free_port, fresh_moto_client
 from tests.support.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,11 +71,6 @@ def _tool_path() -> str:
 def store(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path):
     """Fresh users (an application user with its schema grants, an administrative user) and the
     environment's three store keys holding their current values, as bootstrap writes them."""
-    import urllib.request
-
-    import boto3
-
-    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", data=b"", method="POST"), timeout=10)
     n = next(_users)
     app_user, admin = f"rot{n}", f"rot{n}_admin"
     # A quote, a backslash and a '#' exercise the JSON reader and the option files.
@@ -87,13 +82,7 @@ def store(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tm
         f"CREATE USER '{admin}'@'%' IDENTIFIED BY \"{q}\";"
         f"GRANT ALL PRIVILEGES ON *.* TO '{admin}'@'%' WITH GRANT OPTION;"
     )
-    client = boto3.client(
-        "secretsmanager",
-        region_name=REGION,
-        endpoint_url=moto_endpoint,
-        aws_access_key_id=aws_settings["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=aws_settings["AWS_SECRET_ACCESS_KEY"],
-    )
+    client = fresh_moto_client("secretsmanager", moto_endpoint, aws_settings)
     private, public = rsa_key_pair()
     initial = {
         "database": {"username": app_user, "password": app_password, "root-password": admin_password},
