@@ -20,6 +20,7 @@ from config.model import Environment
 
 ALERT_GROUP = "flask-platform"
 BACKUP_GROUP = "flask-platform-backup"
+ROTATION_GROUP = "flask-platform-secret-rotation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,10 +143,43 @@ def backup_rules(env: Environment) -> list[AlertRule]:
     ]
 
 
+def rotation_rules(env: Environment) -> list[AlertRule]:
+    """Only while the rotation runs on its schedule (secrets.rotation.enabled): a suspended
+    CronJob would page as overdue forever. A stopped ExternalSecret is ExternalSecretNotSynced."""
+    rotation = env.secrets.rotation
+    limit = rotation.interval_days * 86400 + rotation.grace_hours * 3600
+    cronjob = f"CronJob {names.BACKEND_NAMESPACE}/{names.ROTATION_CRONJOB}"
+    return [
+        AlertRule(
+            name="SecretRotationFailed",
+            expr=series.rotation_failed_since_success(),
+            pending="0m",
+            severity="critical",
+            summary="A secret rotation failed; the next rotation is refused until someone looks.",
+            description=(
+                f"The newest Job of {cronjob} failed and none succeeded since: its AWSPENDING version blocks "
+                "the next rotation. AWSCURRENT is still valid."
+            ),
+        ),
+        AlertRule(
+            name="SecretRotationOverdue",
+            expr=f"({series.rotation_age()}) > {limit}",
+            pending=env.monitoring.alerts.pending,
+            severity="warning",
+            summary=(
+                f"The secrets have not been rotated in {rotation.interval_days} days plus {rotation.grace_hours}h of grace."
+            ),
+            description=f"{cronjob} last rotated every key " + "{{ $value | humanizeDuration }} ago (or never).",
+        ),
+    ]
+
+
 def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
     groups = {ALERT_GROUP: core_rules(env)}
     if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
+    if env.secrets.rotation.enabled:
+        groups[ROTATION_GROUP] = rotation_rules(env)
     return groups
 
 

@@ -18,9 +18,10 @@ from config.model import Environment
 from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
-from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY, MysqlDatabase, MysqlDatabaseProps
+from constructs.mysql_database import MYSQL_RUN_AS, USER_NAME_KEY, USER_PASSWORD_KEY, MysqlDatabase, MysqlDatabaseProps
 from constructs.pod_parts import HttpCheck, Probes, RunAs, WritablePath
 from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
+from constructs.secret_rotation import SecretRotation, SecretRotationProps
 from constructs.secure_deployment import DeploymentProps, SecureDeployment
 
 SECRETS_DIR = "/var/run/secrets/flask"
@@ -59,7 +60,6 @@ class FlaskBackend(PlatformChart):
                 image=env.database.image.reference,
                 version=env.database.image.tag,
                 database=env.database.name,
-                user=env.database.user,
                 credentials=db_credentials,
                 storage=env.database.storage,
                 storage_class=env.database.storage_class,
@@ -86,7 +86,6 @@ class FlaskBackend(PlatformChart):
             secret_layout.flask_secrets(store.key_prefix),
             templates={
                 "database-url": secret_layout.database_url_template(
-                    user=env.database.user,
                     host=self.database_service.dns_name,
                     port=self.database_service.port,
                     database=env.database.name,
@@ -100,8 +99,8 @@ class FlaskBackend(PlatformChart):
         # /proc/<pid>/environ, crash dumps or `env` in a debug shell); the app is told the paths.
         app_dir, jwt_dir = f"{SECRETS_DIR}/app", f"{SECRETS_DIR}/jwt"
         volumes = [
-            app_secrets.volume("app-secrets", ["secret-key", "database-url"]),
-            jwt_keys.volume("jwt-keys", ["private-key", "public-key"]),
+            app_secrets.volume("app-secrets", ["secret-key", "previous-secret-key", "database-url"]),
+            jwt_keys.volume("jwt-keys", ["private-key", "public-key", "previous-public-key"]),
         ]
         mounts = [
             k8s.VolumeMount(name="app-secrets", mount_path=app_dir, read_only=True),
@@ -109,9 +108,15 @@ class FlaskBackend(PlatformChart):
         ]
         file_paths = {
             "SECRET_KEY_FILE": f"{app_dir}/secret-key",
+            # The key before the last rotation: Flask's SECRET_KEY_FALLBACKS, so sessions signed
+            # with it stay valid until the next rotation.
+            "SECRET_KEY_FALLBACKS_FILE": f"{app_dir}/previous-secret-key",
             "DATABASE_URL_FILE": f"{app_dir}/database-url",
             "JWT_PRIVATE_KEY_FILE": f"{jwt_dir}/private-key",
             "JWT_PUBLIC_KEY_FILE": f"{jwt_dir}/public-key",
+            # Verifies tokens signed before the last rotation (kept one rotation interval, which is
+            # at least the refresh token's lifetime: config/consistency.py).
+            "JWT_PREVIOUS_PUBLIC_KEY_FILE": f"{jwt_dir}/previous-public-key",
         }
 
         settings = {
@@ -134,7 +139,6 @@ class FlaskBackend(PlatformChart):
             "DB_HOST": self.database_service.dns_name,
             "DB_PORT": str(self.database_service.port),
             "DB_NAME": self.database.database,
-            "DB_USER": env.database.user,
             **file_paths,
         }
         # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
@@ -185,8 +189,33 @@ class FlaskBackend(PlatformChart):
 
         self.metrics_service = scrape(self, monitoring=env.monitoring, workload=self.api, port=names.FLASK_METRICS_PORT.name)
         self._database_lifecycle(env, db_credentials)
+        self._secret_rotation(env)
 
         expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)
+
+    def _secret_rotation(self, env: Environment) -> None:
+        """The rotation CronJob (database/rotate.sh) and its edges: the database and Secrets Manager."""
+        rotation = env.secrets.rotation
+        self.rotation = SecretRotation(
+            self,
+            "SecretRotation",
+            SecretRotationProps(
+                name=names.ROTATION_CRONJOB,
+                image=env.database.image.reference,
+                version=env.database.image.tag,
+                rotation=rotation,
+                key_prefix=env.secrets.key_prefix,
+                region=env.secrets.region,
+                database_host=self.database_service.dns_name,
+                database_port=self.database_service.port,
+                database=self.database.database,
+                app_user=env.database.user,
+                run_as=MYSQL_RUN_AS,
+            ),
+        )
+        network = ClientSegment(self, "SecretRotationNetwork", workload=self.rotation)
+        self.database_service.allow_from(network)
+        network.allow_egress_to_cidrs("secrets-manager", rotation.endpoint_cidrs, [names.HTTPS_PORT])
 
     def _database_lifecycle(self, env: Environment, db_credentials: ExternalSecretBinding) -> None:
         """The migration Job of the release and the backup CronJob, and their network edges."""
@@ -228,8 +257,8 @@ class FlaskBackend(PlatformChart):
                 database_host=self.database_service.dns_name,
                 database_port=self.database_service.port,
                 database=self.database.database,
-                user=env.database.user,
                 credentials=db_credentials,
+                user_key=USER_NAME_KEY,
                 password_key=USER_PASSWORD_KEY,
                 run_as=MYSQL_RUN_AS,
             ),

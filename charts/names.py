@@ -32,9 +32,10 @@ DATABASE_PORT = 3306
 
 # The database's life: the release's schema migration (an ArgoCD Sync hook Job) and the backups.
 MIGRATION_JOB = "flask-app-migrate"
+ROTATION_CRONJOB = "flask-secret-rotation"  # also its ServiceAccount; ConfigMaps <name>-env and <name>-files
 BACKUP_CRONJOB = "flask-app-db-backup"  # also its ServiceAccount; ConfigMaps <name>-env and <name>-files (the scripts)
 RESTORE_JOB_PREFIX = "flask-app-db-restore"  # `ops restore` names each restore Job <prefix>-<timestamp>
-HTTPS_PORT = 443  # the S3 endpoint
+HTTPS_PORT = 443  # the S3 and Secrets Manager endpoints
 
 NGINX = "nginx-front"
 NGINX_PORT = ContainerPort(name="http", number=8080)  # unprivileged: never 80 (defect 5)

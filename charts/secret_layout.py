@@ -27,9 +27,12 @@ class StoreKey:
 def store_keys(prefix: str) -> dict[str, StoreKey]:
     """The store keys of one environment (prefix e.g. staging/backend)."""
     return {
-        DATABASE_STORE_KEY: StoreKey(f"{prefix}/{DATABASE_STORE_KEY}", ("root-password", "password")),
-        FLASK_STORE_KEY: StoreKey(f"{prefix}/{FLASK_STORE_KEY}", ("secret-key",)),
-        JWT_STORE_KEY: StoreKey(f"{prefix}/{JWT_STORE_KEY}", ("private-key", "public-key")),
+        # username: the rotation alternates two application users (database/rotate.sh), so the
+        # user name travels with its password and the API takes both from the store.
+        DATABASE_STORE_KEY: StoreKey(f"{prefix}/{DATABASE_STORE_KEY}", ("root-password", "username", "password")),
+        # previous-*: the value before the last rotation, still accepted until the next one.
+        FLASK_STORE_KEY: StoreKey(f"{prefix}/{FLASK_STORE_KEY}", ("secret-key", "previous-secret-key")),
+        JWT_STORE_KEY: StoreKey(f"{prefix}/{JWT_STORE_KEY}", ("private-key", "public-key", "previous-public-key")),
     }
 
 
@@ -37,19 +40,28 @@ def database_credentials(prefix: str) -> dict[str, RemoteValue]:
     key = store_keys(prefix)[DATABASE_STORE_KEY].key
     return {
         "root-password": RemoteValue(key=key, property="root-password"),
+        "username": RemoteValue(key=key, property="username"),
         "password": RemoteValue(key=key, property="password"),
     }
 
 
 def flask_secrets(prefix: str) -> dict[str, RemoteValue]:
     keys = store_keys(prefix)
-    return {"secret-key": RemoteValue(key=keys[FLASK_STORE_KEY].key, property="secret-key")}
+    key = keys[FLASK_STORE_KEY].key
+    return {
+        "secret-key": RemoteValue(key=key, property="secret-key"),
+        "previous-secret-key": RemoteValue(key=key, property="previous-secret-key"),
+    }
 
 
 def database_url_inputs(prefix: str) -> dict[str, RemoteValue]:
     """What database_url_template reads; fetched for the template only, not kept in the Secret."""
     keys = store_keys(prefix)
-    return {"database-password": RemoteValue(key=keys[DATABASE_STORE_KEY].key, property="password")}
+    key = keys[DATABASE_STORE_KEY].key
+    return {
+        "database-username": RemoteValue(key=key, property="username"),
+        "database-password": RemoteValue(key=key, property="password"),
+    }
 
 
 def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
@@ -57,12 +69,15 @@ def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     return {
         "private-key": RemoteValue(key=key, property="private-key"),
         "public-key": RemoteValue(key=key, property="public-key"),
+        "previous-public-key": RemoteValue(key=key, property="previous-public-key"),
     }
 
 
-def database_url_template(*, user: str, host: str, port: int, database: str) -> str:
-    """ESO template for DATABASE_URL: only the password comes from the store, so the URL can
-    never point at a host or database other than the rendered ones (defect 2)."""
+def database_url_template(*, host: str, port: int, database: str) -> str:
+    """ESO template for DATABASE_URL: only the user and its password come from the store (they
+    change together at a rotation), so the URL can never point at a host or database other
+    than the rendered ones (defect 2)."""
+    user = '{{ index . "database-username" | urlquery }}'
     password = '{{ index . "database-password" | urlquery }}'
     return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
 

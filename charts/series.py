@@ -27,6 +27,7 @@ NGINX_ACTIVE_CONNECTIONS = "nginx_connections_active"
 INGRESS_REQUESTS = "nginx_ingress_controller_requests"
 
 CRONJOB_LAST_SUCCESS = "kube_cronjob_status_last_successful_time"
+CRONJOB_CREATED = "kube_cronjob_created"
 JOB_START = "kube_job_status_start_time"
 JOB_COMPLETION = "kube_job_status_completion_time"
 JOB_SUCCEEDED = "kube_job_status_succeeded"
@@ -73,6 +74,15 @@ def backup_jobs() -> str:
     return selector(namespace=names.BACKEND_NAMESPACE, job_name=f'~"{names.BACKUP_CRONJOB}-[0-9]+"')
 
 
+def rotation_cronjob() -> str:
+    return selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.ROTATION_CRONJOB)
+
+
+def rotation_jobs() -> str:
+    """The rotation Jobs: the CronJob's (`<cronjob>-<scheduled time>`) and `ops rotate --now`'s."""
+    return selector(namespace=names.BACKEND_NAMESPACE, job_name=f'~"{names.ROTATION_CRONJOB}-.+"')
+
+
 def migration_job() -> str:
     """The release's migration hook Job, recreated under the same name on every sync."""
     return selector(namespace=names.BACKEND_NAMESPACE, job_name=names.MIGRATION_JOB)
@@ -98,3 +108,17 @@ def api_latency_quantile(quantile: float, *, by: str = "", window: str = "5m") -
 def backup_age() -> str:
     """Seconds since the backup CronJob last succeeded."""
     return f"time() - max({CRONJOB_LAST_SUCCESS}{backup_cronjob()})"
+
+
+def rotation_age() -> str:
+    """Seconds since a rotation of every key last succeeded; while none ever has, since the
+    CronJob was created. No exporter reports the age of a Secrets Manager version, so the
+    CronJob's last success stands for the age of the keys it rotates."""
+    last = f"max({CRONJOB_LAST_SUCCESS}{rotation_cronjob()})"
+    return f"(time() - {last}) or (time() - max({CRONJOB_CREATED}{rotation_cronjob()}) unless on() {last})"
+
+
+def rotation_failed_since_success() -> str:
+    """The start time of the newest failed rotation Job, kept only when no success came after it."""
+    failed = f"max({JOB_START}{rotation_jobs()} and on(namespace, job_name) ({JOB_FAILED}{rotation_jobs()} > 0))"
+    return f"{failed} > (max({CRONJOB_LAST_SUCCESS}{rotation_cronjob()}) or on() vector(0))"

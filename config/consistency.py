@@ -170,6 +170,19 @@ def release_images_pinned(env: Environment) -> Iterator[FieldProblem]:
             )
 
 
+def previous_jwt_key_outlives_refresh_tokens(env: Environment) -> Iterator[FieldProblem]:
+    """A rotation keeps one previous public key: a refresh token signed just before a rotation
+    must expire before the next rotation drops that key."""
+    rotation = env.secrets.rotation
+    lifetime = env.backend.jwt.refresh_token_expires_days
+    if rotation.enabled and "jwt" in rotation.keys and rotation.interval_days < lifetime:
+        yield FieldProblem(
+            "secrets.rotation.interval_days",
+            f"must be at least backend.jwt.refresh_token_expires_days ({lifetime}): the previous JWT public key "
+            f"is kept for one interval, and refresh tokens live {lifetime} days (got {rotation.interval_days})",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     replicas_within_pod_quota,
     quota_holds_container_defaults,
@@ -180,6 +193,7 @@ CHECKS: tuple[Check, ...] = (
     body_size_nginx_accepts,
     notification_annotations_fit,
     release_images_pinned,
+    previous_jwt_key_outlives_refresh_tokens,
 )
 
 

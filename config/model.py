@@ -16,6 +16,7 @@ from config.admission import Admission
 from config.data_lifecycle import DataLifecycle
 from config.monitoring import Monitoring
 from config.notifications import Notifications
+from config.secret_rotation import SecretRotation
 from config.types import (
     QUANTITY_COUNT_MAX,
     CpuQuantity,
@@ -185,6 +186,8 @@ class SecretStore(Model):
     """How often External Secrets re-reads the store."""
     controller_service_account: ServiceAccountRef
     """The External Secrets controller's ServiceAccount, annotated for IRSA."""
+    rotation: SecretRotation
+    """The scheduled rotation of the store keys (docs/operations.md, Rotating secrets)."""
 
 
 class Promotion(Model):

@@ -57,10 +57,11 @@ class DatabaseBackupProps(WorkloadProps):
     """Its port."""
     database: str
     """The schema to dump."""
-    user: str
-    """The database user of the dump (the application user owns the schema)."""
     credentials: ExternalSecretBinding
-    """Binding holding that user's password."""
+    """Binding holding the application user (it owns the schema) and its password; the user
+    alternates at each rotation, so both are read from the Secret."""
+    user_key: str
+    """Key of the user name in that binding."""
     password_key: str
     """Key of the password in that binding."""
     run_as: RunAs
@@ -84,7 +85,7 @@ class DatabaseBackup(Construct):
             "DB_HOST": props.database_host,
             "DB_PORT": str(props.database_port),
             "DB_NAME": props.database,
-            "DB_USER": props.user,
+            "DB_USER_FILE": f"{PASSWORD_DIR}/username",
             "DB_PASSWORD_FILE": f"{PASSWORD_DIR}/password",
             "BACKUP_DIR": SCRATCH_DIR,
             "RESTORE_DIR": SCRATCH_DIR,
@@ -118,7 +119,8 @@ class DatabaseBackup(Construct):
             labels=self.labels,
             annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
         )
-        self._password_volume = props.credentials.volume("db-password", {props.password_key: "password"})
+        files = {props.user_key: "username", props.password_key: "password"}  # pragma: allowlist secret (file names)
+        self._password_volume = props.credentials.volume("db-password", files)
         wave = sync_wave_annotation(props.sync_wave)
         self.cron_job = k8s.KubeCronJob(
             self,

@@ -36,6 +36,7 @@ DATA_DIR = "/var/lib/mysql"
 # Keys the credentials binding must provide.
 ROOT_PASSWORD_KEY = "root-password"  # pragma: allowlist secret (a key name)
 USER_PASSWORD_KEY = "password"  # pragma: allowlist secret (a key name)
+USER_NAME_KEY = "username"
 
 SERVER_CONFIG = """\
 [mysqld]
@@ -57,10 +58,9 @@ class MysqlDatabaseProps(WorkloadProps):
 
     database: str
     """Database created on first start."""
-    user: str
-    """Application user created on first start."""
     credentials: ExternalSecretBinding
-    """Binding that provides `root-password` and `password`."""
+    """Binding that provides `root-password`, `username` and `password`: the application user
+    created on first start is the current one of the store (it alternates at each rotation)."""
     storage: str
     """Size of the data volume claim."""
     storage_class: str
@@ -88,7 +88,7 @@ class MysqlDatabase(Construct):
             "Config",
             name=name,
             labels=self.labels,
-            env={"MYSQL_DATABASE": props.database, "MYSQL_USER": props.user},
+            env={"MYSQL_DATABASE": props.database},
             files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
         )
         WorkloadIdentity(
@@ -124,9 +124,10 @@ class MysqlDatabase(Construct):
             ],
             env=[
                 k8s.EnvVar(name="MYSQL_ROOT_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{ROOT_PASSWORD_KEY}"),
+                k8s.EnvVar(name="MYSQL_USER_FILE", value=f"{CREDENTIALS_DIR}/{USER_NAME_KEY}"),
                 k8s.EnvVar(name="MYSQL_PASSWORD_FILE", value=f"{CREDENTIALS_DIR}/{USER_PASSWORD_KEY}"),
             ],
-            volumes=[props.credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_PASSWORD_KEY])],
+            volumes=[props.credentials.volume("credentials", [ROOT_PASSWORD_KEY, USER_NAME_KEY, USER_PASSWORD_KEY])],
             mounts=[
                 k8s.VolumeMount(name="credentials", mount_path=CREDENTIALS_DIR, read_only=True),
                 k8s.VolumeMount(name="data", mount_path=DATA_DIR),

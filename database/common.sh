@@ -7,6 +7,7 @@ die() { log "error: $*"; exit 1; }
 need() { for var in "$@"; do [ -n "${!var:-}" ] || die "$var is not set"; done; }
 
 # A client option file readable only by us: the password never appears in argv (ps) or env.
+# The user name is a file too: the secret rotation alternates two users (database/rotate.sh).
 client_defaults() {
   local file password
   file="$(mktemp "${TMPDIR:-/tmp}/client.XXXXXX.cnf")"
@@ -14,7 +15,7 @@ client_defaults() {
   password="${password//\\/\\\\}"
   password="${password//\"/\\\"}"
   printf '[client]\nuser="%s"\npassword="%s"\nhost="%s"\nport=%s\nprotocol=TCP\n' \
-    "$DB_USER" "$password" "$DB_HOST" "$DB_PORT" >"$file"
+    "$(cat "$DB_USER_FILE")" "$password" "$DB_HOST" "$DB_PORT" >"$file"
   chmod 600 "$file"
   printf '%s' "$file"
 }

@@ -13,7 +13,7 @@
 # Settings (environment): BACKUP_KEY ("latest", a file name such as
 #   flask_staging-20261201T021700Z.sql.gz, or a full key) RESTORE_DIR
 #   fetch: S3_BUCKET S3_PREFIX [S3_ENDPOINT_URL]
-#   load:  DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE
+#   load:  DB_HOST DB_PORT DB_NAME DB_USER_FILE DB_PASSWORD_FILE
 set -euo pipefail
 
 # shellcheck source=database/common.sh
@@ -59,7 +59,7 @@ cmd_fetch() {
 }
 
 cmd_load() {
-  need RESTORE_DIR DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE
+  need RESTORE_DIR DB_HOST DB_PORT DB_NAME DB_USER_FILE DB_PASSWORD_FILE
   local name file started
   name="$(verified_dump)"
   file="$RESTORE_DIR/$name"

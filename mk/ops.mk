@@ -12,7 +12,7 @@ TO       ?= prod
 IMAGES   ?=
 REV      ?=
 
-.PHONY: bootstrap validate diff restore release promote rollback pr-effect docs docs-check
+.PHONY: bootstrap validate diff restore release promote rollback pr-effect rotate docs docs-check
 
 bootstrap: $(VENV_STAMP)
 	$(PYTHON) -m ops bootstrap $(ENV) $(OPS_ARGS)
@@ -38,6 +38,10 @@ rollback: $(VENV_STAMP)
 # summary of a pull request); OUTPUT=file writes it there, GITHUB_STEP_SUMMARY gets it too.
 pr-effect: $(RUNTIME_STAMP)
 	$(PYTHON) -m ops.pr_effect $(if $(OUTPUT),--output $(OUTPUT))
+
+# When each secret was last rotated; OPS_ARGS="--now [--only KEY]" rotates in the cluster now.
+rotate: $(VENV_STAMP)
+	$(PYTHON) -m ops rotate $(ENV) $(OPS_ARGS)
 
 # Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
 restore: $(VENV_STAMP)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from config.errors import ConfigError
 from manifests import ManifestError
-from ops import bootstrap, config_reference, diff, promote, release, restore, rollback, validate
+from ops import bootstrap, config_reference, diff, promote, release, restore, rollback, rotate, validate
 from ops.common import EXIT_USAGE, OpsError
 
 COMMANDS = {
@@ -19,6 +19,7 @@ COMMANDS = {
     "release": release,
     "promote": promote,
     "rollback": rollback,
+    "rotate": rotate,
     "docs": config_reference,
 }
 

@@ -7,8 +7,8 @@ with `cryptography`), sent to Secrets Manager and forgotten: nothing is printed 
 disk. DATABASE_URL is not a stored secret: External Secrets assembles it from the database
 password and the rendered database Service (see charts/secret_layout.py).
 
-Re-running is safe: a complete secret is kept, a secret missing properties gets only those,
-and `--rotate` puts a new version (the previous one stays readable as AWSPREVIOUS).
+Re-running is safe: a complete secret is kept, and a secret missing properties gets only
+those. Rotation is `ops rotate` (Secrets Manager's protocol, database/rotate.sh).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from charts.secret_layout import DATABASE_STORE_KEY, StoreKey, store_keys
+from charts.secret_layout import StoreKey, store_keys
 from config.loader import load_environment
 from ops.common import EXIT_OK, EXIT_USAGE, OpsError, one_line
 
-CREATE, KEEP, ROTATE, COMPLETE = "create", "keep", "rotate", "complete"
+CREATE, KEEP, COMPLETE = "create", "keep", "complete"
 RSA_KEY_BITS = 3072  # comfortably above the 2048-bit floor of RS256/384/512
 PRIVATE_KEY, PUBLIC_KEY = "private-key", "public-key"
 KEY_PAIR = (PRIVATE_KEY, PUBLIC_KEY)
@@ -34,13 +34,14 @@ TAG_ENVIRONMENT = "flask-platform.io/environment"
 HELP = "create the environment's initial secrets in AWS Secrets Manager (idempotent)"
 EPILOG = """\
 Creates exactly the keys the ExternalSecrets of dist/ENV read, one JSON object each:
-<key_prefix>/database {root-password, password}, <key_prefix>/flask {secret-key},
-<key_prefix>/jwt {private-key, public-key}. DATABASE_URL is NOT stored: External Secrets
-assembles it from the database password and the rendered database Service.
+<key_prefix>/database {root-password, username, password}, <key_prefix>/flask {secret-key,
+previous-secret-key}, <key_prefix>/jwt {private-key, public-key, previous-public-key}.
+username is database.user; a previous-* value starts equal to the current one.
+DATABASE_URL is NOT stored: External Secrets assembles it from the user, its password and the
+rendered database Service.
 
-Existing secrets are kept; a secret missing properties gets only those; --rotate puts new
-values for every property of the selected keys (AWSPREVIOUS keeps the old version). No value
-is ever printed or written to disk. AWS credentials come from the usual AWS sources
+Existing secrets are kept; a secret missing properties gets only those. To rotate, use
+`python -m ops rotate ENV`. No value is ever printed or written to disk. AWS credentials come from the usual AWS sources
 (AWS_PROFILE, environment variables, instance or IRSA role).
 
 Exit status: 0 done, 2 configuration or usage error, 3 Secrets Manager refused or unreachable.
@@ -55,13 +56,20 @@ def _flask_secret_key() -> str:
     return secrets.token_urlsafe(48)
 
 
-# Property -> generator. A property the layout adds without a generator here is an error at
-# plan time (and in the tests), not a silently missing value.
+# Property -> generator. A property the layout adds without a generator here (or a rule in
+# DERIVED or FROM_CONFIG) is an error at plan time (and in the tests), not a silently missing value.
 SIMPLE_GENERATORS: dict[str, Callable[[], str]] = {
     "root-password": _password,
     "password": _password,
     "secret-key": _flask_secret_key,
 }
+
+
+# Property -> the property whose value it starts with: before the first rotation there is no
+# previous value, and the current one is the only safe fallback.
+DERIVED: dict[str, str] = {"previous-secret-key": "secret-key", "previous-public-key": PUBLIC_KEY}
+# Properties that are configuration, not secrets: the value comes from the environment.
+FROM_CONFIG = ("username",)
 
 
 def rsa_key_pair() -> tuple[str, str]:
@@ -108,24 +116,18 @@ def missing_properties(current: dict[str, Any], wanted: Iterable[str]) -> tuple[
     return tuple(p for p in wanted if not (isinstance(current.get(p), str) and current[p]))
 
 
-def plan_step(name: str, store_key: StoreKey, current: dict[str, Any] | None, rotate: bool) -> Step:
-    unknown = [p for p in store_key.properties if p not in SIMPLE_GENERATORS and p not in KEY_PAIR]
+def plan_step(name: str, store_key: StoreKey, current: dict[str, Any] | None) -> Step:
+    known = {*SIMPLE_GENERATORS, *KEY_PAIR, *DERIVED, *FROM_CONFIG}
+    unknown = [p for p in store_key.properties if p not in known]
     if unknown:
         raise OpsError(f"{store_key.key}: no generator for propert{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}")
     step = Step(name, store_key.key, store_key.properties, KEEP, exists=current is not None)
     if current is None:
         step.action, step.generate = CREATE, store_key.properties
-    elif rotate:
-        step.action, step.generate = ROTATE, store_key.properties
     else:
         missing = missing_properties(current, store_key.properties)
         if missing:
             step.action, step.generate = COMPLETE, _with_key_pair_rule(missing, current, step)
-    if name == DATABASE_STORE_KEY and step.action == ROTATE:
-        step.notes.append(
-            f"{store_key.key}: MySQL keeps the passwords it was initialised with; change them in the "
-            "database (ALTER USER) to the new values, or the API loses its connection at the next refresh"
-        )
     return step
 
 
@@ -138,8 +140,9 @@ def _with_key_pair_rule(missing: tuple[str, ...], current: dict[str, Any], step:
     return missing
 
 
-def generate_values(step: Step, current: dict[str, Any]) -> dict[str, str]:
-    """New values for the step's `generate` properties (kept in memory only)."""
+def generate_values(step: Step, current: dict[str, Any], config: dict[str, str]) -> dict[str, str]:
+    """New values for the step's `generate` properties (kept in memory only); `config` holds
+    the FROM_CONFIG values."""
     values: dict[str, str] = {}
     wanted = set(step.generate)
     if wanted & set(KEY_PAIR):
@@ -152,11 +155,17 @@ def generate_values(step: Step, current: dict[str, Any]) -> dict[str, str]:
                 values[PUBLIC_KEY] = public_pem_of(current[PRIVATE_KEY])
             except (ValueError, TypeError):
                 raise OpsError(
-                    f"{step.key}: private-key is not an unencrypted PEM key; rerun with --rotate to replace it"
+                    f"{step.key}: private-key is not an unencrypted PEM key; "
+                    "remove it and public-key from the secret to have a new pair generated"
                 ) from None
     for prop in step.generate:
         if prop in SIMPLE_GENERATORS:
             values[prop] = SIMPLE_GENERATORS[prop]()
+        elif prop in FROM_CONFIG:
+            values[prop] = config[prop]
+    for prop, source in DERIVED.items():
+        if prop in step.generate:
+            values[prop] = values.get(source) or current[source]
     return values
 
 
@@ -171,7 +180,7 @@ def make_client(region: str, endpoint_url: str | None) -> Any:
     return boto3.session.Session().client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
 
 
-def _aws_error(what: str, error: Exception) -> OpsError:
+def aws_error(what: str, error: Exception) -> OpsError:
     from botocore.exceptions import ClientError, NoCredentialsError
 
     if isinstance(error, NoCredentialsError):
@@ -191,9 +200,9 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
             return None
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     except BotoCoreError as error:
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     if described.get("DeletedDate"):
         raise OpsError(f"{key}: scheduled for deletion; restore it first (aws secretsmanager restore-secret --secret-id {key})")
     try:
@@ -201,9 +210,9 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
             return {}  # the secret exists but has no current version
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     except BotoCoreError as error:
-        raise _aws_error(f"cannot read {key}", error) from None
+        raise aws_error(f"cannot read {key}", error) from None
     text = response.get("SecretString")
     try:
         data = json.loads(text) if text is not None else None
@@ -217,10 +226,10 @@ def read_current(client: Any, key: str) -> dict[str, Any] | None:
     return data
 
 
-def apply_step(client: Any, step: Step, current: dict[str, Any] | None, env_name: str) -> None:
+def apply_step(client: Any, step: Step, current: dict[str, Any] | None, env_name: str, config: dict[str, str]) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    values = generate_values(step, current or {})
+    values = generate_values(step, current or {}, config)
     payload = json.dumps({**(current or {}), **values}, sort_keys=True)
     try:
         if step.exists:
@@ -236,7 +245,7 @@ def apply_step(client: Any, step: Step, current: dict[str, Any] | None, env_name
                 ],
             )
     except (ClientError, BotoCoreError) as error:
-        raise _aws_error(f"cannot write {step.key}", error) from None
+        raise aws_error(f"cannot write {step.key}", error) from None
 
 
 # --- command -------------------------------------------------------------------------------------
@@ -244,7 +253,6 @@ def apply_step(client: Any, step: Step, current: dict[str, Any] | None, env_name
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("env", metavar="ENV", help="environment name (a file environments/ENV.yaml)")
-    parser.add_argument("--rotate", action="store_true", help="put new values for every property of the selected keys")
     parser.add_argument(
         "--only",
         action="append",
@@ -256,12 +264,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="AWS region (default: secrets.region of the environment)")
 
 
-def plan(client: Any, layout: dict[str, StoreKey], names: list[str], rotate: bool) -> list[tuple[Step, dict[str, Any] | None]]:
+def plan(client: Any, layout: dict[str, StoreKey], names: list[str]) -> list[tuple[Step, dict[str, Any] | None]]:
     """Read every selected key first, so nothing is written when any read fails."""
     steps = []
     for name in names:
         current = read_current(client, layout[name].key)
-        steps.append((plan_step(name, layout[name], current, rotate), current))
+        steps.append((plan_step(name, layout[name], current), current))
     return steps
 
 
@@ -276,7 +284,7 @@ def run(args: argparse.Namespace) -> int:
         names = [name for name in layout if name in args.only]
     region = args.region or env.secrets.region
     client = make_client(region, args.endpoint_url)
-    steps = plan(client, layout, names, args.rotate)
+    steps = plan(client, layout, names)
 
     where = f"region {region}" + (f", endpoint {args.endpoint_url}" if args.endpoint_url else "")
     print(f"{'dry run: ' if args.dry_run else ''}bootstrap {env.name} ({where})")
@@ -287,13 +295,13 @@ def run(args: argparse.Namespace) -> int:
     for step, _ in steps:
         for note in step.notes:
             print(f"note: {note}")
-    print("not stored: DATABASE_URL (External Secrets assembles it from the password and the database Service)")
+    print("not stored: DATABASE_URL (External Secrets assembles it from the user, its password and the database Service)")
     if args.dry_run:
         print("dry run: nothing written")
         return EXIT_OK
     for step, current in steps:
         if step.action != KEEP:
-            apply_step(client, step, current, env.name)
-    counts = {action: sum(1 for step, _ in steps if step.action == action) for action in (CREATE, COMPLETE, ROTATE, KEEP)}
+            apply_step(client, step, current, env.name, {"username": env.database.user})
+    counts = {action: sum(1 for step, _ in steps if step.action == action) for action in (CREATE, COMPLETE, KEEP)}
     print("done: " + ", ".join(f"{count} {action}" for action, count in counts.items() if count))
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""The API server as the ops commands read it (and patch an Application), through the official Kubernetes client.
+"""The API server as the ops commands read it (and patch an Application, or create `ops rotate`'s
+Job), through the official Kubernetes client.
 
 The client loads the kubeconfig and authenticates the way kubectl does: a KUBECONFIG list of
 files merged (the first file defining a name wins), client certificates, `token` and
@@ -221,12 +222,20 @@ class KubeApi:
         self._discovery: dict[str, dict[str, tuple[str, bool]] | None] = {}
 
     def get(self, path: str, query: dict[str, str] | None = None) -> Response:
+        return self._call("GET", path, query=query)
+
+    def create(self, path: str, body: dict[str, Any]) -> Response:
+        """POST one object to its collection path (`ops rotate --now` starts a Job)."""
+        return self._call("POST", path, body=body)
+
+    def _call(self, method: str, path: str, *, query: dict[str, str] | None = None, body: Any = None) -> Response:
         try:
             body, status, _headers = self.api.call_api(
                 path,
-                "GET",
+                method,
                 query_params=list((query or {}).items()),
-                header_params={"Accept": "application/json"},
+                header_params={"Accept": "application/json", **({"Content-Type": "application/json"} if body else {})},
+                body=body,
                 auth_settings=["BearerToken"],
                 response_type="object",
                 _return_http_data_only=False,

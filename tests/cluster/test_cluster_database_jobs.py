@@ -30,15 +30,15 @@ def quota_used(env: SyncedEnv, namespace: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("target", DIST_TARGETS)
-def test_quota_counts_the_migration_job_and_the_backup_cronjob(synced: Callable[[str], SyncedEnv], target: str) -> None:
+def test_quota_counts_the_migration_job_and_the_cronjobs(synced: Callable[[str], SyncedEnv], target: str) -> None:
     env = synced(target)
     jobs = [m for m in env.manifests if m.kind == "Job" and m.namespace == names.BACKEND_NAMESPACE]
     cron_jobs = [m for m in env.manifests if m.kind == "CronJob" and m.namespace == names.BACKEND_NAMESPACE]
     assert [m.name for m in jobs] == [names.MIGRATION_JOB]
-    assert [m.name for m in cron_jobs] == [names.BACKUP_CRONJOB]
+    assert sorted(m.name for m in cron_jobs) == sorted([names.BACKUP_CRONJOB, names.ROTATION_CRONJOB])
     used = quota_used(env, names.BACKEND_NAMESPACE)
     assert used.get("count/jobs.batch") == "1", used
-    assert used.get("count/cronjobs.batch") == "1", used
+    assert used.get("count/cronjobs.batch") == "2", used
 
 
 @pytest.mark.parametrize("target", DIST_TARGETS)

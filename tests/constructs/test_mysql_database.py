@@ -9,7 +9,7 @@ from constructs.mysql_database import MysqlDatabase, MysqlDatabaseProps
 from tests.support.synth import one, small_resources, synth
 
 
-def database(chart, keys=("root-password", "password")):
+def database(chart, keys=("root-password", "username", "password")):
     creds = ExternalSecretBinding(
         chart,
         "Creds",
@@ -26,7 +26,6 @@ def database(chart, keys=("root-password", "password")):
             image="docker.io/library/mysql:8.0.35",
             version="8.0.35",
             database="app",
-            user="app",
             credentials=creds,
             storage="1Gi",
             storage_class="gp3",
@@ -56,6 +55,9 @@ def test_statefulset_baseline_and_storage():
     assert all("mysqladmin" in container[p]["exec"]["command"] for p in ("readinessProbe", "livenessProbe", "startupProbe"))
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["MYSQL_ROOT_PASSWORD_FILE"].startswith("/var/run/secrets/mysql/")
+    # The application user is the store's current one (it alternates at each rotation).
+    assert "MYSQL_USER" not in env and env["MYSQL_USER_FILE"] == "/var/run/secrets/mysql/username"
+    assert "MYSQL_USER" not in one(objects, "ConfigMap", "db-env")["data"]
     assert "utf8mb4" in one(objects, "ConfigMap", "db-files")["data"]["utf8mb4.cnf"]
     assert one(objects, "PodDisruptionBudget")["spec"]["maxUnavailable"] == 1
 

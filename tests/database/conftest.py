@@ -13,13 +13,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port
+from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port, fresh_moto_client
 from tests.support.tools import require_tool
 
 
@@ -123,17 +122,6 @@ def aws_settings(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
     """A boto3 S3 client on an empty moto S3 that holds the backup bucket."""
-    import boto3
-
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", data=b"", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        assert resp.status == 200
-    client = boto3.client(
-        "s3",
-        region_name=REGION,
-        endpoint_url=moto_endpoint,
-        aws_access_key_id=aws_settings["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=aws_settings["AWS_SECRET_ACCESS_KEY"],
-    )
+    client = fresh_moto_client("s3", moto_endpoint, aws_settings)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     return client

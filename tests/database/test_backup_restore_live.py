@@ -40,8 +40,9 @@ def _tool_path() -> str:
 
 @pytest.fixture
 def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    password_file = tmp_path / "password"
+    password_file, user_file = tmp_path / "password", tmp_path / "username"
     password_file.write_text(APP_PASSWORD)
+    user_file.write_text(APP_USER)
     (tmp_path / "tmp").mkdir()
     return {
         "PATH": _tool_path(),
@@ -51,7 +52,7 @@ def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, st
         "DB_HOST": "127.0.0.1",
         "DB_PORT": str(mariadb.port),
         "DB_NAME": DATABASE,
-        "DB_USER": APP_USER,
+        "DB_USER_FILE": str(user_file),
         "DB_PASSWORD_FILE": str(password_file),
         "BACKUP_DIR": str(tmp_path / "backup"),
         "RESTORE_DIR": str(tmp_path / "restore"),

@@ -72,7 +72,7 @@ def test_mounted_secret_keys_reads_volume_items_and_env_refs() -> None:
     deployment = yaml.safe_load((REPO_ROOT / "dist" / "staging" / "backend" / "deployment_backend_flask-app.yaml").read_text())
     spec = deployment["spec"]["template"]["spec"]
     mounted = mounted_secret_keys(spec)
-    assert mounted["flask-app-secrets"] == {"database-url", "secret-key"}
+    assert mounted["flask-app-secrets"] == {"database-url", "secret-key", "previous-secret-key"}
     spec["containers"][0].setdefault("env", []).append(
         {"name": "X", "valueFrom": {"secretKeyRef": {"name": "other", "key": "url"}}}
     )

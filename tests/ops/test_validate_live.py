@@ -9,61 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-import yaml
 
 from manifests import load_env, of_kind
 from ops.common import DIST, REPO_ROOT
-from tests.support.cluster import control_plane_binaries
 from tests.support.ops import closed_port
 
 ENV = "staging"
-CRD_DIR = REPO_ROOT / "crds"
-
-
-@pytest.fixture(scope="module")
-def live_kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    etcd, apiserver = control_plane_binaries()
-    if not CRD_DIR.is_dir():
-        pytest.fail(f"pinned CRDs not found at {CRD_DIR}", pytrace=False)
-
-    from cluster.client import Client
-    from cluster.server import ControlPlanes
-    from cluster.sync import install_crds, sync
-
-    planes = ControlPlanes(etcd, str(apiserver))
-    try:
-        server = planes.server("ops-validate")
-        client = Client(server.url, server.ssl_context())
-        install_crds(client, CRD_DIR)
-        report = sync(client, load_env(DIST / ENV))
-        assert not report.errors(), "dist/staging did not apply:\n" + "\n".join(report.errors())
-        kubeconfig = tmp_path_factory.mktemp("live") / "kubeconfig"
-        kubeconfig.write_text(
-            yaml.safe_dump(
-                {
-                    "apiVersion": "v1",
-                    "kind": "Config",
-                    "current-context": "live",
-                    "clusters": [
-                        {"name": "live", "cluster": {"server": server.url, "certificate-authority": str(server.pki.ca_cert)}}
-                    ],
-                    "users": [
-                        {
-                            "name": "admin",
-                            "user": {"client-certificate": str(server.pki.admin_cert), "client-key": str(server.pki.admin_key)},
-                        }
-                    ],
-                    "contexts": [{"name": "live", "context": {"cluster": "live", "user": "admin"}}],
-                }
-            )
-        )
-        yield kubeconfig
-    finally:
-        planes.close()
 
 
 def test_validate_reports_present_objects_and_absent_pods(live_kubeconfig: Path) -> None:

@@ -17,7 +17,8 @@ def test_dist_connectivity_is_the_intent(connectivity_report: connectivity.Conne
 
 def test_golden_states_every_edge_of_the_brief() -> None:
     # Guards the golden file itself: the seven edges of the design brief, section 7, and those of
-    # section 10: monitoring, the migration Job and the backup CronJob (database, DNS, S3 on 443).
+    # section 10: monitoring, the migration Job and the backup CronJob (database, DNS, S3 on 443),
+    # and of section 11: the secret rotation CronJob (database, DNS, Secrets Manager on 443).
     edges = connectivity.read_edges(connectivity.GOLDEN / "connectivity.txt")
     pairs = {(e.split(" => ")[0], e.split(" => ")[1].split(" : ")[0]) for e in edges}
     assert pairs == {
@@ -36,6 +37,9 @@ def test_golden_states_every_edge_of_the_brief() -> None:
         ("backend/flask-app-db-backup[CronJob]", "kube-system/coredns[Pod]"),
         ("backend/flask-app-db-backup[CronJob]", "3.5.64.0-3.5.73.255"),
         ("backend/flask-app-db-backup[CronJob]", "52.218.0.0-52.218.127.255"),
+        ("backend/flask-secret-rotation[CronJob]", "backend/flask-app-db[StatefulSet]"),
+        ("backend/flask-secret-rotation[CronJob]", "kube-system/coredns[Pod]"),
+        ("backend/flask-secret-rotation[CronJob]", "10.0.96.0-10.0.96.255"),
     }
 
 
@@ -52,6 +56,7 @@ def test_every_brief_query_is_present() -> None:
         "database-clients-on-other-ports",
         "migration-to-anything-but-database-and-dns",
         "backup-to-anything-but-database-s3-and-dns",
+        "rotation-to-anything-but-database-secrets-manager-and-dns",
     }
 
 
@@ -60,7 +65,7 @@ def test_every_brief_query_is_present() -> None:
 
 def test_baseline_matches_the_intent(fixture_env: FixtureEnv, nca_bin: Path) -> None:
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
-    assert len(report.queries) == 10
+    assert len(report.queries) == 11
     assert not report.findings, show(report.findings)
 
 

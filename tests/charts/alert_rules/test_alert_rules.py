@@ -96,7 +96,8 @@ def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: s
     spec = dist_rules("staging")
     fires, silent = coverage("alerts_test.yaml")
     backup_fires, backup_silent = coverage("backup_alerts_test.yaml")
-    assert alert_names(spec) == fires | backup_fires == silent | backup_silent, (
+    rotation_fires, rotation_silent = coverage("rotation_alerts_test.yaml")
+    assert alert_names(spec) == fires | backup_fires | rotation_fires == silent | backup_silent | rotation_silent, (
         "every rendered alert needs a firing and a silent case"
     )
     result = unit_test(promtool, tmp_path, spec, HERE / "alerts_test.yaml")
@@ -110,6 +111,37 @@ def test_backup_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> No
     assert fires == silent == BACKUP_ALERTS
     result = unit_test(promtool, tmp_path, spec, HERE / "backup_alerts_test.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+ROTATION_ALERTS = {"SecretRotationFailed", "SecretRotationOverdue"}
+
+
+def with_rotation(env: Environment, **changes: Any) -> Environment:
+    rotation = env.secrets.rotation.model_copy(update=changes)
+    return env.model_copy(update={"secrets": env.secrets.model_copy(update={"rotation": rotation})})
+
+
+def test_rotation_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> None:
+    spec = dist_rules("staging")
+    fires, silent = coverage("rotation_alerts_test.yaml")
+    assert fires == silent == ROTATION_ALERTS <= alert_names(spec)
+    result = unit_test(promtool, tmp_path, spec, HERE / "rotation_alerts_test.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_rotation_tests_fail_when_the_interval_grows(promtool: str, tmp_path: Path) -> None:
+    # At a 40-day interval a 33-day-old rotation is not overdue: the tests must notice.
+    spec = rendered_rules(with_rotation(load_environment("staging"), interval_days=40))
+    result = unit_test(promtool, tmp_path, spec, HERE / "rotation_alerts_test.yaml")
+    assert result.returncode != 0
+    assert "SecretRotationOverdue" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_rotation_alerts_follow_the_schedule(env: str) -> None:
+    # A suspended CronJob never succeeds: "overdue" would page forever.
+    assert ROTATION_ALERTS <= alert_names(dist_rules(env))
+    assert not ROTATION_ALERTS & alert_names(rendered_rules(with_rotation(load_environment(env), enabled=False)))
 
 
 def test_the_unit_tests_fail_when_a_threshold_no_longer_pages(promtool: str, tmp_path: Path) -> None:
