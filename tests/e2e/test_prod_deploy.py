@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 
@@ -139,10 +140,8 @@ def test_slack_channel_is_told_each_application_deployed_once(prod: Deployed) ->
 
     def deployed() -> dict[str, list[dict[str, str]]]:
         posts = notifications.slack_posts(d.cluster.root)
-        return {
-            app: [p for p in posts if p.get("text", "").startswith(f"[{d.name}] {app} deployed at revision {revision[:12]}")]
-            for app, revision in revisions.items()
-        }
+        said = {app: re.compile(rf"\[{d.name}\] {app} deployed\b.* at revision {rev[:12]}\b") for app, rev in revisions.items()}
+        return {app: [p for p in posts if pattern.match(p.get("text", ""))] for app, pattern in said.items()}
 
     everyone = "Slack told every Application deployed"
     told = wait_for(everyone, lambda: (t := deployed()) and all(t.values()) and t, notifications.NOTIFIED_TIMEOUT_S)
