@@ -46,7 +46,6 @@ def core_rules(env: Environment) -> list[AlertRule]:
     pending = alerts.pending
     api = series.api()
     api_deployment = selector(namespace=names.BACKEND_NAMESPACE, deployment=names.FLASK_APP)
-    database = selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
     workloads = "|".join(names.WORKLOAD_NAMESPACES)
     return [
         AlertRule(
@@ -103,6 +102,16 @@ def core_rules(env: Environment) -> list[AlertRule]:
             summary="An ExternalSecret stopped syncing from AWS Secrets Manager.",
             description="ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} is not Ready; its Secret is not refreshed.",
         ),
+    ]
+
+
+def database_rules(env: Environment) -> list[AlertRule]:
+    """Only for the in-cluster StatefulSet: an external database is watched by its provider."""
+    if env.database.mode != "in-cluster":
+        return []
+    pending = env.monitoring.alerts.pending
+    database = selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
+    return [
         AlertRule(
             name="DatabaseNotReady",
             expr=f"kube_statefulset_status_replicas_ready{database} < kube_statefulset_replicas{database}",
@@ -143,7 +152,7 @@ def backup_rules(env: Environment) -> list[AlertRule]:
 
 
 def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
-    groups = {ALERT_GROUP: core_rules(env)}
+    groups = {ALERT_GROUP: core_rules(env) + database_rules(env)}
     if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
     return groups

@@ -10,15 +10,16 @@ from __future__ import annotations
 from cdk8s import App
 from cdk8s_plus_27 import k8s
 
-from charts import names, secret_layout
+from charts import database_endpoint, names, secret_layout
 from charts.exposure import expose
 from charts.metrics import scrape
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
+from constructs.external_database import ExternalDatabase
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
-from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY, MysqlDatabase, MysqlDatabaseProps
+from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY
 from constructs.pod_parts import HttpCheck, Probes, RunAs, WritablePath
 from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
 from constructs.secure_deployment import DeploymentProps, SecureDeployment
@@ -48,37 +49,10 @@ class FlaskBackend(PlatformChart):
                 sync_wave=names.WAVE_EXTERNAL_SECRETS,
             )
 
-        db_credentials = binding(
-            "DatabaseCredentials", names.DATABASE_CREDENTIALS_SECRET, secret_layout.database_credentials(store.key_prefix)
-        )
-        self.database = MysqlDatabase(
-            self,
-            "Database",
-            MysqlDatabaseProps(
-                name=names.DATABASE,
-                image=env.database.image.reference,
-                version=env.database.image.tag,
-                database=env.database.name,
-                user=env.database.user,
-                credentials=db_credentials,
-                storage=env.database.storage,
-                storage_class=env.database.storage_class,
-                resources=env.database.resources,
-                sync_wave=names.WAVE_DATABASE,
-            ),
-        )
-        MicrosegmentedService(
-            self,
-            "DatabaseHeadless",
-            workload=self.database,
-            port=names.DATABASE_PORT,
-            target_port="mysql",
-            name=self.database.headless_service_name,
-            headless=True,
-        )
-        self.database_service = MicrosegmentedService(
-            self, "DatabaseService", workload=self.database, port=names.DATABASE_PORT, target_port="mysql"
-        )
+        db_credentials = binding("DatabaseCredentials", names.DATABASE_CREDENTIALS_SECRET, database_endpoint.credentials(env))
+        # The StatefulSet and its Service, or a managed database outside the cluster (database.mode).
+        self.database, self.database_service = database_endpoint.render(self, env, db_credentials)
+        tls = self.database if isinstance(self.database, ExternalDatabase) else None
 
         app_secrets = binding(
             "AppSecrets",
@@ -90,9 +64,10 @@ class FlaskBackend(PlatformChart):
                     host=self.database_service.dns_name,
                     port=self.database_service.port,
                     database=env.database.name,
+                    ssl_ca=tls.ca_file if tls else None,
                 )
             },
-            template_inputs=secret_layout.database_url_inputs(store.key_prefix),
+            template_inputs=database_endpoint.url_inputs(env),
         )
         jwt_keys = binding("JwtKeys", names.JWT_KEYS_SECRET, secret_layout.jwt_keys(store.key_prefix))
 
@@ -102,10 +77,12 @@ class FlaskBackend(PlatformChart):
         volumes = [
             app_secrets.volume("app-secrets", ["secret-key", "database-url"]),
             jwt_keys.volume("jwt-keys", ["private-key", "public-key"]),
+            *([tls.ca_volume()] if tls else []),
         ]
         mounts = [
             k8s.VolumeMount(name="app-secrets", mount_path=app_dir, read_only=True),
             k8s.VolumeMount(name="jwt-keys", mount_path=jwt_dir, read_only=True),
+            *([tls.ca_mount()] if tls else []),
         ]
         file_paths = {
             "SECRET_KEY_FILE": f"{app_dir}/secret-key",
@@ -135,6 +112,8 @@ class FlaskBackend(PlatformChart):
             "DB_PORT": str(self.database_service.port),
             "DB_NAME": self.database.database,
             "DB_USER": env.database.user,
+            # An external database: TLS required, verified against this CA bundle.
+            **({"DB_SSL_CA_FILE": tls.ca_file} if tls else {}),
             **file_paths,
         }
         # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
@@ -232,6 +211,7 @@ class FlaskBackend(PlatformChart):
                 credentials=db_credentials,
                 password_key=USER_PASSWORD_KEY,
                 run_as=MYSQL_RUN_AS,
+                tls=self.database if isinstance(self.database, ExternalDatabase) else None,
             ),
         )
         backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)

@@ -52,6 +52,22 @@ def database_url_inputs(prefix: str) -> dict[str, RemoteValue]:
     return {"database-password": RemoteValue(key=keys[DATABASE_STORE_KEY].key, property="password")}
 
 
+def _external_password(prefix: str, master_user_secret: str | None) -> RemoteValue:
+    """An external database's password: the environment's own key, or the secret RDS manages
+    for the master user (a JSON object with `username` and `password`, rotated by RDS)."""
+    key = master_user_secret or store_keys(prefix)[DATABASE_STORE_KEY].key
+    return RemoteValue(key=key, property="password")
+
+
+def external_database_credentials(prefix: str, master_user_secret: str | None) -> dict[str, RemoteValue]:
+    """No root password: nothing in the cluster administers an external server."""
+    return {"password": _external_password(prefix, master_user_secret)}
+
+
+def external_database_url_inputs(prefix: str, master_user_secret: str | None) -> dict[str, RemoteValue]:
+    return {"database-password": _external_password(prefix, master_user_secret)}
+
+
 def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     key = store_keys(prefix)[JWT_STORE_KEY].key
     return {
@@ -60,11 +76,14 @@ def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     }
 
 
-def database_url_template(*, user: str, host: str, port: int, database: str) -> str:
+def database_url_template(*, user: str, host: str, port: int, database: str, ssl_ca: str | None = None) -> str:
     """ESO template for DATABASE_URL: only the password comes from the store, so the URL can
-    never point at a host or database other than the rendered ones (defect 2)."""
+    never point at a host or database other than the rendered ones (defect 2). With `ssl_ca`
+    (an external database) the driver requires TLS and verifies the certificate and host name
+    against that CA file: PyMySQL does both once a CA is given, check_hostname made explicit."""
     password = '{{ index . "database-password" | urlquery }}'
-    return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
+    tls = f"&ssl_ca={ssl_ca}&ssl_check_hostname=true" if ssl_ca else ""
+    return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4{tls}"
 
 
 SECRET_NAMES = (names.DATABASE_CREDENTIALS_SECRET, names.FLASK_SECRETS_SECRET, names.JWT_KEYS_SECRET)

@@ -142,6 +142,24 @@ def database_names_mysql_accepts(env: Environment) -> Iterator[FieldProblem]:
         )
 
 
+IN_CLUSTER_ONLY = ("storage", "storage_class", "resources")
+
+
+def database_settings_match_the_mode(env: Environment) -> Iterator[FieldProblem]:
+    """Settings of the other mode are refused rather than ignored: a reader would believe them."""
+    db = env.database
+    if db.mode == "external":
+        for name in IN_CLUSTER_ONLY:
+            if name in db.model_fields_set:
+                yield FieldProblem(
+                    f"database.{name}",
+                    f"must not be set while database.mode is 'external': the provider owns the server's storage and "
+                    f"size, and no StatefulSet is rendered (got {getattr(db, name)!r})",
+                )
+    elif db.external is not None:
+        yield FieldProblem("database.external", "is set but database.mode is 'in-cluster': set mode to 'external' or remove it")
+
+
 def body_size_nginx_accepts(env: Environment) -> Iterator[FieldProblem]:
     size = env.frontend.client_max_body_size
     factor = {"k": 2**10, "m": 2**20}.get(size[-1].lower(), 1)
@@ -165,6 +183,7 @@ CHECKS: tuple[Check, ...] = (
     cors_allows_the_frontend,
     csp_allows_the_api,
     database_names_mysql_accepts,
+    database_settings_match_the_mode,
     body_size_nginx_accepts,
     notification_annotations_fit,
 )

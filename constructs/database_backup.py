@@ -24,6 +24,7 @@ from cdk8s_plus_27 import k8s
 from config.data_lifecycle import Backup
 from constructs import Construct
 from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
+from constructs.external_database import ExternalDatabase
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
@@ -65,6 +66,8 @@ class DatabaseBackupProps(WorkloadProps):
     """Key of the password in that binding."""
     run_as: RunAs
     """UID/GID of both steps (the database image's own user)."""
+    tls: ExternalDatabase | None = None
+    """An external database: the database steps require TLS and verify it against its CA bundle."""
 
 
 class DatabaseBackup(Construct):
@@ -99,6 +102,8 @@ class DatabaseBackup(Construct):
         }
         if s3.kms_key:
             settings["S3_SSE_KMS_KEY_ID"] = s3.kms_key
+        if props.tls:
+            settings["DB_SSL_CA"] = props.tls.ca_file
         self.config = WorkloadConfig(
             self,
             "Config",
@@ -119,6 +124,7 @@ class DatabaseBackup(Construct):
             annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
         )
         self._password_volume = props.credentials.volume("db-password", {props.password_key: "password"})
+        self._ca = (props.tls.ca_volume(), props.tls.ca_mount()) if props.tls else None
         wave = sync_wave_annotation(props.sync_wave)
         self.cron_job = k8s.KubeCronJob(
             self,
@@ -165,8 +171,11 @@ class DatabaseBackup(Construct):
             resources=self.backup.resources,
             env=env,
             env_from=self.config.env_from,
-            mounts=[*self.config.mounts, *([password_mount] if on_database else [])],
+            mounts=[*self.config.mounts, *([password_mount, *self._ca_mounts()] if on_database else [])],
         )
+
+    def _ca_mounts(self) -> list[k8s.VolumeMount]:
+        return [self._ca[1]] if self._ca else []
 
     def _job_spec(self, first: Step, second: Step, *, component: str) -> k8s.JobSpec:
         template = batch_pod_template(
@@ -179,7 +188,7 @@ class DatabaseBackup(Construct):
                     WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True),
                     WritablePath(volume="scratch", path=SCRATCH_DIR, size_limit=self.backup.scratch_size),
                 ],
-                volumes=[*self.config.volumes, self._password_volume],
+                volumes=[*self.config.volumes, self._password_volume, *([self._ca[0]] if self._ca else [])],
                 annotations={CONFIG_CHECKSUM_ANNOTATION: self.config.checksum},
             )
         )

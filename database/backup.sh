@@ -13,7 +13,7 @@
 #   3. the checksum object is uploaded last: restore only considers dumps whose .sha256 object
 #      exists and matches, and an S3 object is never visible half-written.
 #
-# Settings (environment): DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE BACKUP_DIR
+# Settings (environment): DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE [DB_SSL_CA] BACKUP_DIR
 #   S3_BUCKET S3_PREFIX S3_SSE (AES256 or aws:kms) [S3_SSE_KMS_KEY_ID] [S3_ENDPOINT_URL]
 #   [BACKUP_NAME]: defaults to <database>-<UTC time>, which sorts by time.
 set -euo pipefail

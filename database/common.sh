@@ -15,8 +15,23 @@ client_defaults() {
   password="${password//\"/\\\"}"
   printf '[client]\nuser="%s"\npassword="%s"\nhost="%s"\nport=%s\nprotocol=TCP\n' \
     "$DB_USER" "$password" "$DB_HOST" "$DB_PORT" >"$file"
+  if [ -n "${DB_SSL_CA:-}" ]; then
+    [ -r "$DB_SSL_CA" ] || die "the CA bundle $DB_SSL_CA (DB_SSL_CA) is not readable"
+    printf 'ssl-ca="%s"\n%s\n' "$DB_SSL_CA" "$(verify_option)" >>"$file"
+  fi
   chmod 600 "$file"
   printf '%s' "$file"
+}
+
+# TLS required, the server's certificate and host name verified against DB_SSL_CA (an external
+# database). MySQL 8.0's clients (the image's) spell it ssl-mode=VERIFY_IDENTITY; MariaDB's have
+# no ssl-mode, and their ssl-verify-server-cert does both checks (and, with ssl-ca, requires TLS).
+verify_option() {
+  if mysql --help 2>/dev/null | grep -q -- '--ssl-mode'; then
+    printf 'ssl-mode=VERIFY_IDENTITY'
+  else
+    printf 'ssl-verify-server-cert'
+  fi
 }
 
 s3() {

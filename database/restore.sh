@@ -13,7 +13,8 @@
 # Settings (environment): BACKUP_KEY ("latest", a file name such as
 #   flask_staging-20261201T021700Z.sql.gz, or a full key) RESTORE_DIR
 #   fetch: S3_BUCKET S3_PREFIX [S3_ENDPOINT_URL]
-#   load:  DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE
+#   load:  DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD_FILE [DB_SSL_CA: an external database's CA
+#          bundle; TLS is then required and the server verified]
 set -euo pipefail
 
 # shellcheck source=database/common.sh

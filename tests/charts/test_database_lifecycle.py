@@ -33,7 +33,10 @@ def test_migration_runs_after_the_database_and_before_the_api(env: str) -> None:
     assert annotations["argocd.argoproj.io/hook"] == "Sync"
     assert annotations["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
     pod = job.body["spec"]["template"]["spec"]
-    needed = [backend[("StatefulSet", names.DATABASE)], backend[("Service", names.DATABASE)]]
+    # In-cluster: the server and its Service; external: the CA bundle the migration verifies it with.
+    database = [("StatefulSet", names.DATABASE), ("Service", names.DATABASE), ("ConfigMap", f"{names.DATABASE}-ca")]
+    needed = [backend[ref] for ref in database if ref in backend]
+    assert len(needed) == (1 if load_environment(env).database.mode == "external" else 2)
     needed += [backend[("ConfigMap", ref["configMapRef"]["name"])] for ref in pod["containers"][0]["envFrom"]]
     needed += [backend[("ExternalSecret", v["secret"]["secretName"])] for v in pod["volumes"] if "secret" in v]
     needed += [m for m in backend.values() if m.kind == "NetworkPolicy" and names.MIGRATION_JOB in m.name]

@@ -30,6 +30,24 @@ def _unprivileged() -> tuple[str | None, int | None]:
     return "nobody", nobody.pw_uid
 
 
+def _server_certificate(folder: Path, uid: int | None) -> Path:
+    """A throw-away CA (trustme) and the server's certificate for 127.0.0.1 only (so `localhost`
+    is a host name it does not cover): what an RDS endpoint's certificate and the pinned CA
+    bundle are to the external-mode clients."""
+    import trustme
+
+    folder.mkdir()
+    ca = trustme.CA()
+    server = ca.issue_cert("127.0.0.1")
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    server.cert_chain_pems[0].write_to_path(str(folder / "server.pem"))
+    server.private_key_pem.write_to_path(str(folder / "server.key"))
+    for file in folder.iterdir():
+        if uid is not None:
+            os.chown(file, uid, -1)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def mariadb() -> Iterator[MariaDb]:
     server = require_tool("mariadbd", "Debian package mariadb-server")
@@ -47,6 +65,7 @@ def mariadb() -> Iterator[MariaDb]:
             os.chown(folder, uid, -1)
     port = free_port()
     log = rundir / "mariadbd.err"
+    tls = _server_certificate(root / "tls", uid)
     common = ["--no-defaults", f"--datadir={datadir}"]
     subprocess.run(
         [install_db, *common, "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}"],
@@ -69,12 +88,16 @@ def mariadb() -> Iterator[MariaDb]:
             "--innodb-buffer-pool-size=64M",
             "--character-set-server=utf8mb4",
             "--event-scheduler=OFF",
+            # TLS offered, not required: the external-mode tests require and verify it from the client side.
+            f"--ssl-ca={tls / 'ca.pem'}",
+            f"--ssl-cert={tls / 'server.pem'}",
+            f"--ssl-key={tls / 'server.key'}",
         ],
         user=user,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    db = MariaDb(port=port, client=client, log=log)
+    db = MariaDb(port=port, client=client, log=log, tls_ca=tls / "ca.pem")
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -11,8 +11,10 @@ import gzip
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,76 @@ def test_kms_encryption_names_the_configured_key(mariadb: MariaDb, bucket, scrip
         head = bucket.head_object(Bucket=BUCKET, Key=key)
         assert head["ServerSideEncryption"] == "aws:kms", key
         assert head["SSEKMSKeyId"].endswith("alias/test-db-backups"), head["SSEKMSKeyId"]
+
+
+# External mode (database.mode external): the same scripts with DB_SSL_CA, against a server whose
+# certificate a throw-away CA signed, as an RDS endpoint's is signed by the pinned bundle's CAs.
+
+
+@pytest.fixture
+def app_user_requires_tls(mariadb: MariaDb) -> Iterator[None]:
+    """The server refuses the application user without TLS, as an RDS parameter group with
+    require_secure_transport does: a run that succeeds has used TLS."""
+    mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE SSL")
+    try:
+        yield
+    finally:
+        mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE NONE")
+
+
+@pytest.fixture
+def foreign_ca(tmp_path: Path) -> Path:
+    """A CA bundle that did not sign the server's certificate."""
+    import trustme
+
+    path = tmp_path / "foreign-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
+
+
+def test_external_mode_backup_and_restore_run_over_verified_tls(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], app_user_requires_tls: None
+) -> None:
+    tls_env = {**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca)}
+    create_schema(mariadb)
+    before = checksums(mariadb)
+    # (MariaDB's clients try TLS even unasked, without verifying; MySQL 8.0's do the same with
+    # ssl-mode PREFERRED: only DB_SSL_CA makes the scripts verify, as the next test shows.)
+    backup(tls_env, "flask_test-20260101T021700Z")
+    mariadb.sql(f"DROP DATABASE {DATABASE}; CREATE DATABASE {DATABASE};")
+    ok(restore(tls_env))
+    assert checksums(mariadb) == before
+
+
+def test_external_mode_refuses_a_server_whose_certificate_does_not_verify(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], foreign_ca: Path
+) -> None:
+    create_schema(mariadb)
+    backup({**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca)}, "flask_test-20260101T021700Z")
+    untrusting = {**scripts_env, "DB_SSL_CA": str(foreign_ca)}
+
+    dump = run(BACKUP, "dump", untrusting, BACKUP_NAME="flask_test-20260102T021700Z")
+    assert dump.returncode != 0 and "certificate" in dump.stderr.lower(), dump.stderr
+    assert not list(Path(scripts_env["BACKUP_DIR"]).glob("*.sha256"))  # nothing an upload would take
+
+    mariadb.sql("CREATE TABLE sentinel (id INT); INSERT INTO sentinel VALUES (42);", DATABASE)
+    live = checksums(mariadb)
+    refused = restore(untrusting)
+    assert refused.returncode != 0 and "certificate" in refused.stderr.lower(), refused.stderr
+    assert checksums(mariadb) == live
+    assert mariadb.sql("SELECT id FROM sentinel", DATABASE).strip() == "42"
+
+
+def test_external_mode_refuses_a_missing_ca_bundle(mariadb: MariaDb, scripts_env: dict[str, str], tmp_path: Path) -> None:
+    missing = run(BACKUP, "dump", {**scripts_env, "DB_SSL_CA": str(tmp_path / "absent.pem")})
+    assert missing.returncode != 0 and "(DB_SSL_CA) is not readable" in missing.stderr
+
+
+def test_external_mode_refuses_a_certificate_for_another_host_name(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
+    """The right CA but the wrong name: `localhost` reaches the same server, whose certificate
+    names only 127.0.0.1, as a DNS answer pointing elsewhere would."""
+    assert socket.gethostbyname("localhost") == "127.0.0.1", "this case needs localhost to be 127.0.0.1"
+    create_schema(mariadb)
+    other_name = {**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca), "DB_HOST": "localhost"}
+    dump = run(BACKUP, "dump", other_name, BACKUP_NAME="flask_test-20260102T021700Z")
+    assert dump.returncode != 0 and "localhost" in dump.stderr, dump.stderr

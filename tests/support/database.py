@@ -27,6 +27,8 @@ class MariaDb:
     port: int
     client: str
     log: Path
+    tls_ca: Path
+    """The CA that signed the server's certificate (for 127.0.0.1, not for localhost)."""
 
     def sql(self, statement: str, database: str | None = None, *, as_app: bool = False) -> str:
         """Run SQL over TCP as root, or as the application user (whose objects the migrations
