@@ -194,3 +194,29 @@ def test_credentials_come_from_the_store_or_from_the_secret_rds_manages() -> Non
         assert credentials == [{"secretKey": "password", "remoteRef": {"key": key, "property": "password"}}]
         url_inputs = find(rendered, "ExternalSecret", names.FLASK_SECRETS_SECRET)["spec"]["data"]
         assert {"secretKey": "database-password", "remoteRef": {"key": key, "property": "password"}} in url_inputs
+
+
+def test_external_mode_drops_the_statefulset_alert_only() -> None:
+    def alerts(rendered) -> set[str]:
+        rules = find(rendered, "PrometheusRule", names.ALERT_RULES)["spec"]["groups"]
+        return {rule["alert"] for group in rules for rule in group["rules"]}
+
+    _, staging = _backend("staging")
+    _, prod = _backend("prod")
+    assert alerts(staging) - alerts(prod) == {"DatabaseNotReady"}
+
+
+def test_the_restore_job_of_an_external_database_verifies_it_too() -> None:
+    from ops.restore import restore_manifest
+
+    (job,) = [d for d in yaml.safe_load_all(restore_manifest("prod", "latest")) if d]
+    pod = job["spec"]["template"]["spec"]
+    (load,) = [c for c in pod["initContainers"] + pod["containers"] if c["name"] == "load"]
+    assert {"name": "db-ca", "mountPath": "/etc/flask-platform/db-ca", "readOnly": True} in load["volumeMounts"]
+    assert {
+        "configMap": {
+            "name": f"{names.DATABASE}-ca",
+            "items": [{"key": "rds-global-bundle.pem", "path": "rds-global-bundle.pem"}],
+        },
+        "name": "db-ca",
+    } in pod["volumes"]
