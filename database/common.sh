@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Helpers shared by backup.sh and restore.sh, which source this file from their own folder
-# (the ConfigMap mounts all three side by side).
+# Helpers shared by backup.sh, binlog.sh and restore.sh, which source this file from their own
+# folder (the ConfigMap mounts them side by side).
 
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -38,4 +38,18 @@ s3() {
   local -a endpoint=()
   [ -z "${S3_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$S3_ENDPOINT_URL")
   aws "${endpoint[@]}" "$@"
+}
+
+# One statement through the client option file; tab-separated rows, no headers.
+sql() { mysql --defaults-extra-file="$1" -N -B -e "$2"; }
+
+# The identity of the server's binary log sequence: @@server_uuid on MySQL 8.0. MariaDB has no
+# server_uuid; there the server id stands in (the tests' MariaDB never changes volume).
+server_lineage() {
+  sql "$1" "SELECT @@server_uuid" 2>/dev/null || printf 'server-%s\n' "$(sql "$1" "SELECT @@server_id")"
+}
+
+sse_options() {
+  printf '%s\n' --sse "$S3_SSE"
+  if [ "$S3_SSE" = "aws:kms" ] && [ -n "${S3_SSE_KMS_KEY_ID:-}" ]; then printf '%s\n' --sse-kms-key-id "$S3_SSE_KMS_KEY_ID"; fi
 }

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port
+from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, REGION, MariaDb, free_port
 from tests.support.tools import require_tool
 
 
@@ -88,6 +88,14 @@ def mariadb() -> Iterator[MariaDb]:
             "--innodb-buffer-pool-size=64M",
             "--character-set-server=utf8mb4",
             "--event-scheduler=OFF",
+            # Binary logs as the StatefulSet's MySQL writes them (row format, event checksums),
+            # for the point-in-time cases; MariaDB's GTIDs are always on.
+            "--log-bin=binlog",
+            "--server-id=1",
+            "--binlog-format=ROW",
+            "--binlog-checksum=CRC32",
+            # As the StatefulSet's config: the application user creates triggers and routines.
+            "--log-bin-trust-function-creators=ON",
             # TLS offered, not required: the external-mode tests require and verify it from the client side.
             f"--ssl-ca={tls / 'ca.pem'}",
             f"--ssl-cert={tls / 'server.pem'}",
@@ -160,3 +168,37 @@ def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
     )
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     return client
+
+
+def _tool_path() -> str:
+    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
+    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
+    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
+    aws = shutil.which("aws", path=path)
+    require_tool(aws or "aws", "Debian package awscli")
+    return path
+
+
+@pytest.fixture
+def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    password_file = tmp_path / "password"
+    password_file.write_text(APP_PASSWORD)
+    (tmp_path / "tmp").mkdir()
+    return {
+        "PATH": _tool_path(),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **aws_settings,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(mariadb.port),
+        "DB_NAME": DATABASE,
+        "DB_USER": APP_USER,
+        "DB_PASSWORD_FILE": str(password_file),
+        "BACKUP_DIR": str(tmp_path / "backup"),
+        "BINLOG_DIR": str(tmp_path / "binlog"),
+        "RESTORE_DIR": str(tmp_path / "restore"),
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": PREFIX,
+        "S3_SSE": "AES256",
+        "S3_ENDPOINT_URL": moto_endpoint,
+    }

@@ -9,115 +9,32 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, MariaDb
-from tests.support.tools import require_tool
-
-REPO = Path(__file__).resolve().parents[2]
-BACKUP = REPO / "database" / "backup.sh"
-RESTORE = REPO / "database" / "restore.sh"
-TABLES = ("customers", "orders", "audit_log")
-ROWS = 20_000
+from tests.support.database import (
+    APP_USER,
+    BACKUP,
+    BUCKET,
+    DATABASE,
+    PREFIX,
+    RESTORE,
+    ROWS,
+    MariaDb,
+    backup,
+    checksums,
+    create_schema,
+    objects,
+    ok,
+    restore,
+    run,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _tool_path() -> str:
-    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
-    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
-    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
-    aws = shutil.which("aws", path=path)
-    require_tool(aws or "aws", "Debian package awscli")
-    return path
-
-
-@pytest.fixture
-def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    password_file = tmp_path / "password"
-    password_file.write_text(APP_PASSWORD)
-    (tmp_path / "tmp").mkdir()
-    return {
-        "PATH": _tool_path(),
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path / "tmp"),
-        **aws_settings,
-        "DB_HOST": "127.0.0.1",
-        "DB_PORT": str(mariadb.port),
-        "DB_NAME": DATABASE,
-        "DB_USER": APP_USER,
-        "DB_PASSWORD_FILE": str(password_file),
-        "BACKUP_DIR": str(tmp_path / "backup"),
-        "RESTORE_DIR": str(tmp_path / "restore"),
-        "S3_BUCKET": BUCKET,
-        "S3_PREFIX": PREFIX,
-        "S3_SSE": "AES256",
-        "S3_ENDPOINT_URL": moto_endpoint,
-    }
-
-
-def run(script: Path, step: str, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", str(script), step], env={**env, **extra}, capture_output=True, text=True, timeout=600)
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert proc.returncode == 0, f"exit {proc.returncode}:\n{proc.stderr}"
-    return proc
-
-
-def backup(env: dict[str, str], name: str) -> None:
-    ok(run(BACKUP, "dump", env, BACKUP_NAME=name))
-    ok(run(BACKUP, "upload", env))
-
-
-def restore(env: dict[str, str], key: str = "latest") -> subprocess.CompletedProcess[str]:
-    fetched = run(RESTORE, "fetch", env, BACKUP_KEY=key)
-    if fetched.returncode != 0:
-        return fetched
-    return run(RESTORE, "load", env)
-
-
-def create_schema(db: MariaDb) -> None:
-    db.sql(f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4;")
-    db.sql(
-        f"""
-        CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(100) NOT NULL,
-          note TEXT, avatar BLOB, created DATETIME(6) NOT NULL) ENGINE=InnoDB;
-        CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL,
-          amount DECIMAL(12,2) NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
-        CREATE TABLE audit_log (id BIGINT PRIMARY KEY AUTO_INCREMENT, order_id BIGINT NOT NULL, at DATETIME(6)) ENGINE=InnoDB;
-        CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW
-          INSERT INTO audit_log (order_id, at) VALUES (NEW.id, '2026-01-01 00:00:00');
-        CREATE FUNCTION order_total(c INT) RETURNS DECIMAL(14,2) READS SQL DATA
-          RETURN (SELECT COALESCE(SUM(amount), 0) FROM orders WHERE customer_id = c);
-        CREATE EVENT nightly_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit_log WHERE at < '2000-01-01';
-        CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 500;
-        INSERT INTO customers (name, note, avatar, created)
-          SELECT CONCAT('customer ', seq, ' ✓ Ünïcødé'), REPEAT(MD5(seq), 1 + seq % 7), UNHEX(SHA2(seq, 256)),
-                 TIMESTAMPADD(SECOND, seq, '2026-01-01 00:00:00.123456')
-          FROM seq_1_to_{ROWS};
-        INSERT INTO orders (customer_id, amount) SELECT 1 + seq % {ROWS}, (seq * 37 % 100000) / 100 FROM seq_1_to_{ROWS * 2};
-        """,
-        DATABASE,
-        as_app=True,
-    )
-
-
-def checksums(db: MariaDb) -> dict[str, str]:
-    rows = db.sql(f"CHECKSUM TABLE {', '.join(TABLES)} EXTENDED", DATABASE)
-    return {line.split("\t")[0]: line.split("\t")[1] for line in rows.strip().splitlines()}
-
-
-def objects(client) -> list[str]:
-    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
 
 
 def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
