@@ -19,7 +19,7 @@ from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
 from constructs.external_database import ExternalDatabase
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
-from constructs.mysql_database import MYSQL_RUN_AS, USER_PASSWORD_KEY
+from constructs.mysql_database import MYSQL_RUN_AS, ROOT_PASSWORD_KEY, USER_PASSWORD_KEY
 from constructs.pod_parts import HttpCheck, Probes, RunAs, WritablePath
 from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
 from constructs.secure_deployment import DeploymentProps, SecureDeployment
@@ -212,6 +212,8 @@ class FlaskBackend(PlatformChart):
                 password_key=USER_PASSWORD_KEY,
                 run_as=MYSQL_RUN_AS,
                 tls=self.database if isinstance(self.database, ExternalDatabase) else None,
+                root_password_key=None if isinstance(self.database, ExternalDatabase) else ROOT_PASSWORD_KEY,
+                binlog_name=names.BINLOG_CRONJOB,
             ),
         )
         backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)

@@ -156,6 +156,12 @@ def database_settings_match_the_mode(env: Environment) -> Iterator[FieldProblem]
                     f"must not be set while database.mode is 'external': the provider owns the server's storage and "
                     f"size, and no StatefulSet is rendered (got {getattr(db, name)!r})",
                 )
+        if env.data.backup.enabled and env.data.backup.binlog.enabled:
+            yield FieldProblem(
+                "data.backup.binlog.enabled",
+                "must be false while database.mode is 'external': the provider keeps the binary logs and restores "
+                "to a point in time itself (got true)",
+            )
     elif db.external is not None:
         yield FieldProblem("database.external", "is set but database.mode is 'in-cluster': set mode to 'external' or remove it")
 

@@ -80,6 +80,13 @@ CASES = [
         "no storage_class is set",
     ),
     (
+        "binlog-archive-of-an-external-database",
+        "prod.yaml",
+        set_field("data.backup.binlog.enabled", True),
+        "data.backup.binlog.enabled",
+        "must be false while database.mode is 'external'",
+    ),
+    (
         "managed-without-secret",
         "prod.yaml",
         set_field("database.external.credentials", "managed"),
@@ -196,14 +203,15 @@ def test_credentials_come_from_the_store_or_from_the_secret_rds_manages() -> Non
         assert {"secretKey": "database-password", "remoteRef": {"key": key, "property": "password"}} in url_inputs
 
 
-def test_external_mode_drops_the_statefulset_alert_only() -> None:
+def test_external_mode_drops_the_alerts_of_the_in_cluster_server_only() -> None:
     def alerts(rendered) -> set[str]:
         rules = find(rendered, "PrometheusRule", names.ALERT_RULES)["spec"]["groups"]
         return {rule["alert"] for group in rules for rule in group["rules"]}
 
     _, staging = _backend("staging")
     _, prod = _backend("prod")
-    assert alerts(staging) - alerts(prod) == {"DatabaseNotReady"}
+    in_cluster = {"DatabaseNotReady", "DatabaseBinlogArchiveLagging", "DatabaseBinlogArchiveFailing"}
+    assert alerts(staging) - alerts(prod) == in_cluster
 
 
 def test_the_restore_job_of_an_external_database_verifies_it_too() -> None:
