@@ -130,7 +130,7 @@ class DatabaseBackup(Construct):
             labels=self.labels,
             annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
         )
-        passwords = {props.password_key: "password"}
+        passwords = {props.password_key: "password"}  # pragma: allowlist secret (key -> file name)
         self.archives_binlogs = props.root_password_key is not None and backup.binlog.enabled
         if self.archives_binlogs:
             assert props.root_password_key is not None

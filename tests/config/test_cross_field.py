@@ -70,9 +70,10 @@ CASES = [
         set_field("platform.backend.limits_memory", "1Gi"),
         "base.yaml",
         "platform.backend.limits_memory",
-        "must be at least 3Gi, the limits.memory the backend namespace needs at its peak: "
+        "must be at least 3584Mi, the limits.memory the backend namespace needs at its peak: "
         "flask-app-db 1 pod x 1Gi (1 replica), flask-app 2 pods x 512Mi (1 replica + 1 during a rolling update), "
-        "flask-app-migrate 1 pod x 512Mi (parallelism 1), flask-app-db-backup 1 pod x 512Mi (one run at a time) (got 1Gi)",
+        "flask-app-migrate 1 pod x 512Mi (parallelism 1), flask-app-db-backup 1 pod x 512Mi (one run at a time), "
+        "flask-app-db-backup-binlog 1 pod x 512Mi (one run at a time) (got 1Gi)",
     ),
     (
         "quota-requests-cpu",
@@ -80,8 +81,9 @@ CASES = [
         set_field("backend.resources", {"requests": {"cpu": "1", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}),
         "base.yaml",
         "platform.backend.requests_cpu",
-        # 2 API pods x 1 CPU, the database's 250m, the migration's and one backup run's 100m each
-        "must be at least 2450m",
+        # 2 API pods x 1 CPU, the database's 250m, the migration's, one backup run's and one binary
+        # log archive run's 100m each
+        "must be at least 2550m",
     ),
     (
         "quota-pods-surge",

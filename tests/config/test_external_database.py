@@ -198,9 +198,10 @@ def test_credentials_come_from_the_store_or_from_the_secret_rds_manages() -> Non
     _, managed = _backend("prod", external=managed_external)
     for rendered, key in ((stored, f"{env.secrets.key_prefix}/database"), (managed, secret)):
         credentials = find(rendered, "ExternalSecret", names.DATABASE_CREDENTIALS_SECRET)["spec"]["data"]
-        assert credentials == [{"secretKey": "password", "remoteRef": {"key": key, "property": "password"}}]
+        remote = {"key": key, "property": "password"}  # pragma: allowlist secret (a property name)
+        assert credentials == [{"secretKey": "password", "remoteRef": remote}]  # pragma: allowlist secret (a key name)
         url_inputs = find(rendered, "ExternalSecret", names.FLASK_SECRETS_SECRET)["spec"]["data"]
-        assert {"secretKey": "database-password", "remoteRef": {"key": key, "property": "password"}} in url_inputs
+        assert {"secretKey": "database-password", "remoteRef": remote} in url_inputs  # pragma: allowlist secret (a key name)
 
 
 def test_external_mode_drops_the_alerts_of_the_in_cluster_server_only() -> None:
