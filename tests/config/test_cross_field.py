@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.support.bad_input import Mutation, assert_one_line_error, run_main, set_field, snapshot
+from tests.support.bad_input import Mutation, assert_one_line_error, assert_refused_before_writing, run_main, set_field, snapshot
 
 
 def _all(*mutations: Mutation) -> Mutation:
@@ -245,17 +245,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "edit", "mutate", "blamed", "field", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_cross_field_problem_is_reported_before_writing(workspace, capsys, case, edit, mutate, blamed, field, reason):  # noqa: F811
-    environments, dist = workspace
-    path = environments / edit
-    data = yaml.safe_load(path.read_text())
-    mutate(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = snapshot(dist)
-
-    code, err = run_main(environments, dist, capsys)
-
-    assert_one_line_error(code, err, str(environments / blamed), f": {field}: ", reason)
-    assert snapshot(dist) == before
+    assert_refused_before_writing(workspace, capsys, edit, mutate, blamed, field, reason)
 
 
 def test_argocd_application_name_length(workspace, capsys):  # noqa: F811

@@ -10,17 +10,8 @@ import yaml
 from charts import names
 from config.loader import load_environment
 from synthesis.build import build_manifests
-from tests.support.bad_input import Mutation, assert_one_line_error, delete_field, run_main, set_field, snapshot
+from tests.support.bad_input import assert_refused_before_writing, delete_field, set_field
 from tests.support.rendered import find, objects
-
-
-def _all(*mutations: Mutation) -> Mutation:
-    def mutate(data):
-        for mutation in mutations:
-            mutation(data)
-
-    return mutate
-
 
 EXTERNAL = {
     "host": "db.cluster-example.eu-west-1.rds.amazonaws.com",
@@ -105,17 +96,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "edit", "mutate", "field", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_inconsistent_external_database_is_refused(workspace, capsys, case, edit, mutate, field, reason):
-    environments, dist = workspace
-    path = environments / edit
-    data = yaml.safe_load(path.read_text())
-    mutate(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = snapshot(dist)
-
-    code, err = run_main(environments, dist, capsys)
-
-    assert_one_line_error(code, err, str(path), f": {field}: ", reason)
-    assert snapshot(dist) == before
+    assert_refused_before_writing(workspace, capsys, edit, mutate, edit, field, reason)
 
 
 IN_CLUSTER_ONLY = {
