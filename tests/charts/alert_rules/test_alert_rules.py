@@ -107,29 +107,29 @@ def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: s
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_backup_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> None:
-    spec = dist_rules("staging")
-    fires, silent = coverage("backup_alerts_test.yaml")
-    assert BACKUP_ALERTS <= alert_names(spec)
-    assert fires == silent == BACKUP_ALERTS
-    result = unit_test(promtool, tmp_path, spec, HERE / "backup_alerts_test.yaml")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 ROTATION_ALERTS = {"SecretRotationFailed", "SecretRotationOverdue"}
+BINLOG_ALERTS = {"DatabaseBinlogArchiveLagging", "DatabaseBinlogArchiveFailing"}
+
+
+@pytest.mark.parametrize(
+    ("tests", "alerts"),
+    [
+        ("backup_alerts_test.yaml", BACKUP_ALERTS),
+        ("rotation_alerts_test.yaml", ROTATION_ALERTS),
+        ("binlog_alerts_test.yaml", BINLOG_ALERTS),
+    ],
+)
+def test_each_group_fires_and_stays_silent(promtool: str, tmp_path: Path, tests: str, alerts: set[str]) -> None:
+    spec = dist_rules("staging")
+    fires, silent = coverage(tests)
+    assert fires == silent == alerts <= alert_names(spec)
+    result = unit_test(promtool, tmp_path, spec, HERE / tests)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def with_rotation(env: Environment, **changes: Any) -> Environment:
     rotation = env.secrets.rotation.model_copy(update=changes)
     return env.model_copy(update={"secrets": env.secrets.model_copy(update={"rotation": rotation})})
-
-
-def test_rotation_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> None:
-    spec = dist_rules("staging")
-    fires, silent = coverage("rotation_alerts_test.yaml")
-    assert fires == silent == ROTATION_ALERTS <= alert_names(spec)
-    result = unit_test(promtool, tmp_path, spec, HERE / "rotation_alerts_test.yaml")
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_rotation_tests_fail_when_the_interval_grows(promtool: str, tmp_path: Path) -> None:
@@ -145,17 +145,6 @@ def test_rotation_alerts_follow_the_schedule(env: str) -> None:
     # A suspended CronJob never succeeds: "overdue" would page forever.
     assert ROTATION_ALERTS <= alert_names(dist_rules(env))
     assert not ROTATION_ALERTS & alert_names(rendered_rules(with_rotation(load_environment(env), enabled=False)))
-
-
-BINLOG_ALERTS = {"DatabaseBinlogArchiveLagging", "DatabaseBinlogArchiveFailing"}
-
-
-def test_binlog_alerts_fire_and_stay_silent(promtool: str, tmp_path: Path) -> None:
-    spec = dist_rules("staging")
-    fires, silent = coverage("binlog_alerts_test.yaml")
-    assert fires == silent == BINLOG_ALERTS <= alert_names(spec)
-    result = unit_test(promtool, tmp_path, spec, HERE / "binlog_alerts_test.yaml")
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_binlog_alerts_only_where_the_archive_runs() -> None:
