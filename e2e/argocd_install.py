@@ -24,6 +24,7 @@ NOTIFICATIONS_CM_PATCH = REPO_ROOT / "install" / "argocd-notifications-cm-patch.
 NOTIFICATIONS_CM = "argocd-notifications-cm"
 NOTIFICATIONS_SECRET = "argocd-notifications-secret"  # pragma: allowlist secret (the Secret's name)
 PART_OF = {"app.kubernetes.io/part-of": "argocd"}
+SLACK_SERVICE = "service.slack"
 
 
 def _configmap(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any]:
@@ -35,14 +36,21 @@ def _configmap(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any
     }
 
 
-def install(kube: Kube, namespace: str, repo_url: str, notification_secrets: dict[str, str]) -> None:
-    """`notification_secrets`: what the operator puts into argocd-notifications-secret (docs/operations.md)."""
+def install(
+    kube: Kube, namespace: str, repo_url: str, notification_secrets: dict[str, str], slack_api_url: str | None = None
+) -> None:
+    """`notification_secrets`: what the operator puts into argocd-notifications-secret (docs/operations.md);
+    `slack_api_url`: where the product's slack service sends instead of Slack (a stand-in)."""
     kube.ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
     # The install's own argocd-cm and argocd-notifications-cm (empty), then the product's
     # patches merged into them, as the operations guide says.
     for name, patch_file in (("argocd-cm", ARGOCD_CM_PATCH), (NOTIFICATIONS_CM, NOTIFICATIONS_CM_PATCH)):
+        patch = yaml.safe_load(patch_file.read_text())
+        if name == NOTIFICATIONS_CM and slack_api_url:
+            service = yaml.safe_load(patch["data"][SLACK_SERVICE])
+            patch["data"][SLACK_SERVICE] = yaml.safe_dump({**service, "apiURL": slack_api_url}, sort_keys=False)
         kube.ensure(_configmap(namespace, name, {}))
-        kube.merge_patch(f"/api/v1/namespaces/{namespace}/configmaps/{name}", yaml.safe_load(patch_file.read_text()))
+        kube.merge_patch(f"/api/v1/namespaces/{namespace}/configmaps/{name}", patch)
     kube.ensure(
         {
             "apiVersion": "v1",

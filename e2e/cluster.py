@@ -62,6 +62,8 @@ class Settings:
     claims: list[tuple[str, str]]  # (storage class, size) of each claim the StatefulSets make
     # The key of argocd-notifications-secret that holds the webhook URL (gitops.notifications.webhook).
     webhook_secret_key: str | None = None
+    # gitops.notifications.slack: the environment's Applications are told through Slack.
+    slack: bool = False
 
 
 @dataclass
@@ -180,7 +182,12 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
         # What the operator puts into argocd-notifications-secret: the webhook URL, under the
         # key the environment names (docs/operations.md, "Notifications").
         secrets = {settings.webhook_secret_key: svc["webhook-receiver"].address} if settings.webhook_secret_key else {}
-        argocd_install.install(kube, settings.argocd_namespace, settings.repo_url, secrets)
+        # For Slack, the bot token under slack-token; the tier's one change to the product's
+        # slack service is its apiURL, the receiver playing Slack's Web API.
+        slack_api = notifications.slack_api_url(svc["webhook-receiver"]) if settings.slack else None
+        if slack_api:
+            secrets[notifications.SLACK_TOKEN_KEY] = notifications.SLACK_TOKEN
+        argocd_install.install(kube, settings.argocd_namespace, settings.repo_url, secrets, slack_api_url=slack_api)
         redis_address = svc["redis"].address
         svc["argocd-repo-server"] = components.argocd_repo_server(
             binary["argocd"],

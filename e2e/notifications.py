@@ -15,13 +15,26 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from cluster.server import free_port
 from e2e.components import Service, _env, _http_ok, _start
-from e2e.webhook_receiver import received
+from e2e.webhook_receiver import SLACK_POST_MESSAGE, received
 from manifests import REPO_ROOT
 
 RECORD_NAME = "webhook-received.jsonl"
+# How long the controller may take to tell an event the scenarios caused (it reacts to the
+# Application's update within seconds; a send is retried).
+NOTIFIED_TIMEOUT_S = 90.0
+# What the operator puts into argocd-notifications-secret under `slack-token` for Slack; in the
+# tier, a stand-in value the Slack stand-in records (never a real token's shape).
+SLACK_TOKEN = "e2e-stand-in-slack-token"  # pragma: allowlist secret (a fixed stand-in value)
+SLACK_TOKEN_KEY = "slack-token"  # pragma: allowlist secret (the key's name)
+
+
+def slack_api_url(receiver: Service) -> str:
+    """The `apiURL` of the slack service in the tier: the receiver, as Slack's Web API."""
+    return f"{receiver.address}slack/"
 
 
 def webhook_receiver(workdir: Path) -> Service:
@@ -52,5 +65,21 @@ def controller(binary: str, kubeconfig: Path, repo_server: str, workdir: Path) -
 
 
 def messages(workdir: Path) -> list[dict[str, Any]]:
-    """The JSON bodies the webhook received, oldest first (a body that is not JSON fails the caller's test)."""
-    return [json.loads(entry["body"]) for entry in received(workdir / RECORD_NAME)]
+    """The JSON bodies the webhook received, oldest first (a body that is not JSON fails the caller's
+    test); the Slack stand-in's posts are `slack_posts`."""
+    entries = received(workdir / RECORD_NAME)
+    return [json.loads(entry["body"]) for entry in entries if not entry["path"].endswith(SLACK_POST_MESSAGE)]
+
+
+def told(workdir: Path, application: str, event: str, revision: str) -> list[dict[str, Any]]:
+    """The messages the webhook received about one event of one Application at one revision."""
+    return [m for m in messages(workdir) if (m["application"], m["event"], m["revision"]) == (application, event, revision)]
+
+
+def slack_posts(workdir: Path) -> list[dict[str, str]]:
+    """The chat.postMessage calls the Slack stand-in received, oldest first, as their form fields."""
+    return [
+        {key: values[0] for key, values in parse_qs(entry["body"]).items()}
+        for entry in received(workdir / RECORD_NAME)
+        if entry["path"].endswith(SLACK_POST_MESSAGE)
+    ]

@@ -1,9 +1,12 @@
 """The webhook Argo CD's notifications controller sends to in the end-to-end tier, on loopback.
 
-It plays the receiving end of `gitops.notifications.webhook` (a chat or incident tool): every
-request with a body is appended, as it arrived, to a JSON-lines file that the scenarios read
-(`received`), and answered 200 so the controller counts it delivered. Nothing is interpreted
-here: the tests judge the bodies Argo CD rendered.
+It plays the receiving end of `gitops.notifications.webhook` (a chat or incident tool), and of
+Slack's Web API for `gitops.notifications.slack` (the tier points the slack service's `apiURL`
+at `<address>slack/`): every request with a body is appended, as it arrived, to a JSON-lines
+file that the scenarios read (`received`), and answered 200 so the controller counts it
+delivered; a `chat.postMessage` gets the JSON answer Slack gives (`ok`, the channel and the
+message's timestamp), which Argo CD's Slack client reads. Nothing else is interpreted here:
+the tests judge the bodies Argo CD rendered.
 
     python -m e2e.webhook_receiver --port 8080 --record /tmp/received.jsonl
 """
@@ -13,11 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 _WRITE = threading.Lock()
+# The Slack Web API method a Slack notification calls, under the service's apiURL.
+SLACK_POST_MESSAGE = "/chat.postMessage"
 
 
 def received(record: Path) -> list[dict[str, Any]]:
@@ -35,6 +42,15 @@ def handler_for(record: Path) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(b"ok")
 
+        def _answer_slack(self, body: str) -> None:
+            channel = (parse_qs(body).get("channel") or [""])[0]
+            answer = json.dumps({"ok": True, "channel": channel, "ts": f"{time.time():.6f}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
         def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
             # Readiness only: a notification always has a body.
             self._answer()
@@ -50,7 +66,10 @@ def handler_for(record: Path) -> type[BaseHTTPRequestHandler]:
             }
             with _WRITE, record.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry) + "\n")
-            self._answer()
+            if self.path.endswith(SLACK_POST_MESSAGE):
+                self._answer_slack(body)
+            else:
+                self._answer()
 
         do_PUT = do_POST  # noqa: N815
 

@@ -3,6 +3,8 @@
 # prints one table of them, the tier that failed marked so. The exit status is kept.
 #   begin NAME   a tier starts; sets $pytest_args (its JUnit report, the 15 slowest tests)
 #   end          it succeeded
+#   background NAME COMMAND...   run COMMAND in the background as its own tier ($! is its pid);
+#                its line is written when it ends, with its own time (which overlaps the others)
 # shellcheck shell=bash
 
 : "${CI_REPORTS:?set CI_REPORTS to the report folder}"
@@ -18,9 +20,22 @@ begin() {
   pytest_args="--durations=15 --junitxml=$CI_REPORTS/$1.xml"
 }
 
+record() { echo "$1 $2 $3" >>"$CI_REPORTS/tiers.tsv"; }
+
 end() {
-  echo "$tier ${1:-ok} $((SECONDS - tier_started))" >>"$CI_REPORTS/tiers.tsv"
+  record "$tier" "${1:-ok}" $((SECONDS - tier_started))
   tier=
+}
+
+background() {
+  local name=$1
+  shift
+  (
+    local started=$SECONDS status=0
+    "$@" || status=$?
+    record "$name" "$([ "$status" = 0 ] && echo ok || echo failed)" $((SECONDS - started))
+    exit "$status"
+  ) &
 }
 
 ci_summary() {

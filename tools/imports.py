@@ -176,7 +176,6 @@ def input_key(sources: list[Path]) -> str:
 def generate(output: Path, cache: bool = False) -> None:
     """Run `cdk8s import` for every group into `output` (a fresh directory); with `cache`, reuse
     (and keep) the output of the same inputs."""
-    node = NODE
     with tempfile.TemporaryDirectory(prefix="crd-sources-") as tmp:
         sources = write_group_sources(Path(tmp))
         kept = CACHE_ROOT / input_key(sources) if cache else None
@@ -187,11 +186,11 @@ def generate(output: Path, cache: bool = False) -> None:
             **os.environ,
             "CDK8S_CHECK_UPGRADE": "false",
             "NODE_OPTIONS": "--no-deprecation",  # the CLI's own shell-args notice is not ours to fix
-            "PATH": f"{node.parent}:{os.environ['PATH']}",
+            "PATH": f"{NODE.parent}:{os.environ['PATH']}",
         }
         for source in sources:
             subprocess.run(
-                [str(node), str(CDK8S_CLI), "import", "--language", "python", "--output", str(output), str(source)],
+                [str(NODE), str(CDK8S_CLI), "import", "--language", "python", "--output", str(output), str(source)],
                 cwd=tmp,
                 env=env,
                 check=True,

@@ -54,7 +54,8 @@ def scan(paths: list[Path]) -> list[Finding]:
         return []
     # detect-secrets scans one file after another on one core: the files go to one process per
     # core, interleaved so that each gets a share of the big ones.
-    chunks = [files[i :: os.cpu_count() or 1] for i in range(min(len(files), os.cpu_count() or 1))]
+    processes = min(len(files), os.cpu_count() or 1)
+    chunks = [files[i::processes] for i in range(processes)]
     with ThreadPoolExecutor(len(chunks)) as pool:
         return sorted(finding for findings in pool.map(_scan_chunk, chunks) for finding in findings)
 

@@ -130,6 +130,7 @@ def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD") -
             webhook_secret_key=env.gitops.notifications.webhook.url_secret_key
             if env.gitops.notifications and env.gitops.notifications.webhook
             else None,
+            slack=bool(env.gitops.notifications and env.gitops.notifications.slack),
         )
         started = time.monotonic()
         cluster = e2e_cluster.start(root, etcd, settings)

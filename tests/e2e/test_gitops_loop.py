@@ -253,8 +253,6 @@ def test_promotion_waits_out_the_soak_then_ships_what_staging_runs(bootstrapped:
 
 # -- notifications: what gitops.notifications subscribes people to, sent by Argo CD's controller --
 
-NOTIFIED_TIMEOUT_S = 90.0
-
 
 def _commit_titled(d: Deployed, subject: str) -> str:
     """The newest commit of the branch whose subject is exactly `subject`."""
@@ -266,11 +264,7 @@ def _commit_titled(d: Deployed, subject: str) -> str:
 
 
 def _told(d: Deployed, app: str, event: str, revision: str) -> list[dict]:
-    return [
-        m
-        for m in notifications.messages(d.cluster.root)
-        if (m["application"], m["event"], m["revision"]) == (app, event, revision)
-    ]
+    return notifications.told(d.cluster.root, app, event, revision)
 
 
 def test_wrong_remote_key_case_notifies_degraded_once_then_the_fix_deployed(bootstrapped: Deployed) -> None:
@@ -282,7 +276,7 @@ def test_wrong_remote_key_case_notifies_degraded_once_then_the_fix_deployed(boot
     broken = _commit_titled(d, WRONG_KEY_SUBJECT)
     fix = _commit_titled(d, f'Revert "{WRONG_KEY_SUBJECT}"')
     deployed = wait_for(
-        "the webhook told that the revert was deployed", lambda: _told(d, app, "deployed", fix), NOTIFIED_TIMEOUT_S
+        "the webhook told that the revert was deployed", lambda: _told(d, app, "deployed", fix), notifications.NOTIFIED_TIMEOUT_S
     )
     degraded = _told(d, app, "health-degraded", broken)
     print(f"\nwebhook received (health-degraded): {json.dumps(degraded)}\nwebhook received (deployed): {json.dumps(deployed)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from cryptography import x509
 
 from cluster import pki
 from config.loader import load_environment
-from e2e import identities, metrics_api, notifications, stand_ins, tls_check, tls_issuer
+from e2e import argocd_install, identities, metrics_api, notifications, stand_ins, tls_check, tls_issuer
 from e2e.argocd_install import REPO_ROOT
 from e2e.cluster import KWOK_METRICS, KWOK_STAGES, MIGRATION_FAILS_TAG, NEVER_READY_TAG
 from e2e.localrepo import overlay_settings
@@ -252,6 +253,49 @@ def test_webhook_receiver_records_every_body_in_order_and_answers_200(tmp_path: 
             notifications.messages(tmp_path)
     finally:
         receiver.stop()
+
+
+def test_slack_stand_in_answers_post_message_as_slack_does_and_keeps_its_fields(tmp_path: Path) -> None:
+    receiver = notifications.webhook_receiver(tmp_path)
+    try:
+        fields = {"token": notifications.SLACK_TOKEN, "channel": "platform-prod", "text": "[prod] x"}
+        form = urllib.parse.urlencode(fields)
+        url = notifications.slack_api_url(receiver) + "chat.postMessage"
+        with urllib.request.urlopen(urllib.request.Request(url, data=form.encode(), method="POST"), timeout=5) as resp:
+            answer = json.loads(resp.read())
+        # Argo CD's Slack client reads `ok` (false is a failed send) and the channel it posted to.
+        assert answer["ok"] is True and answer["channel"] == "platform-prod" and answer["ts"], answer
+        assert notifications.slack_posts(tmp_path) == [
+            {"token": notifications.SLACK_TOKEN, "channel": "platform-prod", "text": "[prod] x"}
+        ]
+        # A webhook reader is not handed Slack's form bodies.
+        assert notifications.messages(tmp_path) == []
+    finally:
+        receiver.stop()
+
+
+def test_the_tier_points_only_the_slack_service_s_api_url_at_the_stand_in() -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.patches: dict[str, dict] = {}
+
+        def ensure(self, obj: dict) -> None:
+            pass
+
+        def merge_patch(self, path: str, patch: dict) -> None:
+            self.patches[path.rsplit("/", 1)[-1]] = patch
+
+    kube = Recorder()
+    argocd_install.install(kube, "argocd", "file:///repo", {}, slack_api_url="http://127.0.0.1:1/slack/")
+    product = yaml.safe_load(argocd_install.NOTIFICATIONS_CM_PATCH.read_text())["data"]
+    installed = kube.patches[argocd_install.NOTIFICATIONS_CM]["data"]
+    assert yaml.safe_load(installed["service.slack"]) == {
+        **yaml.safe_load(product["service.slack"]),
+        "apiURL": "http://127.0.0.1:1/slack/",
+    }
+    assert {k: v for k, v in installed.items() if k != "service.slack"} == {
+        k: v for k, v in product.items() if k != "service.slack"
+    }
 
 
 def _prod_ingress() -> dict:

@@ -13,10 +13,12 @@ host against the issuing CA (e2e/tls_check.py).
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 import pytest
 
-from e2e import tls_check
+from e2e import notifications, tls_check
 from e2e.kube import condition, wait_for
 from e2e.kubeconfig import client_for
 from tests.e2e.conftest import Deployed, PromotedProd
@@ -129,3 +131,27 @@ def test_controllers_authenticate_as_their_own_identities(prod: Deployed) -> Non
     # reads of the metrics API above were made as system:serviceaccount:kube-system:horizontal-pod-autoscaler.
     sa = prod.kube.get_object("/api/v1/namespaces/kube-system/serviceaccounts/horizontal-pod-autoscaler")
     assert sa is not None, "the controller manager runs without per-controller ServiceAccounts"
+
+
+def test_slack_channel_is_told_each_application_deployed_once(prod: Deployed) -> None:
+    """gitops.notifications.slack: the real notifications controller posts to prod's channel, through
+    the product's slack service and the bot token of argocd-notifications-secret, that each
+    Application was deployed at the branch's revision, once (the Slack Web API is the tier's
+    stand-in, e2e/webhook_receiver.py)."""
+    d = prod
+    channel = d.env.gitops.notifications.slack.channel
+    # Each Application at the revision it last synced (Argo CD keeps an app whose folder a
+    # commit did not touch at an earlier revision).
+    revisions = {name: state.revision for name, state in sc.wait_settled(d, "every Application settled").items()}
+
+    def deployed() -> dict[str, list[dict[str, str]]]:
+        posts = notifications.slack_posts(d.cluster.root)
+        said = {app: re.compile(rf"\[{d.name}\] {app} deployed\b.* at revision {rev[:12]}\b") for app, rev in revisions.items()}
+        return {app: [p for p in posts if pattern.match(p.get("text", ""))] for app, pattern in said.items()}
+
+    everyone = "Slack told every Application deployed"
+    told = wait_for(everyone, lambda: (t := deployed()) and all(t.values()) and t, notifications.NOTIFIED_TIMEOUT_S)
+    print(f"\nslack posts: {json.dumps(told)}")
+    for app, posts in told.items():
+        assert len(posts) == 1, f"{app}: want one deployed post, got {posts}"
+        assert (posts[0]["channel"], posts[0]["token"]) == (channel, notifications.SLACK_TOKEN), posts[0]

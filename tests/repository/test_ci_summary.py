@@ -133,3 +133,11 @@ def test_ci_run_records_every_make_tier_it_runs_with_its_junit_report() -> None:
     for line in lines:
         if line.startswith("make test"):
             assert 'PYTEST_ARGS="$pytest_args"' in line, line
+
+
+def test_a_background_tier_writes_its_own_line_when_it_ends_and_its_status_reaches_wait(tmp_path: Path) -> None:
+    body = 'background "builds&" bash -c "sleep 1; exit 3"\nb=$!\nbegin synth\ntrue\nend\nif wait "$b"; then exit 9; fi'
+    result = run_tiers(tmp_path, body)
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = rows(result.stdout)
+    assert table["builds&"][0] == "failed" and table["synth"][0] == "ok", result.stdout

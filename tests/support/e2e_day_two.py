@@ -8,11 +8,13 @@ rendering of a setting. Each failure-path case starts from a settled environment
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import yaml
 
+from e2e import notifications
 from e2e.cluster import MIGRATION_FAILS_TAG, NEVER_READY_TAG
 from e2e.kube import condition, wait_for
 from e2e.observe import timestamp
@@ -25,7 +27,8 @@ DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
 # earlier Application is Synced.
 HOLD_S = 10.0
 LATER_WAVE_LABEL = "e2e.flask-platform.io/later-wave"
-MIGRATION_JOB = "/apis/batch/v1/namespaces/backend/jobs/flask-app-migrate"
+MIGRATION_JOB_NAME = "flask-app-migrate"
+MIGRATION_JOB = f"/apis/batch/v1/namespaces/backend/jobs/{MIGRATION_JOB_NAME}"
 
 
 def rolled_out(obj: dict) -> bool:
@@ -172,6 +175,24 @@ def check_failed_migration_holds_the_release(d: Deployed, fixed_tag: str) -> Non
     assert condition(job, "Complete").get("status") == "True" and tag_of({"spec": job["spec"]}, "migrate") == fixed_tag
     settled = time.monotonic() - started
     print(f"\nfailed migration: failure seen after {failed_at:.0f}s, fixed release settled after {settled:.0f}s")
+    _check_the_failed_sync_was_told(d, backend, broken)
+
+
+def _check_the_failed_sync_was_told(d: Deployed, backend: str, broken: str) -> None:
+    """gitops.notifications' sync-failed trigger: the terminated sync of the broken release is told
+    once, naming the environment, the application, the revision and the migration Job that failed.
+    (While Argo CD retries, the operation is Running; it is Failed once the operator terminates it.)"""
+    failed = wait_for(
+        "the webhook told that the broken release's sync failed",
+        lambda: notifications.told(d.cluster.root, backend, "sync-failed", broken),
+        notifications.NOTIFIED_TIMEOUT_S,
+    )
+    print(f"webhook received (sync-failed): {json.dumps(failed)}")
+    assert len(failed) == 1, f"want exactly one sync-failed message for {backend} at {broken}: {failed}"
+    told = failed[0]
+    assert (told["environment"], told["phase"]) == (d.name, "Failed"), told
+    assert any(line.startswith(f"Job backend/{MIGRATION_JOB_NAME}:") for line in told["failing"]), told["failing"]
+    assert told["text"].startswith(f"[{d.name}] {backend} sync failed at revision {broken[:12]}\n- Job backend/"), told["text"]
 
 
 # -- a later wave waits for a Healthy Application --------------------------------------------
