@@ -59,6 +59,8 @@ def test_a_long_running_workload_is_rolled_by_exactly_the_secrets_it_reads(env: 
 @pytest.mark.parametrize("env", ENVS)
 def test_the_api_is_rolled_by_its_key_its_jwt_keys_and_its_database_url(env: str) -> None:
     (api,) = [d for d in _documents(env) if d["kind"] == "Deployment" and d["metadata"]["name"] == names.FLASK_APP]
+    # A roll keeps every ready pod until its replacement is ready (docs/operations.md).
+    assert api["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
     assert api["metadata"]["annotations"][RELOAD_ANNOTATION] == ",".join(
         sorted([names.FLASK_SECRETS_SECRET, names.JWT_KEYS_SECRET])
     )
