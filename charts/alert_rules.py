@@ -21,6 +21,7 @@ from config.model import Environment
 ALERT_GROUP = "flask-platform"
 BACKUP_GROUP = "flask-platform-backup"
 ROTATION_GROUP = "flask-platform-secret-rotation"
+BINLOG_GROUP = "flask-platform-binlog"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +48,6 @@ def core_rules(env: Environment) -> list[AlertRule]:
     pending = alerts.pending
     api = series.api()
     api_deployment = selector(namespace=names.BACKEND_NAMESPACE, deployment=names.FLASK_APP)
-    database = selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
     workloads = "|".join(names.WORKLOAD_NAMESPACES)
     return [
         AlertRule(
@@ -104,6 +104,16 @@ def core_rules(env: Environment) -> list[AlertRule]:
             summary="An ExternalSecret stopped syncing from AWS Secrets Manager.",
             description="ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} is not Ready; its Secret is not refreshed.",
         ),
+    ]
+
+
+def database_rules(env: Environment) -> list[AlertRule]:
+    """Only for the in-cluster StatefulSet: an external database is watched by its provider."""
+    if env.database.mode != "in-cluster":
+        return []
+    pending = env.monitoring.alerts.pending
+    database = selector(namespace=names.BACKEND_NAMESPACE, statefulset=names.DATABASE)
+    return [
         AlertRule(
             name="DatabaseNotReady",
             expr=f"kube_statefulset_status_replicas_ready{database} < kube_statefulset_replicas{database}",
@@ -174,10 +184,46 @@ def rotation_rules(env: Environment) -> list[AlertRule]:
     ]
 
 
+def binlog_rules(env: Environment) -> list[AlertRule]:
+    """Only when the binary log archive runs (in-cluster, data.backup.binlog): its delay is the
+    recovery point a lost volume would cost."""
+    interval = env.data.backup.binlog.interval_minutes
+    cronjob = series.binlog_cronjob()
+    last_success = f"max({series.CRONJOB_LAST_SUCCESS}{cronjob})"
+    return [
+        AlertRule(
+            name="DatabaseBinlogArchiveLagging",
+            # absent: a CronJob that never succeeded has no last-success series at all.
+            expr=f"time() - {last_success} > {3 * interval * 60} or absent({series.CRONJOB_LAST_SUCCESS}{cronjob})",
+            pending=env.monitoring.alerts.pending,
+            severity="critical",
+            summary=f"The binary logs have not been archived for more than {3 * interval} minutes.",
+            description=(
+                f"CronJob {names.BACKEND_NAMESPACE}/{names.BINLOG_CRONJOB} has no recent success: a lost database "
+                "volume would now lose more than the recovery point objective."
+            ),
+        ),
+        AlertRule(
+            name="DatabaseBinlogArchiveFailing",
+            # A run was scheduled well after the last success: at least one run since has failed.
+            expr=f"max({series.CRONJOB_LAST_SCHEDULE}{cronjob}) - {last_success} > {interval * 90}",
+            pending="1m",
+            severity="warning",
+            summary="The last binary log archive runs failed.",
+            description=(
+                f"CronJob {names.BACKEND_NAMESPACE}/{names.BINLOG_CRONJOB} was scheduled "
+                "{{ $value | humanizeDuration }} after its last success."
+            ),
+        ),
+    ]
+
+
 def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
-    groups = {ALERT_GROUP: core_rules(env)}
+    groups = {ALERT_GROUP: core_rules(env) + database_rules(env)}
     if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
+        if env.database.mode == "in-cluster" and env.data.backup.binlog.enabled:
+            groups[BINLOG_GROUP] = binlog_rules(env)
     if env.secrets.rotation.enabled:
         groups[ROTATION_GROUP] = rotation_rules(env)
     return groups

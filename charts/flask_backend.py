@@ -10,15 +10,16 @@ from __future__ import annotations
 from cdk8s import App
 from cdk8s_plus_27 import k8s
 
-from charts import names, secret_layout
+from charts import database_endpoint, names, secret_layout
 from charts.exposure import expose
 from charts.metrics import scrape
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
+from constructs.external_database import ExternalDatabase
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.microsegmented_service import ClientSegment, MicrosegmentedService
-from constructs.mysql_database import MYSQL_RUN_AS, USER_NAME_KEY, USER_PASSWORD_KEY, MysqlDatabase, MysqlDatabaseProps
+from constructs.mysql_database import MYSQL_RUN_AS, ROOT_PASSWORD_KEY, USER_NAME_KEY, USER_PASSWORD_KEY
 from constructs.pod_parts import HttpCheck, Probes, RunAs, WritablePath
 from constructs.schema_migration import SchemaMigration, SchemaMigrationProps
 from constructs.secret_rotation import SecretRotation, SecretRotationProps
@@ -49,36 +50,10 @@ class FlaskBackend(PlatformChart):
                 sync_wave=names.WAVE_EXTERNAL_SECRETS,
             )
 
-        db_credentials = binding(
-            "DatabaseCredentials", names.DATABASE_CREDENTIALS_SECRET, secret_layout.database_credentials(store.key_prefix)
-        )
-        self.database = MysqlDatabase(
-            self,
-            "Database",
-            MysqlDatabaseProps(
-                name=names.DATABASE,
-                image=env.database.image.reference,
-                version=env.database.image.tag,
-                database=env.database.name,
-                credentials=db_credentials,
-                storage=env.database.storage,
-                storage_class=env.database.storage_class,
-                resources=env.database.resources,
-                sync_wave=names.WAVE_DATABASE,
-            ),
-        )
-        MicrosegmentedService(
-            self,
-            "DatabaseHeadless",
-            workload=self.database,
-            port=names.DATABASE_PORT,
-            target_port="mysql",
-            name=self.database.headless_service_name,
-            headless=True,
-        )
-        self.database_service = MicrosegmentedService(
-            self, "DatabaseService", workload=self.database, port=names.DATABASE_PORT, target_port="mysql"
-        )
+        db_credentials = binding("DatabaseCredentials", names.DATABASE_CREDENTIALS_SECRET, database_endpoint.credentials(env))
+        # The StatefulSet and its Service, or a managed database outside the cluster (database.mode).
+        self.database, self.database_service = database_endpoint.render(self, env, db_credentials)
+        tls = self.database if isinstance(self.database, ExternalDatabase) else None
 
         app_secrets = binding(
             "AppSecrets",
@@ -89,9 +64,10 @@ class FlaskBackend(PlatformChart):
                     host=self.database_service.dns_name,
                     port=self.database_service.port,
                     database=env.database.name,
+                    ssl_ca=tls.ca_file if tls else None,
                 )
             },
-            template_inputs=secret_layout.database_url_inputs(store.key_prefix),
+            template_inputs=database_endpoint.url_inputs(env),
         )
         jwt_keys = binding("JwtKeys", names.JWT_KEYS_SECRET, secret_layout.jwt_keys(store.key_prefix))
 
@@ -101,10 +77,12 @@ class FlaskBackend(PlatformChart):
         volumes = [
             app_secrets.volume("app-secrets", ["secret-key", "previous-secret-key", "database-url"]),
             jwt_keys.volume("jwt-keys", ["private-key", "public-key", "previous-public-key"]),
+            *([tls.ca_volume()] if tls else []),
         ]
         mounts = [
             k8s.VolumeMount(name="app-secrets", mount_path=app_dir, read_only=True),
             k8s.VolumeMount(name="jwt-keys", mount_path=jwt_dir, read_only=True),
+            *([tls.ca_mount()] if tls else []),
         ]
         file_paths = {
             "SECRET_KEY_FILE": f"{app_dir}/secret-key",
@@ -139,6 +117,8 @@ class FlaskBackend(PlatformChart):
             "DB_HOST": self.database_service.dns_name,
             "DB_PORT": str(self.database_service.port),
             "DB_NAME": self.database.database,
+            # An external database: TLS required, verified against this CA bundle.
+            **({"DB_SSL_CA_FILE": tls.ca_file} if tls else {}),
             **file_paths,
         }
         # gunicorn's worker heartbeat files: memory-backed, as its docs advise.
@@ -194,27 +174,26 @@ class FlaskBackend(PlatformChart):
         expose(self, env=env, service=self.api_service, host=cfg.host, gateway=cfg.gateway if cfg.exposure == "gateway" else None)
 
     def _secret_rotation(self, env: Environment) -> None:
-        """The rotation CronJob (database/rotate.sh) and its edges: the database and Secrets Manager."""
+        """The rotation CronJob (database/rotate.sh) and its edges: Secrets Manager, and the database
+        when its key is rotated (never an external one: config/consistency.py)."""
         rotation = env.secrets.rotation
-        self.rotation = SecretRotation(
-            self,
-            "SecretRotation",
-            SecretRotationProps(
-                name=names.ROTATION_CRONJOB,
-                image=env.database.image.reference,
-                version=env.database.image.tag,
-                rotation=rotation,
-                key_prefix=env.secrets.key_prefix,
-                region=env.secrets.region,
-                database_host=self.database_service.dns_name,
-                database_port=self.database_service.port,
-                database=self.database.database,
-                app_user=env.database.user,
-                run_as=MYSQL_RUN_AS,
-            ),
+        rotation_props = SecretRotationProps(
+            name=names.ROTATION_CRONJOB,
+            image=env.database.image.reference,
+            version=env.database.image.tag,
+            rotation=rotation,
+            key_prefix=env.secrets.key_prefix,
+            region=env.secrets.region,
+            database_host=self.database_service.dns_name,
+            database_port=self.database_service.port,
+            database=self.database.database,
+            app_user=env.database.user,
+            run_as=MYSQL_RUN_AS,
         )
+        self.rotation = SecretRotation(self, "SecretRotation", rotation_props)
         network = ClientSegment(self, "SecretRotationNetwork", workload=self.rotation)
-        self.database_service.allow_from(network)
+        if rotation_props.rotates_database:
+            self.database_service.allow_from(network)
         network.allow_egress_to_cidrs("secrets-manager", rotation.endpoint_cidrs, [names.HTTPS_PORT])
 
     def _database_lifecycle(self, env: Environment, db_credentials: ExternalSecretBinding) -> None:
@@ -261,6 +240,9 @@ class FlaskBackend(PlatformChart):
                 user_key=USER_NAME_KEY,
                 password_key=USER_PASSWORD_KEY,
                 run_as=MYSQL_RUN_AS,
+                tls=self.database if isinstance(self.database, ExternalDatabase) else None,
+                root_password_key=None if isinstance(self.database, ExternalDatabase) else ROOT_PASSWORD_KEY,
+                binlog_name=names.BINLOG_CRONJOB,
             ),
         )
         backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)

@@ -34,6 +34,7 @@ DATABASE_PORT = 3306
 MIGRATION_JOB = "flask-app-migrate"
 ROTATION_CRONJOB = "flask-secret-rotation"  # also its ServiceAccount; ConfigMaps <name>-env and <name>-files
 BACKUP_CRONJOB = "flask-app-db-backup"  # also its ServiceAccount; ConfigMaps <name>-env and <name>-files (the scripts)
+BINLOG_CRONJOB = f"{BACKUP_CRONJOB}-binlog"  # archives the binary logs; the backup's ServiceAccount, ConfigMaps and edges
 RESTORE_JOB_PREFIX = "flask-app-db-restore"  # `ops restore` names each restore Job <prefix>-<timestamp>
 HTTPS_PORT = 443  # the S3 and Secrets Manager endpoints
 

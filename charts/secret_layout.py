@@ -64,6 +64,27 @@ def database_url_inputs(prefix: str) -> dict[str, RemoteValue]:
     }
 
 
+def _external_key(prefix: str, master_user_secret: str | None) -> str:
+    """An external database's login: the environment's own key, or the secret RDS manages for
+    the master user (a JSON object with `username` and `password`, rotated by RDS). Either way
+    the user travels with its password, as in-cluster where the rotation alternates users."""
+    return master_user_secret or store_keys(prefix)[DATABASE_STORE_KEY].key
+
+
+def external_database_credentials(prefix: str, master_user_secret: str | None) -> dict[str, RemoteValue]:
+    """No root password: nothing in the cluster administers an external server."""
+    key = _external_key(prefix, master_user_secret)
+    return {"username": RemoteValue(key=key, property="username"), "password": RemoteValue(key=key, property="password")}
+
+
+def external_database_url_inputs(prefix: str, master_user_secret: str | None) -> dict[str, RemoteValue]:
+    key = _external_key(prefix, master_user_secret)
+    return {
+        "database-username": RemoteValue(key=key, property="username"),
+        "database-password": RemoteValue(key=key, property="password"),
+    }
+
+
 def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     key = store_keys(prefix)[JWT_STORE_KEY].key
     return {
@@ -73,13 +94,16 @@ def jwt_keys(prefix: str) -> dict[str, RemoteValue]:
     }
 
 
-def database_url_template(*, host: str, port: int, database: str) -> str:
+def database_url_template(*, host: str, port: int, database: str, ssl_ca: str | None = None) -> str:
     """ESO template for DATABASE_URL: only the user and its password come from the store (they
     change together at a rotation), so the URL can never point at a host or database other
-    than the rendered ones (defect 2)."""
+    than the rendered ones (defect 2). With `ssl_ca` (an external database) the driver requires
+    TLS and verifies the certificate and host name against that CA file: PyMySQL does both once
+    a CA is given, check_hostname made explicit."""
     user = '{{ index . "database-username" | urlquery }}'
     password = '{{ index . "database-password" | urlquery }}'
-    return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
+    tls = f"&ssl_ca={ssl_ca}&ssl_check_hostname=true" if ssl_ca else ""
+    return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4{tls}"
 
 
 SECRET_NAMES = (names.DATABASE_CREDENTIALS_SECRET, names.FLASK_SECRETS_SECRET, names.JWT_KEYS_SECRET)

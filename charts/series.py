@@ -28,6 +28,7 @@ INGRESS_REQUESTS = "nginx_ingress_controller_requests"
 
 CRONJOB_LAST_SUCCESS = "kube_cronjob_status_last_successful_time"
 CRONJOB_CREATED = "kube_cronjob_created"
+CRONJOB_LAST_SCHEDULE = "kube_cronjob_status_last_schedule_time"
 JOB_START = "kube_job_status_start_time"
 JOB_COMPLETION = "kube_job_status_completion_time"
 JOB_SUCCEEDED = "kube_job_status_succeeded"
@@ -67,6 +68,11 @@ def frontend_requests(host: str, **extra: str) -> str:
 
 def backup_cronjob() -> str:
     return selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BACKUP_CRONJOB)
+
+
+def binlog_cronjob() -> str:
+    """The CronJob archiving the binary logs (data.backup.binlog), `<backup CronJob>-binlog`."""
+    return selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BINLOG_CRONJOB)
 
 
 def backup_jobs() -> str:

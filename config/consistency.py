@@ -142,6 +142,30 @@ def database_names_mysql_accepts(env: Environment) -> Iterator[FieldProblem]:
         )
 
 
+IN_CLUSTER_ONLY = ("storage", "storage_class", "resources")
+
+
+def database_settings_match_the_mode(env: Environment) -> Iterator[FieldProblem]:
+    """Settings of the other mode are refused rather than ignored: a reader would believe them."""
+    db = env.database
+    if db.mode == "external":
+        for name in IN_CLUSTER_ONLY:
+            if name in db.model_fields_set:
+                yield FieldProblem(
+                    f"database.{name}",
+                    f"must not be set while database.mode is 'external': the provider owns the server's storage and "
+                    f"size, and no StatefulSet is rendered (got {getattr(db, name)!r})",
+                )
+        if env.data.backup.enabled and env.data.backup.binlog.enabled:
+            yield FieldProblem(
+                "data.backup.binlog.enabled",
+                "must be false while database.mode is 'external': the provider keeps the binary logs and restores "
+                "to a point in time itself (got true)",
+            )
+    elif db.external is not None:
+        yield FieldProblem("database.external", "is set but database.mode is 'in-cluster': set mode to 'external' or remove it")
+
+
 def body_size_nginx_accepts(env: Environment) -> Iterator[FieldProblem]:
     size = env.frontend.client_max_body_size
     factor = {"k": 2**10, "m": 2**20}.get(size[-1].lower(), 1)
@@ -183,6 +207,17 @@ def previous_jwt_key_outlives_refresh_tokens(env: Environment) -> Iterator[Field
         )
 
 
+def rotation_reaches_the_database(env: Environment) -> Iterator[FieldProblem]:
+    """The `database` key alternates users through the server's administrative login, which an
+    external database does not give the cluster (and RDS rotates a managed master user itself)."""
+    if env.database.mode == "external" and "database" in env.secrets.rotation.keys:
+        yield FieldProblem(
+            "secrets.rotation.keys",
+            "must not include 'database' while database.mode is 'external': its rotation needs the server's "
+            "administrative login, which only an in-cluster database gives the cluster (rotate it at the provider)",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     replicas_within_pod_quota,
     quota_holds_container_defaults,
@@ -190,10 +225,12 @@ CHECKS: tuple[Check, ...] = (
     cors_allows_the_frontend,
     csp_allows_the_api,
     database_names_mysql_accepts,
+    database_settings_match_the_mode,
     body_size_nginx_accepts,
     notification_annotations_fit,
     release_images_pinned,
     previous_jwt_key_outlives_refresh_tokens,
+    rotation_reaches_the_database,
 )
 
 

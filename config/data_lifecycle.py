@@ -112,6 +112,19 @@ class S3Target(Model):
     """Address ranges of the regional S3 endpoint (its managed prefix list); the only egress besides DB and DNS."""
 
 
+class BinlogArchive(Model):
+    enabled: bool = True
+    """Archive the in-cluster server's binary logs to S3 beside the dumps (point-in-time recovery); in-cluster only."""
+    interval_minutes: Annotated[int, Field(ge=1, le=30)] = 5
+    """Minutes between archive runs: the recovery point objective (what a lost volume can cost) is this plus one run."""
+    deadline_seconds: Annotated[int, Field(ge=30, le=1800)] = 240
+    """activeDeadlineSeconds of one archive run."""
+
+    @property
+    def schedule(self) -> str:
+        return f"*/{self.interval_minutes} * * * *"
+
+
 class Backup(Model):
     enabled: bool = True
     """Render the backup CronJob and its ServiceAccount, scripts and NetworkPolicies."""
@@ -137,6 +150,8 @@ class Backup(Model):
     """Requests and limits of each backup container (dump, then upload)."""
     aws_cli_image: ImageRef
     """Image of the upload and fetch steps (the AWS CLI v2); the dump and load steps use the database image."""
+    binlog: BinlogArchive = BinlogArchive()
+    """The archive of the binary logs between the dumps (in-cluster database only)."""
     sse: Literal["aws:kms", "AES256"] | None = None
     """Override of the server-side encryption; default aws:kms when kms_key is set, else AES256."""
 

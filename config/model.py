@@ -14,6 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 from config import formats
 from config.admission import Admission
 from config.data_lifecycle import DataLifecycle
+from config.external_database import ExternalDatabase
 from config.monitoring import Monitoring
 from config.notifications import Notifications
 from config.secret_rotation import SecretRotation
@@ -132,18 +133,32 @@ class Backend(Workload):
 
 
 class Database(Model):
+    mode: Literal["in-cluster", "external"] = "in-cluster"
+    """`in-cluster`: the MySQL StatefulSet; `external`: a managed database (database.external), no StatefulSet."""
     image: ImageRef
-    """MySQL image (8.0.35)."""
+    """MySQL image (8.0.35): the in-cluster server's, and the backup's and restore's client tools in both modes."""
     name: formats.MYSQL_DATABASE.type()
     """Database (schema) name the API uses."""
     user: formats.MYSQL_USER.type() = "flask"
-    """Application database user."""
+    """Application database user (with credentials `managed`, the master user the secret belongs to)."""
     storage: MemoryQuantity = "1Gi"
-    """Size of the data volume claim."""
-    storage_class: DnsLabel
-    """StorageClass of the data volume claim."""
-    resources: Resources
-    """Container requests and limits."""
+    """Size of the data volume claim (in-cluster only)."""
+    storage_class: DnsLabel | None = None
+    """StorageClass of the data volume claim (in-cluster only, required there)."""
+    resources: Resources | None = None
+    """Container requests and limits of the server (in-cluster only, required there)."""
+    external: ExternalDatabase | None = None
+    """The managed database's endpoint, network, CA and credentials (required when mode is `external`)."""
+
+    @model_validator(mode="after")
+    def _settings_of_the_mode(self) -> Database:
+        if self.mode == "external" and self.external is None:
+            raise ValueError("mode is 'external' but no external endpoint (host, cidrs, ca_bundle) is set")
+        if self.mode == "in-cluster":
+            for name in ("storage_class", "resources"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"mode is 'in-cluster' but no {name} is set for the StatefulSet")
+        return self
 
 
 class Frontend(Workload):

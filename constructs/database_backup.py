@@ -24,6 +24,7 @@ from cdk8s_plus_27 import k8s
 from config.data_lifecycle import Backup
 from constructs import Construct
 from constructs.batch_pod import BatchPodParts, Step, batch_pod_template
+from constructs.external_database import ExternalDatabase
 from constructs.external_secret_binding import ExternalSecretBinding
 from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
@@ -34,13 +35,14 @@ from constructs.workload_identity import WorkloadIdentity
 from constructs.workload_props import WorkloadProps
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
-SCRIPTS = ("backup.sh", "restore.sh", "common.sh")
+SCRIPTS = ("backup.sh", "binlog.sh", "restore.sh", "common.sh")
 SCRIPTS_MOUNT = "/opt/flask-platform/db"
 PASSWORD_DIR = "/var/run/secrets/db"
 SCRATCH_DIR = "/backup"
 IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 RETENTION_ANNOTATION = "backup.flask-platform.io/retention-days"
 HISTORY_LIMIT = 3
+ROOT_PASSWORD_FILE = "root-password"  # pragma: allowlist secret (a file name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +68,13 @@ class DatabaseBackupProps(WorkloadProps):
     """Key of the password in that binding."""
     run_as: RunAs
     """UID/GID of both steps (the database image's own user)."""
+    tls: ExternalDatabase | None = None
+    """An external database: the database steps require TLS and verify it against its CA bundle."""
+    binlog_name: str = ""
+    """Name of the binary log archive CronJob (its pods keep the backup's selector labels)."""
+    root_password_key: str | None = None
+    """Key of the server's root password in the binding: set for the binary log archive (backup.binlog),
+    whose steps, the dump and a to-time restore need replication privileges."""
 
 
 class DatabaseBackup(Construct):
@@ -89,6 +98,7 @@ class DatabaseBackup(Construct):
             "DB_PASSWORD_FILE": f"{PASSWORD_DIR}/password",
             "BACKUP_DIR": SCRATCH_DIR,
             "RESTORE_DIR": SCRATCH_DIR,
+            "BINLOG_DIR": SCRATCH_DIR,
             "S3_BUCKET": s3.bucket,
             "S3_PREFIX": s3.prefix,
             "S3_SSE": backup.server_side_encryption,
@@ -100,6 +110,8 @@ class DatabaseBackup(Construct):
         }
         if s3.kms_key:
             settings["S3_SSE_KMS_KEY_ID"] = s3.kms_key
+        if props.tls:
+            settings["DB_SSL_CA"] = props.tls.ca_file
         self.config = WorkloadConfig(
             self,
             "Config",
@@ -120,7 +132,12 @@ class DatabaseBackup(Construct):
             annotations={IRSA_ROLE_ANNOTATION: backup.role_arn},
         )
         files = {props.user_key: "username", props.password_key: "password"}  # pragma: allowlist secret (file names)
+        self.archives_binlogs = props.root_password_key is not None and backup.binlog.enabled
+        if self.archives_binlogs:
+            assert props.root_password_key is not None
+            files[props.root_password_key] = ROOT_PASSWORD_FILE
         self._password_volume = props.credentials.volume("db-password", files)
+        self._ca = (props.tls.ca_volume(), props.tls.ca_mount()) if props.tls else None
         wave = sync_wave_annotation(props.sync_wave)
         self.cron_job = k8s.KubeCronJob(
             self,
@@ -145,11 +162,54 @@ class DatabaseBackup(Construct):
                 job_template=k8s.JobTemplateSpec(
                     metadata=k8s.ObjectMeta(labels=self.labels),
                     spec=self._job_spec(
-                        self._step("dump", "backup.sh", on_database=True, env=[]),
+                        self._step("dump", "backup.sh", on_database=True, env=self._binlog_position()),
                         self._step("upload", "backup.sh", on_database=False, env=[]),
                         component="backup",
                     ),
                 ),
+            ),
+        )
+        self.binlog_cron_job = self._binlog_archive(wave) if self.archives_binlogs else None
+
+    def _as_root(self) -> list[k8s.EnvVar]:
+        """The server's root user: replication privileges (read and replay binary logs, RELOAD)."""
+        return [
+            k8s.EnvVar(name="DB_ADMIN_USER", value="root"),
+            k8s.EnvVar(name="DB_PASSWORD_FILE", value=f"{PASSWORD_DIR}/{ROOT_PASSWORD_FILE}"),
+        ]
+
+    def _binlog_position(self) -> list[k8s.EnvVar]:
+        """With the archive, each dump records where in the binary logs it stands, as root."""
+        if not self.archives_binlogs:
+            return []
+        return [*self._as_root(), k8s.EnvVar(name="DUMP_BINLOG_POSITION", value="true")]
+
+    def _binlog_archive(self, wave: dict[str, str]) -> k8s.KubeCronJob:
+        """Every few minutes: list what is archived, fetch the closed logs that are not, upload them.
+        Its pods carry the backup's selector labels: the same edges (database, S3, DNS)."""
+        archive = self.backup.binlog
+        name = self.props.binlog_name
+        labels = {**self.labels, COMPONENT_KEY: "binlog-archive"}
+        spec = self._job_spec(
+            self._step("list", "binlog.sh", on_database=False, env=[]),
+            self._step("fetch", "binlog.sh", on_database=True, env=self._as_root()),
+            self._step("upload", "binlog.sh", on_database=False, env=[]),
+            component="binlog-archive",
+        )
+        spec = k8s.JobSpec(backoff_limit=0, active_deadline_seconds=archive.deadline_seconds, template=spec.template)
+        return k8s.KubeCronJob(
+            self,
+            "BinlogCronJob",
+            metadata=k8s.ObjectMeta(name=name, labels=labels, annotations={**wave, **self._checkov()}),
+            spec=k8s.CronJobSpec(
+                schedule=archive.schedule,
+                time_zone=self.backup.time_zone,
+                # A run that overlaps the next is not doubled; a missed run is caught up by the next.
+                concurrency_policy="Forbid",
+                starting_deadline_seconds=archive.interval_minutes * 60,
+                successful_jobs_history_limit=1,
+                failed_jobs_history_limit=HISTORY_LIMIT,
+                job_template=k8s.JobTemplateSpec(metadata=k8s.ObjectMeta(labels=labels), spec=spec),
             ),
         )
 
@@ -167,13 +227,16 @@ class DatabaseBackup(Construct):
             resources=self.backup.resources,
             env=env,
             env_from=self.config.env_from,
-            mounts=[*self.config.mounts, *([password_mount] if on_database else [])],
+            mounts=[*self.config.mounts, *([password_mount, *self._ca_mounts()] if on_database else [])],
         )
 
-    def _job_spec(self, first: Step, second: Step, *, component: str) -> k8s.JobSpec:
+    def _ca_mounts(self) -> list[k8s.VolumeMount]:
+        return [self._ca[1]] if self._ca else []
+
+    def _job_spec(self, *steps: Step, component: str) -> k8s.JobSpec:
         template = batch_pod_template(
             BatchPodParts(
-                steps=[first, second],
+                steps=list(steps),
                 run_as=self.run_as,
                 service_account=self.name,
                 labels={**self.labels, COMPONENT_KEY: component},
@@ -181,7 +244,7 @@ class DatabaseBackup(Construct):
                     WritablePath(volume="tmp", path="/tmp", size_limit="64Mi", in_memory=True),
                     WritablePath(volume="scratch", path=SCRATCH_DIR, size_limit=self.backup.scratch_size),
                 ],
-                volumes=[*self.config.volumes, self._password_volume],
+                volumes=[*self.config.volumes, self._password_volume, *([self._ca[0]] if self._ca else [])],
                 annotations={CONFIG_CHECKSUM_ANNOTATION: self.config.checksum},
             )
         )
@@ -191,11 +254,18 @@ class DatabaseBackup(Construct):
             template=template,
         )
 
-    def restore_job(self, scope: Construct, id: str, *, job_name: str, backup_key: str) -> k8s.KubeJob:
+    def restore_job(
+        self, scope: Construct, id: str, *, job_name: str, backup_key: str, to_time: str | None = None
+    ) -> k8s.KubeJob:
         """A Job that fetches `backup_key` ("latest" or a dump's name or key), verifies it and
-        replaces the database with it. Its pods carry the backup's selector labels, so they get
-        the backup's network edges and nothing else."""
+        replaces the database with it; with `to_time`, the newest dump before that time and the
+        archived binary logs, replayed up to it (as root). Its pods carry the backup's selector
+        labels, so they get the backup's network edges and nothing else."""
+        if to_time is not None and not self.archives_binlogs:
+            raise ValueError("a restore to a time needs the binary log archive (data.backup.binlog)")
         key = [k8s.EnvVar(name="BACKUP_KEY", value=backup_key)]
+        if to_time is not None:
+            key = [k8s.EnvVar(name="BACKUP_KEY", value="before-time"), k8s.EnvVar(name="RESTORE_TO_TIME", value=to_time)]
         return k8s.KubeJob(
             scope,
             id,
@@ -207,7 +277,7 @@ class DatabaseBackup(Construct):
             ),
             spec=self._job_spec(
                 self._step("fetch", "restore.sh", on_database=False, env=key),
-                self._step("load", "restore.sh", on_database=True, env=key),
+                self._step("load", "restore.sh", on_database=True, env=key + (self._as_root() if to_time else [])),
                 component="restore",
             ),
         )

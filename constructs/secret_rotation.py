@@ -16,6 +16,11 @@ has both the AWS CLI and a MySQL client.
 A retry would meet the AWSPENDING version of the failed attempt and refuse (that marker is the
 concurrency guard), so a run is never retried (backoffLimit 0) and never overlaps another
 (concurrencyPolicy Forbid); `ops rotate --now` starts a Job from this CronJob.
+
+Without the `database` key (an external database, whose administrative login the cluster does
+not have: config/consistency.py) nothing of the database is rendered: no `set` step (setSecret
+only changes the database's copy; the Flask and JWT values live in the store alone), no
+database settings, and the chart opens no egress to it.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 HISTORY_LIMIT = 3
 # (step, talks to Secrets Manager): the protocol's order, createSecret prepared offline first.
 STEPS = (("fetch", True), ("generate", False), ("create", True), ("set", False), ("test", False), ("finish", True))
+DATABASE = "database"  # the store key whose rotation reaches the database
+# The steps that exist only to change the database's copy of its secret.
+DATABASE_ONLY_STEPS = ("set",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,13 +67,18 @@ class SecretRotationProps(WorkloadProps):
     region: str
     """AWS region of Secrets Manager."""
     database_host: str
-    """DNS name of the database's client Service."""
+    """DNS name of the database's client Service (used only when `database` is rotated)."""
     database_port: int
     """Its port."""
     database: str
     """The application's schema (the test step logs in to it)."""
     app_user: str
     """The application user; its alternate is `<app_user>_clone`."""
+
+    @property
+    def rotates_database(self) -> bool:
+        return DATABASE in self.rotation.keys
+
     run_as: RunAs
     """UID/GID of every step (the database image's own user)."""
 
@@ -79,6 +92,12 @@ class SecretRotation(Construct):
         self.namespace = Chart.of(self).namespace
         self.selector = selector_labels(props.name)
         self.labels = metadata_labels(props.name, component="secret-rotation", version=props.version)
+        database_settings = {
+            "DB_HOST": props.database_host,
+            "DB_PORT": str(props.database_port),
+            "DB_NAME": props.database,
+            "APP_USER": props.app_user,
+        }
         self.config = WorkloadConfig(
             self,
             "Config",
@@ -88,10 +107,7 @@ class SecretRotation(Construct):
                 "ROTATE_KEYS": " ".join(rotation.keys),
                 "KEY_PREFIX": props.key_prefix,
                 "WORK_DIR": WORK_DIR,
-                "DB_HOST": props.database_host,
-                "DB_PORT": str(props.database_port),
-                "DB_NAME": props.database,
-                "APP_USER": props.app_user,
+                **(database_settings if props.rotates_database else {}),
                 "AWS_REGION": props.region,
                 "AWS_DEFAULT_REGION": props.region,
                 # The read-only root: the AWS CLI keeps its web-identity credential cache under HOME.
@@ -113,7 +129,11 @@ class SecretRotation(Construct):
         )
         template = batch_pod_template(
             BatchPodParts(
-                steps=[self._step(step, on_aws) for step, on_aws in STEPS],
+                steps=[
+                    self._step(step, on_aws)
+                    for step, on_aws in STEPS
+                    if props.rotates_database or step not in DATABASE_ONLY_STEPS
+                ],
                 run_as=props.run_as,
                 service_account=props.name,
                 labels=self.labels,

@@ -13,9 +13,10 @@
 #   3. the checksum object is uploaded last: restore only considers dumps whose .sha256 object
 #      exists and matches, and an S3 object is never visible half-written.
 #
-# Settings (environment): DB_HOST DB_PORT DB_NAME DB_USER_FILE DB_PASSWORD_FILE BACKUP_DIR
+# Settings (environment): DB_HOST DB_PORT DB_NAME DB_USER_FILE DB_PASSWORD_FILE [DB_SSL_CA] BACKUP_DIR
 #   S3_BUCKET S3_PREFIX S3_SSE (AES256 or aws:kms) [S3_SSE_KMS_KEY_ID] [S3_ENDPOINT_URL]
 #   [BACKUP_NAME]: defaults to <database>-<UTC time>, which sorts by time.
+#   [DUMP_BINLOG_POSITION=true]: record the binary log position and lineage (binlog.sh, PITR).
 set -euo pipefail
 
 # shellcheck source=database/common.sh
@@ -38,21 +39,28 @@ cmd_dump() {
   if "$tool" --help 2>/dev/null | grep -q -- '--set-gtid-purged'; then options+=(--set-gtid-purged=OFF); fi
   DEFAULTS_FILE="$(client_defaults)"
   trap 'rm -f "$DEFAULTS_FILE"' EXIT
+  # Point-in-time recovery: the dump records where in the binary logs its snapshot stands (a
+  # comment, as a user of another server must not execute it) and which server's logs those
+  # are. MySQL 8.0.26+ calls the option --source-data, MariaDB and older MySQL --master-data;
+  # both take a global read lock for an instant, hence RELOAD (the root user).
+  local lineage=""
+  if [ "${DUMP_BINLOG_POSITION:-false}" = true ]; then
+    if "$tool" --help 2>/dev/null | grep -q -- '--source-data'; then options+=(--source-data=2); else options+=(--master-data=2); fi
+    lineage="$(server_lineage "$DEFAULTS_FILE")"
+  fi
   mkdir -p "$BACKUP_DIR"
   rm -f "$BACKUP_DIR"/*.sql.gz "$BACKUP_DIR"/*.sql.gz.sha256 "$BACKUP_DIR"/*.partial
   log "dumping database $DB_NAME from $DB_HOST:$DB_PORT"
   started=$SECONDS
-  "$tool" --defaults-extra-file="$DEFAULTS_FILE" "${options[@]}" "$DB_NAME" | gzip -6 -c >"$partial"
+  {
+    [ -z "$lineage" ] || printf -- '-- flask-platform binlog lineage: %s\n' "$lineage"
+    "$tool" --defaults-extra-file="$DEFAULTS_FILE" "${options[@]}" "$DB_NAME"
+  } | gzip -6 -c >"$partial"
   # mysqldump's last line; absent when it was cut short without an error status.
   gzip -dc "$partial" | tail -n 1 | grep -q '^-- Dump completed' || die "the dump has no completion line"
   mv "$partial" "$BACKUP_DIR/$name"
   (cd "$BACKUP_DIR" && sha256sum "$name" >"$name.sha256.partial" && mv "$name.sha256.partial" "$name.sha256")
   log "dumped $name: $(wc -c <"$BACKUP_DIR/$name") bytes compressed in $((SECONDS - started))s, sha256 $(cut -d' ' -f1 "$BACKUP_DIR/$name.sha256")"
-}
-
-sse_options() {
-  printf '%s\n' --sse "$S3_SSE"
-  if [ "$S3_SSE" = "aws:kms" ] && [ -n "${S3_SSE_KMS_KEY_ID:-}" ]; then printf '%s\n' --sse-kms-key-id "$S3_SSE_KMS_KEY_ID"; fi
 }
 
 cmd_upload() {

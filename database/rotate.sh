@@ -25,7 +25,9 @@
 # refuses every later rotation of the key until someone looks (docs/operations.md).
 #
 # Settings (environment): ROTATE_KEYS (names, space-separated) KEY_PREFIX WORK_DIR
-#   DB_HOST DB_PORT DB_NAME APP_USER [ROOT_USER=root] [SM_ENDPOINT_URL]
+#   [SM_ENDPOINT_URL]; with "database" among the keys also DB_HOST DB_PORT DB_NAME APP_USER
+#   [ROOT_USER=root]. Without it the database is never contacted (an external database, whose
+#   administrative login the cluster does not have), and the CronJob has no `set` step.
 set -euo pipefail
 
 # shellcheck source=database/common.sh
@@ -125,6 +127,7 @@ cmd_fetch() {
 }
 
 generate_database() {
+  need APP_USER
   local dir="$1" user
   user="$(json_get "$dir/current.json" username)" || die "database: AWSCURRENT has no username"
   json_object username "$(alternate_user "$user")" password "$(random_token 32)" \
@@ -150,7 +153,7 @@ generate_jwt() {
 }
 
 cmd_generate() {
-  need ROTATE_KEYS WORK_DIR APP_USER
+  need ROTATE_KEYS WORK_DIR
   umask 077
   local name dir
   for name in $ROTATE_KEYS; do
@@ -224,6 +227,7 @@ set_admin_password() { # set_admin_password LOGIN_FILE PASSWORD: every account o
 }
 
 set_database() {
+  need DB_HOST DB_PORT APP_USER
   local dir="$1" admin current_user
   admin="$(admin_login "$dir/current.json")"
   current_user="$(json_get "$dir/current.json" username)"
@@ -236,7 +240,7 @@ set_database() {
 }
 
 cmd_set() {
-  need ROTATE_KEYS WORK_DIR DB_HOST DB_PORT APP_USER
+  need ROTATE_KEYS WORK_DIR
   local name
   for name in $ROTATE_KEYS; do
     # Only the database holds a copy of its secret; the app reads the others from the Secret.
@@ -246,6 +250,7 @@ cmd_set() {
 }
 
 test_database() {
+  need DB_HOST DB_PORT DB_NAME
   local dir="$1" app admin
   app="$(login_file "$(json_get "$dir/pending.json" username)" "$(json_get "$dir/pending.json" password)" "$DB_NAME")"
   admin="$(admin_login "$dir/pending.json")"
@@ -276,7 +281,7 @@ test_jwt() {
 }
 
 cmd_test() {
-  need ROTATE_KEYS WORK_DIR DB_HOST DB_PORT DB_NAME
+  need ROTATE_KEYS WORK_DIR
   local name dir
   for name in $ROTATE_KEYS; do
     dir="$(key_dir "$name")"

@@ -44,8 +44,9 @@ rotate: $(VENV_STAMP)
 	$(PYTHON) -m ops rotate $(ENV) $(OPS_ARGS)
 
 # Prints the restore Job; start it with: make -s restore ENV=staging BACKUP=latest | kubectl create -f -
+# or, to a point in time: make -s restore ENV=staging TO_TIME=2026-12-01T14:03:27Z | kubectl create -f -
 restore: $(VENV_STAMP)
-	@$(PYTHON) -m ops restore $(ENV) --backup $(BACKUP) $(OPS_ARGS)
+	@$(PYTHON) -m ops restore $(ENV) $(if $(TO_TIME),--to-time $(TO_TIME),--backup $(BACKUP)) $(OPS_ARGS)
 
 # CONFIGURATION_REFERENCE.md, docs/connectivity.md and docs/connectivity-<env>.svg (Graphviz dot lays
 # the pictures out: Debian package graphviz); docs/dashboards/*.svg, the dashboards' queries

@@ -118,6 +118,9 @@ def dot_graph(graph: Graph) -> graphviz.Digraph:
         pad="0.2",
         # Straight segments: curved ones leaving one box braid around each other.
         splines="polyline",
+        # More rounds of crossing reduction: with the default, prod's map (an external database, an
+        # address range instead of a pod) ran a line through a ports box.
+        mclimit="4",
     )
     dot.attr("node", shape="box", fixedsize="true", height=f"{NODE_H / 72:.4f}", fontname=FONT)
     dot.attr("edge", arrowsize="0.7")

@@ -5,7 +5,7 @@ for the things outside it that the policies name: the ingress controller (namesp
 ingress-nginx), cluster DNS (kube-system pods labelled k8s-app=kube-dns) and Prometheus
 (monitoring pods labelled app.kubernetes.io/name=prometheus, beside another monitoring pod). Its map must
 equal the hand-written intent in golden/connectivity[-<env>].txt, and every query in
-golden/forbids/ must be denied. NCA runs from its own venv (.venv-nca).
+golden/forbids[-<env>]/ must be denied. NCA runs from its own venv (.venv-nca).
 
 `connectivity_map` is the map alone; the published picture (ops/connectivity_picture.py) is
 drawn from it, so the documentation shows exactly the connections this check verifies.
@@ -123,6 +123,13 @@ class ConnectivityReport:
 def golden_file(env: str) -> Path:
     specific = GOLDEN / f"connectivity-{env}.txt"
     return specific if specific.exists() else GOLDEN / "connectivity.txt"
+
+
+def forbids_dir_of(env: str) -> Path:
+    """The forbids queries of an environment: its own folder when its edges differ (prod's
+    external database has address ranges, not pods), else the shared one."""
+    specific = GOLDEN / f"forbids-{env}"
+    return specific if specific.is_dir() else GOLDEN / "forbids"
 
 
 def read_edges(path: Path) -> list[str]:
@@ -255,9 +262,10 @@ def connectivity_map(manifests: Sequence[ObjectView], nca: Path = NCA) -> list[M
 
 
 def check(
-    env: str, manifests: list[Manifest], nca: Path = NCA, golden: Path | None = None, forbids_dir: Path = GOLDEN / "forbids"
+    env: str, manifests: list[Manifest], nca: Path = NCA, golden: Path | None = None, forbids_dir: Path | None = None
 ) -> ConnectivityReport:
     golden = golden or golden_file(env)
+    forbids_dir = forbids_dir or forbids_dir_of(env)
     report = ConnectivityReport(golden=golden)
     cluster_docs = cluster_documents(manifests)
     queries = yaml_files(forbids_dir)

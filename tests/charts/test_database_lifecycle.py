@@ -33,7 +33,10 @@ def test_migration_runs_after_the_database_and_before_the_api(env: str) -> None:
     assert annotations["argocd.argoproj.io/hook"] == "Sync"
     assert annotations["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
     pod = job.body["spec"]["template"]["spec"]
-    needed = [backend[("StatefulSet", names.DATABASE)], backend[("Service", names.DATABASE)]]
+    # In-cluster: the server and its Service; external: the CA bundle the migration verifies it with.
+    database = [("StatefulSet", names.DATABASE), ("Service", names.DATABASE), ("ConfigMap", f"{names.DATABASE}-ca")]
+    needed = [backend[ref] for ref in database if ref in backend]
+    assert len(needed) == (1 if load_environment(env).database.mode == "external" else 2)
     needed += [backend[("ConfigMap", ref["configMapRef"]["name"])] for ref in pod["containers"][0]["envFrom"]]
     needed += [backend[("ExternalSecret", v["secret"]["secretName"])] for v in pod["volumes"] if "secret" in v]
     needed += [m for m in backend.values() if m.kind == "NetworkPolicy" and names.MIGRATION_JOB in m.name]
@@ -100,3 +103,46 @@ def test_the_configmap_ships_the_repository_scripts() -> None:
     for script in ("backup.sh", "restore.sh"):
         assert files["data"][script] == (SCRIPTS_DIR / script).read_text()
     assert Path(SCRIPTS_DIR).name == "database"
+
+
+def test_the_binlog_archive_runs_every_interval_as_root_with_the_backup_edges() -> None:
+    env = load_environment("staging")
+    backend = objects("staging")
+    archive = backend[("CronJob", names.BINLOG_CRONJOB)].body["spec"]
+    backup = backend[("CronJob", names.BACKUP_CRONJOB)].body["spec"]
+    assert archive["schedule"] == f"*/{env.data.backup.binlog.interval_minutes} * * * *"
+    assert archive["concurrencyPolicy"] == "Forbid"
+    job = archive["jobTemplate"]["spec"]
+    assert job["backoffLimit"] == 0 and job["activeDeadlineSeconds"] == env.data.backup.binlog.deadline_seconds
+    pod, backup_pod = job["template"]["spec"], backup["jobTemplate"]["spec"]["template"]["spec"]
+    # The backup's identity and selector labels: its IRSA role and exactly its network edges.
+    assert pod["serviceAccountName"] == backup_pod["serviceAccountName"] == names.BACKUP_CRONJOB
+    name_label = "app.kubernetes.io/name"
+    assert job["template"]["metadata"]["labels"][name_label] == names.BACKUP_CRONJOB
+    steps = pod["initContainers"] + pod["containers"]
+    assert [(s["name"], s["command"][-2:]) for s in steps] == [
+        (step, ["/opt/flask-platform/db/binlog.sh", step]) for step in ("list", "fetch", "upload")
+    ]
+    (fetch,) = [s for s in steps if s["name"] == "fetch"]
+    assert fetch["image"] == env.database.image.reference
+    assert {"name": "DB_ADMIN_USER", "value": "root"} in fetch["env"]
+    # The daily dump records its binary log position, which needs RELOAD: also as root.
+    (dump,) = backup["jobTemplate"]["spec"]["template"]["spec"]["initContainers"]
+    assert {"name": "DUMP_BINLOG_POSITION", "value": "true"} in dump["env"]
+    assert {"name": "DB_ADMIN_USER", "value": "root"} in dump["env"]
+
+
+def test_the_server_writes_the_binary_logs_the_archive_needs() -> None:
+    config = objects("staging")[("ConfigMap", f"{names.DATABASE}-files")].body["data"]["utf8mb4.cnf"]
+    settings = dict(line.split(" = ") for line in config.splitlines() if " = " in line)
+    assert settings["log-bin"] == "binlog" and settings["binlog-format"] == "ROW"
+    assert settings["binlog-checksum"] == "CRC32"
+    assert settings["gtid-mode"] == settings["enforce-gtid-consistency"] == "ON"
+    assert int(settings["binlog-expire-logs-seconds"]) == 3 * 24 * 3600
+
+
+def test_an_external_database_has_no_binlog_archive() -> None:
+    backend = objects("prod")
+    assert ("CronJob", names.BINLOG_CRONJOB) not in backend
+    (dump,) = backend[("CronJob", names.BACKUP_CRONJOB)].body["spec"]["jobTemplate"]["spec"]["template"]["spec"]["initContainers"]
+    assert not any(e["name"] in ("DB_ADMIN_USER", "DUMP_BINLOG_POSITION") for e in dump.get("env", []))

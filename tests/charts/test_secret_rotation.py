@@ -13,6 +13,7 @@ from constructs.secret_rotation import IRSA_ROLE_ANNOTATION, SCRIPTS_DIR
 from manifests import DIST, Manifest, load_env
 from synthesis.build import build_manifests
 from tests.support.rendered import find
+from tests.support.rendered import objects as objects_of
 
 ENVS = sorted(p.name for p in DIST.iterdir() if p.is_dir())
 SM_STEPS = {"fetch", "create", "finish"}  # the steps that talk to Secrets Manager
@@ -35,7 +36,9 @@ def test_the_cronjob_runs_the_protocol_in_order_one_run_at_a_time(env: str) -> N
     assert job["backoffLimit"] == 0 and job["activeDeadlineSeconds"] == rotation.deadline_seconds
     pod = job["template"]["spec"]
     steps = [*pod["initContainers"], *pod["containers"]]
-    assert [c["name"] for c in steps] == ["fetch", "generate", "create", "set", "test", "finish"]
+    # setSecret changes the database's copy only: without the database key there is no `set`.
+    rotates_database = "database" in rotation.keys
+    assert [c["name"] for c in steps] == ["fetch", "generate", "create", *(["set"] if rotates_database else []), "test", "finish"]
     for step in steps:
         assert step["command"][-2:] == ["/opt/flask-platform/rotation/rotate.sh", step["name"]]
         expected = rotation.aws_cli_image.reference if step["name"] in SM_STEPS else config.database.image.reference
@@ -47,7 +50,10 @@ def test_the_cronjob_runs_the_protocol_in_order_one_run_at_a_time(env: str) -> N
     assert account.metadata["annotations"][IRSA_ROLE_ANNOTATION] == rotation.role_arn
     settings = backend[("ConfigMap", f"{names.ROTATION_CRONJOB}-env")].body["data"]
     assert settings["KEY_PREFIX"] == config.secrets.key_prefix and settings["ROTATE_KEYS"].split() == rotation.keys
-    assert settings["APP_USER"] == config.database.user and settings["DB_NAME"] == config.database.name
+    if rotates_database:
+        assert settings["APP_USER"] == config.database.user and settings["DB_NAME"] == config.database.name
+    else:
+        assert not {"APP_USER", "DB_HOST", "DB_PORT", "DB_NAME"} & set(settings)
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -55,19 +61,37 @@ def test_its_only_egress_is_the_database_and_the_secrets_manager_ranges(env: str
     rotation = load_environment(env).secrets.rotation
     policies = [m for m in objects(env).values() if m.kind == "NetworkPolicy" and m.name.startswith(names.ROTATION_CRONJOB)]
     peers = sorted(str(peer) for p in policies for rule in p.body["spec"].get("egress") or [] for peer in rule["to"])
+    database = {
+        "podSelector": {"matchLabels": {"app.kubernetes.io/name": names.DATABASE}},
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": names.BACKEND_NAMESPACE}},
+    }
     expected = sorted(
-        [
-            str(
-                {
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": names.DATABASE}},
-                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": names.BACKEND_NAMESPACE}},
-                }
-            )
-        ]
+        ([str(database)] if "database" in rotation.keys else [])
         + [str({"ipBlock": {"cidr": cidr}}) for cidr in rotation.endpoint_cidrs]
     )
     assert len(peers) == len(expected)
     assert {p for p in peers if "ipBlock" in p} == {p for p in expected if "ipBlock" in p}
+
+
+def test_without_the_database_key_nothing_of_the_database_is_rendered() -> None:
+    # staging's in-cluster database, with its key left out: no step, setting or edge reaches it.
+    env = load_environment("staging")
+    rotation = env.secrets.rotation.model_copy(update={"keys": ["flask", "jwt"]})
+    env = env.model_copy(update={"secrets": env.secrets.model_copy(update={"rotation": rotation})})
+    rendered = build_manifests(env)
+    pod = find(rendered, "CronJob", names.ROTATION_CRONJOB)["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    assert [c["name"] for c in [*pod["initContainers"], *pod["containers"]]] == ["fetch", "generate", "create", "test", "finish"]
+    assert not [v for v in pod["volumes"] if "secret" in v]
+    settings = find(rendered, "ConfigMap", f"{names.ROTATION_CRONJOB}-env")["data"]
+    assert settings["ROTATE_KEYS"] == "flask jwt"
+    assert not {"APP_USER", "DB_HOST", "DB_PORT", "DB_NAME"} & set(settings)
+    policies = objects_of(rendered, "NetworkPolicy")
+    rotation_policies = [o for o in policies if o["metadata"]["name"].startswith(names.ROTATION_CRONJOB)]
+    assert rotation_policies, "the Secrets Manager egress stays"
+    assert names.DATABASE not in str(rotation_policies)
+    # Nor does the database admit the rotation's pods.
+    admitted = [o for o in policies if o["metadata"]["name"].startswith(f"{names.DATABASE}-from-")]
+    assert admitted and names.ROTATION_CRONJOB not in str(admitted)
 
 
 def test_the_configmap_ships_the_repository_script() -> None:

@@ -16,6 +16,8 @@ from config.loader import REPO_ROOT, available_environments, load_environment
 from synthesis.build import build_manifests
 from tests.support.rendered import Apps, container, find, objects, routed_hosts
 
+ENV_LABEL = "flask-platform.io/environment"
+
 
 @pytest.fixture(scope="module", params=available_environments())
 def rendered(request) -> Apps:
@@ -38,11 +40,15 @@ def test_2_names_are_derived_from_the_rendered_objects(rendered):
     nginx_conf = find(rendered, "ConfigMap", f"{names.NGINX}-files")["data"]["nginx.conf"]
     assert f"{backend_service['metadata']['name']}.backend.svc.cluster.local:8000" in nginx_conf
     settings = find(rendered, "ConfigMap", f"{names.FLASK_APP}-env")["data"]
-    db_service = find(rendered, "Service", names.DATABASE)
-    assert settings["DB_HOST"] == f"{db_service['metadata']['name']}.backend.svc.cluster.local"
-    assert settings["DB_PORT"] == str(db_service["spec"]["ports"][0]["port"])
+    external = load_environment(find(rendered, "Deployment", names.FLASK_APP)["metadata"]["labels"][ENV_LABEL]).database.external
+    if external is None:
+        db_service = find(rendered, "Service", names.DATABASE)
+        assert settings["DB_HOST"] == f"{db_service['metadata']['name']}.backend.svc.cluster.local"
+        assert settings["DB_PORT"] == str(db_service["spec"]["ports"][0]["port"])
+    else:  # a managed database: its endpoint, from database.external only
+        assert (settings["DB_HOST"], settings["DB_PORT"]) == (external.host, str(external.port))
     url = find(rendered, "ExternalSecret", names.FLASK_SECRETS_SECRET)["spec"]["target"]["template"]["data"]["database-url"]
-    assert f"@{settings['DB_HOST']}:3306/" in url
+    assert f"@{settings['DB_HOST']}:{settings['DB_PORT']}/" in url
     assert not any("flask-backend" in str(o) for o in objects(rendered))
 
 
@@ -54,7 +60,7 @@ def test_3_every_secret_has_exactly_one_owner(rendered):
 
 
 def test_4_every_configured_host_is_routed(rendered):
-    env = load_environment(find(rendered, "Deployment", names.FLASK_APP)["metadata"]["labels"]["flask-platform.io/environment"])
+    env = load_environment(find(rendered, "Deployment", names.FLASK_APP)["metadata"]["labels"][ENV_LABEL])
     assert routed_hosts(rendered) == {env.backend.host: names.FLASK_APP, env.frontend.host: names.NGINX}
 
 

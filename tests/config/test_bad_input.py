@@ -10,7 +10,15 @@ import pytest
 import yaml
 
 from config.loader import REPO_ROOT
-from tests.support.bad_input import Mutation, assert_one_line_error, delete_field, run_main, set_field, snapshot
+from tests.support.bad_input import (
+    Mutation,
+    assert_one_line_error,
+    assert_refused_before_writing,
+    delete_field,
+    run_main,
+    set_field,
+    snapshot,
+)
 
 # (id, file to edit, mutation, field expected in the message, reason fragment)
 CASES: list[tuple[str, str, Mutation, str, str]] = [
@@ -275,17 +283,7 @@ RAW_CASES: list[tuple[str, str, str, str]] = [
 
 @pytest.mark.parametrize(("case", "file", "mutate", "field", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_invalid_value_is_reported_and_dist_untouched(workspace, capsys, case, file, mutate, field, reason):
-    environments, dist = workspace
-    path = environments / file
-    data = yaml.safe_load(path.read_text())
-    mutate(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = snapshot(dist)
-
-    code, err = run_main(environments, dist, capsys)
-
-    assert_one_line_error(code, err, str(path), field, reason)
-    assert snapshot(dist) == before
+    assert_refused_before_writing(workspace, capsys, file, mutate, file, field, reason)
 
 
 @pytest.mark.parametrize(("case", "file", "text", "reason"), RAW_CASES, ids=[c[0] for c in RAW_CASES])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.support.bad_input import Mutation, assert_one_line_error, run_main, set_field, snapshot
+from tests.support.bad_input import Mutation, assert_one_line_error, assert_refused_before_writing, run_main, set_field, snapshot
 
 
 def _all(*mutations: Mutation) -> Mutation:
@@ -70,9 +70,10 @@ CASES = [
         set_field("platform.backend.limits_memory", "1Gi"),
         "base.yaml",
         "platform.backend.limits_memory",
-        "must be at least 3328Mi, the limits.memory the backend namespace needs at its peak: "
+        "must be at least 3840Mi, the limits.memory the backend namespace needs at its peak: "
         "flask-app-db 1 pod x 1Gi (1 replica), flask-app 2 pods x 512Mi (1 replica + 1 during a rolling update), "
         "flask-app-migrate 1 pod x 512Mi (parallelism 1), flask-app-db-backup 1 pod x 512Mi (one run at a time), "
+        "flask-app-db-backup-binlog 1 pod x 512Mi (one run at a time), "
         "flask-secret-rotation 1 pod x 256Mi (one run at a time) (got 1Gi)",
     ),
     # a rotation drops the previous JWT public key: refresh tokens must have expired by then
@@ -90,9 +91,9 @@ CASES = [
         set_field("backend.resources", {"requests": {"cpu": "1", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}),
         "base.yaml",
         "platform.backend.requests_cpu",
-        # 2 API pods x 1 CPU, the database's 250m, the migration's and one backup run's 100m each,
-        # one rotation run's 50m
-        "must be at least 2500m",
+        # 2 API pods x 1 CPU, the database's 250m, the migration's, one backup run's and one binary
+        # log archive run's 100m each, one rotation run's 50m
+        "must be at least 2600m",
     ),
     (
         "quota-pods-surge",
@@ -254,17 +255,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "edit", "mutate", "blamed", "field", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_cross_field_problem_is_reported_before_writing(workspace, capsys, case, edit, mutate, blamed, field, reason):  # noqa: F811
-    environments, dist = workspace
-    path = environments / edit
-    data = yaml.safe_load(path.read_text())
-    mutate(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = snapshot(dist)
-
-    code, err = run_main(environments, dist, capsys)
-
-    assert_one_line_error(code, err, str(environments / blamed), f": {field}: ", reason)
-    assert snapshot(dist) == before
+    assert_refused_before_writing(workspace, capsys, edit, mutate, blamed, field, reason)
 
 
 def test_argocd_application_name_length(workspace, capsys):  # noqa: F811

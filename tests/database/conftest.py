@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, REGION, MariaDb, free_port, fresh_moto_client
+from tests.support.database import (
+    APP_PASSWORD,
+    APP_USER,
+    BUCKET,
+    DATABASE,
+    PREFIX,
+    REGION,
+    MariaDb,
+    free_port,
+    fresh_moto_client,
+)
 from tests.support.tools import require_tool
 
 
@@ -27,6 +37,24 @@ def _unprivileged() -> tuple[str | None, int | None]:
         return None, None
     nobody = pwd.getpwnam("nobody")
     return "nobody", nobody.pw_uid
+
+
+def _server_certificate(folder: Path, uid: int | None) -> Path:
+    """A throw-away CA (trustme) and the server's certificate for 127.0.0.1 only (so `localhost`
+    is a host name it does not cover): what an RDS endpoint's certificate and the pinned CA
+    bundle are to the external-mode clients."""
+    import trustme
+
+    folder.mkdir()
+    ca = trustme.CA()
+    server = ca.issue_cert("127.0.0.1")
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    server.cert_chain_pems[0].write_to_path(str(folder / "server.pem"))
+    server.private_key_pem.write_to_path(str(folder / "server.key"))
+    for file in folder.iterdir():
+        if uid is not None:
+            os.chown(file, uid, -1)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +74,7 @@ def mariadb() -> Iterator[MariaDb]:
             os.chown(folder, uid, -1)
     port = free_port()
     log = rundir / "mariadbd.err"
+    tls = _server_certificate(root / "tls", uid)
     common = ["--no-defaults", f"--datadir={datadir}"]
     subprocess.run(
         [install_db, *common, "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}"],
@@ -68,12 +97,24 @@ def mariadb() -> Iterator[MariaDb]:
             "--innodb-buffer-pool-size=64M",
             "--character-set-server=utf8mb4",
             "--event-scheduler=OFF",
+            # Binary logs as the StatefulSet's MySQL writes them (row format, event checksums),
+            # for the point-in-time cases; MariaDB's GTIDs are always on.
+            "--log-bin=binlog",
+            "--server-id=1",
+            "--binlog-format=ROW",
+            "--binlog-checksum=CRC32",
+            # As the StatefulSet's config: the application user creates triggers and routines.
+            "--log-bin-trust-function-creators=ON",
+            # TLS offered, not required: the external-mode tests require and verify it from the client side.
+            f"--ssl-ca={tls / 'ca.pem'}",
+            f"--ssl-cert={tls / 'server.pem'}",
+            f"--ssl-key={tls / 'server.key'}",
         ],
         user=user,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    db = MariaDb(port=port, client=client, log=log)
+    db = MariaDb(port=port, client=client, log=log, tls_ca=tls / "ca.pem")
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -125,3 +166,38 @@ def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
     client = fresh_moto_client("s3", moto_endpoint, aws_settings)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     return client
+
+
+def _tool_path() -> str:
+    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
+    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
+    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
+    aws = shutil.which("aws", path=path)
+    require_tool(aws or "aws", "Debian package awscli")
+    return path
+
+
+@pytest.fixture
+def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    password_file, user_file = tmp_path / "password", tmp_path / "username"
+    password_file.write_text(APP_PASSWORD)
+    user_file.write_text(APP_USER)
+    (tmp_path / "tmp").mkdir()
+    return {
+        "PATH": _tool_path(),
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **aws_settings,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(mariadb.port),
+        "DB_NAME": DATABASE,
+        "DB_USER_FILE": str(user_file),
+        "DB_PASSWORD_FILE": str(password_file),
+        "BACKUP_DIR": str(tmp_path / "backup"),
+        "BINLOG_DIR": str(tmp_path / "binlog"),
+        "RESTORE_DIR": str(tmp_path / "restore"),
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": PREFIX,
+        "S3_SSE": "AES256",
+        "S3_ENDPOINT_URL": moto_endpoint,
+    }

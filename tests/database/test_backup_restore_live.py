@@ -9,114 +9,32 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import shutil
-import subprocess
+import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.database import APP_PASSWORD, APP_USER, BUCKET, DATABASE, PREFIX, MariaDb
-from tests.support.tools import require_tool
-
-REPO = Path(__file__).resolve().parents[2]
-BACKUP = REPO / "database" / "backup.sh"
-RESTORE = REPO / "database" / "restore.sh"
-TABLES = ("customers", "orders", "audit_log")
-ROWS = 20_000
+from tests.support.database import (
+    APP_USER,
+    BACKUP,
+    BUCKET,
+    DATABASE,
+    PREFIX,
+    RESTORE,
+    ROWS,
+    MariaDb,
+    backup,
+    checksums,
+    create_schema,
+    objects,
+    ok,
+    restore,
+    run,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _tool_path() -> str:
-    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
-    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
-    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
-    aws = shutil.which("aws", path=path)
-    require_tool(aws or "aws", "Debian package awscli")
-    return path
-
-
-@pytest.fixture
-def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    password_file, user_file = tmp_path / "password", tmp_path / "username"
-    password_file.write_text(APP_PASSWORD)
-    user_file.write_text(APP_USER)
-    (tmp_path / "tmp").mkdir()
-    return {
-        "PATH": _tool_path(),
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path / "tmp"),
-        **aws_settings,
-        "DB_HOST": "127.0.0.1",
-        "DB_PORT": str(mariadb.port),
-        "DB_NAME": DATABASE,
-        "DB_USER_FILE": str(user_file),
-        "DB_PASSWORD_FILE": str(password_file),
-        "BACKUP_DIR": str(tmp_path / "backup"),
-        "RESTORE_DIR": str(tmp_path / "restore"),
-        "S3_BUCKET": BUCKET,
-        "S3_PREFIX": PREFIX,
-        "S3_SSE": "AES256",
-        "S3_ENDPOINT_URL": moto_endpoint,
-    }
-
-
-def run(script: Path, step: str, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", str(script), step], env={**env, **extra}, capture_output=True, text=True, timeout=600)
-
-
-def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert proc.returncode == 0, f"exit {proc.returncode}:\n{proc.stderr}"
-    return proc
-
-
-def backup(env: dict[str, str], name: str) -> None:
-    ok(run(BACKUP, "dump", env, BACKUP_NAME=name))
-    ok(run(BACKUP, "upload", env))
-
-
-def restore(env: dict[str, str], key: str = "latest") -> subprocess.CompletedProcess[str]:
-    fetched = run(RESTORE, "fetch", env, BACKUP_KEY=key)
-    if fetched.returncode != 0:
-        return fetched
-    return run(RESTORE, "load", env)
-
-
-def create_schema(db: MariaDb) -> None:
-    db.sql(f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4;")
-    db.sql(
-        f"""
-        CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(100) NOT NULL,
-          note TEXT, avatar BLOB, created DATETIME(6) NOT NULL) ENGINE=InnoDB;
-        CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL,
-          amount DECIMAL(12,2) NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
-        CREATE TABLE audit_log (id BIGINT PRIMARY KEY AUTO_INCREMENT, order_id BIGINT NOT NULL, at DATETIME(6)) ENGINE=InnoDB;
-        CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW
-          INSERT INTO audit_log (order_id, at) VALUES (NEW.id, '2026-01-01 00:00:00');
-        CREATE FUNCTION order_total(c INT) RETURNS DECIMAL(14,2) READS SQL DATA
-          RETURN (SELECT COALESCE(SUM(amount), 0) FROM orders WHERE customer_id = c);
-        CREATE EVENT nightly_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit_log WHERE at < '2000-01-01';
-        CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 500;
-        INSERT INTO customers (name, note, avatar, created)
-          SELECT CONCAT('customer ', seq, ' ✓ Ünïcødé'), REPEAT(MD5(seq), 1 + seq % 7), UNHEX(SHA2(seq, 256)),
-                 TIMESTAMPADD(SECOND, seq, '2026-01-01 00:00:00.123456')
-          FROM seq_1_to_{ROWS};
-        INSERT INTO orders (customer_id, amount) SELECT 1 + seq % {ROWS}, (seq * 37 % 100000) / 100 FROM seq_1_to_{ROWS * 2};
-        """,
-        DATABASE,
-        as_app=True,
-    )
-
-
-def checksums(db: MariaDb) -> dict[str, str]:
-    rows = db.sql(f"CHECKSUM TABLE {', '.join(TABLES)} EXTENDED", DATABASE)
-    return {line.split("\t")[0]: line.split("\t")[1] for line in rows.strip().splitlines()}
-
-
-def objects(client) -> list[str]:
-    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
 
 
 def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
@@ -267,3 +185,76 @@ def test_kms_encryption_names_the_configured_key(mariadb: MariaDb, bucket, scrip
         head = bucket.head_object(Bucket=BUCKET, Key=key)
         assert head["ServerSideEncryption"] == "aws:kms", key
         assert head["SSEKMSKeyId"].endswith("alias/test-db-backups"), head["SSEKMSKeyId"]
+
+
+# External mode (database.mode external): the same scripts with DB_SSL_CA, against a server whose
+# certificate a throw-away CA signed, as an RDS endpoint's is signed by the pinned bundle's CAs.
+
+
+@pytest.fixture
+def app_user_requires_tls(mariadb: MariaDb) -> Iterator[None]:
+    """The server refuses the application user without TLS, as an RDS parameter group with
+    require_secure_transport does: a run that succeeds has used TLS."""
+    mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE SSL")
+    try:
+        yield
+    finally:
+        mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE NONE")
+
+
+@pytest.fixture
+def foreign_ca(tmp_path: Path) -> Path:
+    """A CA bundle that did not sign the server's certificate."""
+    import trustme
+
+    path = tmp_path / "foreign-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
+
+
+def test_external_mode_backup_and_restore_run_over_verified_tls(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], app_user_requires_tls: None
+) -> None:
+    tls_env = {**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca)}
+    create_schema(mariadb)
+    before = checksums(mariadb)
+    # (MariaDB's clients try TLS even unasked, without verifying; MySQL 8.0's do the same with
+    # ssl-mode PREFERRED: only DB_SSL_CA makes the scripts verify, as the next test shows.)
+    backup(tls_env, "flask_test-20260101T021700Z")
+    mariadb.sql(f"DROP DATABASE {DATABASE}; CREATE DATABASE {DATABASE};")
+    ok(restore(tls_env))
+    assert checksums(mariadb) == before
+
+
+def test_external_mode_refuses_a_server_whose_certificate_does_not_verify(
+    mariadb: MariaDb, bucket, scripts_env: dict[str, str], foreign_ca: Path
+) -> None:
+    create_schema(mariadb)
+    backup({**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca)}, "flask_test-20260101T021700Z")
+    untrusting = {**scripts_env, "DB_SSL_CA": str(foreign_ca)}
+
+    dump = run(BACKUP, "dump", untrusting, BACKUP_NAME="flask_test-20260102T021700Z")
+    assert dump.returncode != 0 and "certificate" in dump.stderr.lower(), dump.stderr
+    assert not list(Path(scripts_env["BACKUP_DIR"]).glob("*.sha256"))  # nothing an upload would take
+
+    mariadb.sql("CREATE TABLE sentinel (id INT); INSERT INTO sentinel VALUES (42);", DATABASE)
+    live = checksums(mariadb)
+    refused = restore(untrusting)
+    assert refused.returncode != 0 and "certificate" in refused.stderr.lower(), refused.stderr
+    assert checksums(mariadb) == live
+    assert mariadb.sql("SELECT id FROM sentinel", DATABASE).strip() == "42"
+
+
+def test_external_mode_refuses_a_missing_ca_bundle(mariadb: MariaDb, scripts_env: dict[str, str], tmp_path: Path) -> None:
+    missing = run(BACKUP, "dump", {**scripts_env, "DB_SSL_CA": str(tmp_path / "absent.pem")})
+    assert missing.returncode != 0 and "(DB_SSL_CA) is not readable" in missing.stderr
+
+
+def test_external_mode_refuses_a_certificate_for_another_host_name(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
+    """The right CA but the wrong name: `localhost` reaches the same server, whose certificate
+    names only 127.0.0.1, as a DNS answer pointing elsewhere would."""
+    assert socket.gethostbyname("localhost") == "127.0.0.1", "this case needs localhost to be 127.0.0.1"
+    create_schema(mariadb)
+    other_name = {**scripts_env, "DB_SSL_CA": str(mariadb.tls_ca), "DB_HOST": "localhost"}
+    dump = run(BACKUP, "dump", other_name, BACKUP_NAME="flask_test-20260102T021700Z")
+    assert dump.returncode != 0 and "localhost" in dump.stderr, dump.stderr

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
+from charts import names
+from manifests import DIST
 from ops.bootstrap import rsa_key_pair
 from tests.support.database import DATABASE, MariaDb, free_port, fresh_moto_client
 from tests.support.tools import require_tool
@@ -175,6 +178,25 @@ def test_flask_and_jwt_keep_the_previous_value(store: Store) -> None:
     from ops.bootstrap import public_pem_of
 
     assert public_pem_of(new_jwt["private-key"]) == new_jwt["public-key"]
+    assert list(store.stages("database").values()) == [[CURRENT]], "the database key was not rotated"
+
+
+def test_without_the_database_key_the_rendered_steps_never_need_the_database(store: Store) -> None:
+    # prod's CronJob (an external database): the steps it renders, with only the settings its
+    # ConfigMap holds; no DB_* or APP_USER reaches rotate.sh, and the database key stays as it was.
+    cron = yaml.safe_load((DIST / "prod" / names.BACKEND_APP / f"cronjob_backend_{names.ROTATION_CRONJOB}.yaml").read_text())
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    rendered = [c["name"] for c in [*pod["initContainers"], *pod["containers"]]]
+    settings = yaml.safe_load(
+        (DIST / "prod" / names.BACKEND_APP / f"configmap_backend_{names.ROTATION_CRONJOB}-env.yaml").read_text()
+    )
+    assert "set" not in rendered and settings["data"]["ROTATE_KEYS"] == "flask jwt"
+    env = {k: v for k, v in store.env.items() if k not in ("DB_HOST", "DB_PORT", "DB_NAME", "APP_USER", "ROOT_USER")}
+    env["ROTATE_KEYS"] = settings["data"]["ROTATE_KEYS"]
+    flask = store.value("flask")
+    for name in rendered:
+        ok(subprocess.run(["bash", str(ROTATE), name], env=env, capture_output=True, text=True, timeout=300))
+    assert store.value("flask")["previous-secret-key"] == flask["secret-key"]
     assert list(store.stages("database").values()) == [[CURRENT]], "the database key was not rotated"
 
 

@@ -102,3 +102,39 @@ def test_cli_prints_the_job_and_make_passes_the_backup() -> None:
         [sys.executable, "-m", "ops", "restore", "staging", "--backup", "x"], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
+
+
+def test_a_restore_to_a_time_replays_the_archived_logs_as_root() -> None:
+    (job,) = [d for d in yaml.safe_load_all(restore_manifest("staging", None, to_time="2026-12-01T02:17:42Z", now=NOW)) if d]
+    pod = job["spec"]["template"]["spec"]
+    (fetch,), (load,) = pod["initContainers"], pod["containers"]
+    for step in (fetch, load):
+        assert {"name": "BACKUP_KEY", "value": "before-time"} in step["env"]
+        assert {"name": "RESTORE_TO_TIME", "value": "2026-12-01T02:17:42Z"} in step["env"]
+    # Replaying row events is a replication privilege: the load step alone reads the root password.
+    assert {"name": "DB_ADMIN_USER", "value": "root"} in load["env"]
+    assert {"name": "DB_PASSWORD_FILE", "value": "/var/run/secrets/db/root-password"} in load["env"]
+    assert not any(e["name"] == "DB_ADMIN_USER" for e in fetch["env"])
+    (secret,) = [v["secret"] for v in pod["volumes"] if v["name"] == "db-password"]
+    assert {"key": "root-password", "path": "root-password"} in secret["items"]
+
+
+@pytest.mark.parametrize(
+    ("env", "to_time", "message"),
+    [
+        ("staging", "2026-12-01 02:17:42", "expected a UTC time"),
+        ("staging", "2026-02-30T02:17:42Z", "not a date and time of the calendar"),
+        ("staging", "2026-12-02T00:00:00Z", "is in the future"),
+        ("prod", "2026-12-01T02:17:42Z", "needs the archive of the in-cluster database's binary logs"),
+    ],
+)
+def test_a_bad_time_or_an_environment_without_the_archive_is_a_usage_error(env: str, to_time: str, message: str) -> None:
+    with pytest.raises(OpsError) as error:
+        restore_manifest(env, None, to_time=to_time, now=NOW)
+    assert error.value.exit_code == 2 and message in str(error.value)
+
+
+def test_make_passes_the_time() -> None:
+    command = ["make", "-n", "restore", "ENV=staging", "TO_TIME=2026-12-01T02:17:42Z"]
+    dry = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+    assert "-m ops restore staging --to-time 2026-12-01T02:17:42Z" in dry.stdout

@@ -51,3 +51,23 @@ def assert_one_line_error(code: int, err: str, file: str, field: str, reason: st
     assert field in line, line
     assert reason in line, line
     assert "Traceback" not in err
+
+
+def assert_refused_before_writing(
+    workspace: tuple[Path, Path], capsys, edit: str, mutate: Mutation, blamed: str, field: str, reason: str
+) -> None:
+    """Apply `mutate` to the environment file `edit`, synthesize, and expect the one-line error
+    blaming `blamed` and `field`, with exit 2 and dist/ untouched."""
+    import yaml
+
+    environments, dist = workspace
+    path = environments / edit
+    data = yaml.safe_load(path.read_text())
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    before = snapshot(dist)
+
+    code, err = run_main(environments, dist, capsys)
+
+    assert_one_line_error(code, err, str(environments / blamed), f": {field}: ", reason)
+    assert snapshot(dist) == before

@@ -1,4 +1,5 @@
-"""What the backup/restore tests share: the test server's settings and a small SQL runner."""
+"""What the backup/restore tests share: the test server's settings, a small SQL runner, and the
+scripts run as the Jobs run them (`bash <script> <step>`, configured by environment variables)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import subprocess
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BACKUP = REPO / "database" / "backup.sh"
+RESTORE = REPO / "database" / "restore.sh"
+BINLOG = REPO / "database" / "binlog.sh"
+TABLES = ("customers", "orders", "audit_log")
+ROWS = 20_000
 
 REGION = "eu-west-1"
 BUCKET = "flask-platform-test-backups"
@@ -28,6 +36,8 @@ class MariaDb:
     port: int
     client: str
     log: Path
+    tls_ca: Path
+    """The CA that signed the server's certificate (for 127.0.0.1, not for localhost)."""
 
     def sql(self, statement: str, database: str | None = None, *, as_app: bool = False) -> str:
         """Run SQL over TCP as root, or as the application user (whose objects the migrations
@@ -62,3 +72,59 @@ def fresh_moto_client(service: str, moto_endpoint: str, aws_settings: dict[str, 
         aws_access_key_id=aws_settings["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=aws_settings["AWS_SECRET_ACCESS_KEY"],
     )
+
+
+def run(script: Path, step: str, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(script), step], env={**env, **extra}, capture_output=True, text=True, timeout=600)
+
+
+def ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert proc.returncode == 0, f"exit {proc.returncode}:\n{proc.stderr}"
+    return proc
+
+
+def backup(env: dict[str, str], name: str) -> None:
+    ok(run(BACKUP, "dump", env, BACKUP_NAME=name))
+    ok(run(BACKUP, "upload", env))
+
+
+def restore(env: dict[str, str], key: str = "latest") -> subprocess.CompletedProcess[str]:
+    fetched = run(RESTORE, "fetch", env, BACKUP_KEY=key)
+    if fetched.returncode != 0:
+        return fetched
+    return run(RESTORE, "load", env)
+
+
+def create_schema(db: MariaDb) -> None:
+    db.sql(f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4;")
+    db.sql(
+        f"""
+        CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(100) NOT NULL,
+          note TEXT, avatar BLOB, created DATETIME(6) NOT NULL) ENGINE=InnoDB;
+        CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL,
+          amount DECIMAL(12,2) NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
+        CREATE TABLE audit_log (id BIGINT PRIMARY KEY AUTO_INCREMENT, order_id BIGINT NOT NULL, at DATETIME(6)) ENGINE=InnoDB;
+        CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW
+          INSERT INTO audit_log (order_id, at) VALUES (NEW.id, '2026-01-01 00:00:00');
+        CREATE FUNCTION order_total(c INT) RETURNS DECIMAL(14,2) READS SQL DATA
+          RETURN (SELECT COALESCE(SUM(amount), 0) FROM orders WHERE customer_id = c);
+        CREATE EVENT nightly_cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit_log WHERE at < '2000-01-01';
+        CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 500;
+        INSERT INTO customers (name, note, avatar, created)
+          SELECT CONCAT('customer ', seq, ' ✓ Ünïcødé'), REPEAT(MD5(seq), 1 + seq % 7), UNHEX(SHA2(seq, 256)),
+                 TIMESTAMPADD(SECOND, seq, '2026-01-01 00:00:00.123456')
+          FROM seq_1_to_{ROWS};
+        INSERT INTO orders (customer_id, amount) SELECT 1 + seq % {ROWS}, (seq * 37 % 100000) / 100 FROM seq_1_to_{ROWS * 2};
+        """,
+        DATABASE,
+        as_app=True,
+    )
+
+
+def checksums(db: MariaDb) -> dict[str, str]:
+    rows = db.sql(f"CHECKSUM TABLE {', '.join(TABLES)} EXTENDED", DATABASE)
+    return {line.split("\t")[0]: line.split("\t")[1] for line in rows.strip().splitlines()}
+
+
+def objects(client) -> list[str]:
+    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))

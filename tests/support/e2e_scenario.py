@@ -187,9 +187,10 @@ def check_store_then_external_secrets_then_workloads(d: Deployed) -> None:
         d.kube.get_object(f"/apis/external-secrets.io/v1/namespaces/backend/externalsecrets/{es['metadata']['name']}")
         for es in dist_objects(d, "backend", "ExternalSecret")
     ]
-    workloads = [
-        deployment(d, "backend", "flask-app"),
-        d.kube.get_object("/apis/apps/v1/namespaces/backend/statefulsets/flask-app-db"),
+    # The database StatefulSet where the environment renders one (not with an external database).
+    workloads = [deployment(d, "backend", "flask-app")] + [
+        d.kube.get_object(f"/apis/apps/v1/namespaces/backend/statefulsets/{s['metadata']['name']}")
+        for s in dist_objects(d, "backend", "StatefulSet")
     ]
     store_step = ready_step(store)
     secrets_done = max((ready_step(es) for es in secrets), key=lambda s: s.done)

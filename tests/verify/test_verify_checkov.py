@@ -74,5 +74,6 @@ def test_workload_that_checkov_did_not_scan_is_reported(fixture_env: FixtureEnv)
         "Job backend/flask-app-migrate",
         "CronJob backend/flask-app-db-backup",
         "CronJob backend/flask-secret-rotation",
+        "CronJob backend/flask-app-db-backup-binlog",
         "Deployment frontend/nginx-front",
     }

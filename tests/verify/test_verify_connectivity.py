@@ -40,6 +40,11 @@ def test_golden_states_every_edge_of_the_brief() -> None:
         ("backend/flask-secret-rotation[CronJob]", "backend/flask-app-db[StatefulSet]"),
         ("backend/flask-secret-rotation[CronJob]", "kube-system/coredns[Pod]"),
         ("backend/flask-secret-rotation[CronJob]", "10.0.96.0-10.0.96.255"),
+        # the binary log archive: the backup's labels, so exactly the backup's edges
+        ("backend/flask-app-db-backup-binlog[CronJob]", "backend/flask-app-db[StatefulSet]"),
+        ("backend/flask-app-db-backup-binlog[CronJob]", "kube-system/coredns[Pod]"),
+        ("backend/flask-app-db-backup-binlog[CronJob]", "3.5.64.0-3.5.73.255"),
+        ("backend/flask-app-db-backup-binlog[CronJob]", "52.218.0.0-52.218.127.255"),
     }
 
 

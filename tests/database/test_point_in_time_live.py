@@ -1,0 +1,210 @@
+"""Point-in-time recovery for real: database/binlog.sh archives the binary logs of a MariaDB on
+loopback to moto's S3, and restore.sh with RESTORE_TO_TIME loads the newest dump before the
+time and replays the archived logs up to it. Row data is compared with CHECKSUM TABLE.
+
+Times are whole seconds (binary log events carry whole seconds): a write made before a second
+boundary T is restored by a restore to T, a write made after it is not.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.support.database import (
+    BACKUP,
+    BINLOG,
+    BUCKET,
+    DATABASE,
+    PREFIX,
+    RESTORE,
+    MariaDb,
+    checksums,
+    create_schema,
+    ok,
+    run,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def root_env(scripts_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The scripts as the binlog CronJob and a to-time restore run them: as the server's root
+    (the test server's root has an empty password), dumps recording their log position."""
+    password = tmp_path / "root-password"
+    password.write_text("")
+    return {**scripts_env, "DB_ADMIN_USER": "root", "DB_PASSWORD_FILE": str(password), "DUMP_BINLOG_POSITION": "true"}
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dump(env: dict[str, str]) -> str:
+    name = f"{DATABASE}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    ok(run(BACKUP, "dump", env, BACKUP_NAME=name))
+    ok(run(BACKUP, "upload", env))
+    return name
+
+
+def archive(env: dict[str, str]) -> None:
+    for step in ("list", "fetch", "upload"):
+        ok(run(BINLOG, step, env))
+
+
+def boundary() -> str:
+    """Wait past the next whole second and return it: writes before are older, writes after newer."""
+    now = time.time()
+    second = int(now) + 1
+    time.sleep(second - now + 0.2)
+    return stamp(datetime.fromtimestamp(second, UTC))
+
+
+def restore_to(env: dict[str, str], target: str):
+    settings = {"BACKUP_KEY": "before-time", "RESTORE_TO_TIME": target, "RESTORE_MARGIN_SECONDS": "1"}
+    fetched = run(RESTORE, "fetch", env, **settings)
+    if fetched.returncode != 0:
+        return fetched
+    return run(RESTORE, "load", env, **settings)
+
+
+def write(db: MariaDb, label: str) -> None:
+    db.sql(
+        f"INSERT INTO customers (name, created) VALUES ('{label}', NOW(6));"
+        f"INSERT INTO orders (customer_id, amount) VALUES (LAST_INSERT_ID(), 12.34);"
+        f"UPDATE customers SET note = '{label}' WHERE id = 7; DELETE FROM orders WHERE id = {hash(label) % 1000 + 1};",
+        DATABASE,
+        as_app=True,
+    )
+
+
+def test_restore_to_a_time_holds_exactly_the_rows_written_before_it(mariadb: MariaDb, bucket, root_env: dict[str, str]) -> None:
+    create_schema(mariadb)
+    dump(root_env)
+    write(mariadb, "first A")
+    two_dumps_back = boundary()
+    at_two_dumps_back = checksums(mariadb)
+    write(mariadb, "first B")
+    archive(root_env)
+    time.sleep(1)
+    dump(root_env)
+    write(mariadb, "second A")
+    archive(root_env)
+    time.sleep(1)
+    dump(root_env)
+    write(mariadb, "third A")
+    newest = boundary()
+    at_newest = checksums(mariadb)
+    write(mariadb, "third B")
+    started = time.monotonic()
+    archive(root_env)
+    archive_seconds = time.monotonic() - started
+    assert checksums(mariadb) not in (at_newest, at_two_dumps_back)
+
+    started = time.monotonic()
+    ok(restore_to(root_env, newest))
+    restore_seconds = time.monotonic() - started
+    assert checksums(mariadb) == at_newest
+    ok(restore_to(root_env, two_dumps_back))
+    assert checksums(mariadb) == at_two_dumps_back
+    names = [row.split("\t")[0] for row in mariadb.sql("SELECT name FROM customers WHERE id > 20000", DATABASE).splitlines()]
+    assert names == ["first A"]
+    print(f"\npoint-in-time figures: archive run {archive_seconds:.2f}s, restore (fetch+load+replay) {restore_seconds:.2f}s")
+
+
+def test_writes_continue_during_a_dump_and_an_archive_run(mariadb: MariaDb, bucket, root_env: dict[str, str]) -> None:
+    create_schema(mariadb)
+    mariadb.sql("CREATE TABLE ticks (id INT PRIMARY KEY AUTO_INCREMENT, at DATETIME(6))", DATABASE, as_app=True)
+    done: list[float] = []
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.is_set():
+            try:
+                mariadb.sql("INSERT INTO ticks (at) VALUES (NOW(6))", DATABASE, as_app=True)
+                done.append(time.monotonic())
+            except AssertionError as error:
+                failures.append(str(error))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        windows = []
+        for action in (lambda: dump(root_env), lambda: archive(root_env)):
+            started = time.monotonic()
+            action()
+            windows.append((started, time.monotonic()))
+        target = boundary()
+    finally:
+        stop.set()
+        thread.join()
+    assert failures == []
+    during = [sum(1 for t in done if start <= t <= end) for start, end in windows]
+    assert all(count > 0 for count in during), during
+    written = int(mariadb.sql(f"SELECT COUNT(*) FROM ticks WHERE at < '{target[:-1].replace('T', ' ')}'", DATABASE))
+    archive(root_env)
+    ok(restore_to(root_env, target))
+    assert int(mariadb.sql("SELECT COUNT(*) FROM ticks", DATABASE)) == written
+    print(f"\nwrites during the dump and during the archive run: {during}")
+
+
+def _damage(bucket, key: str, how: str) -> None:
+    import hashlib
+
+    body = bytearray(bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    if how == "missing":
+        bucket.delete_object(Bucket=BUCKET, Key=key)
+        bucket.delete_object(Bucket=BUCKET, Key=f"{key}.sha256")
+        return
+    if how == "altered":
+        body[len(body) // 2] ^= 0xFF
+        bucket.put_object(Bucket=BUCKET, Key=key, Body=bytes(body))
+        return
+    # truncated, with a checksum that matches the shorter file: only the log's own events tell
+    del body[len(body) * 2 // 3 :]
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=bytes(body))
+    name = key.rsplit("/", 1)[1]
+    bucket.put_object(Bucket=BUCKET, Key=f"{key}.sha256", Body=f"{hashlib.sha256(body).hexdigest()}  {name}\n".encode())
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("missing", "is missing"),
+        ("altered", "does not match its checksum: refused"),
+        ("truncated", "is damaged or truncated: refused"),
+        ("beyond", "before"),
+    ],
+)
+def test_a_missing_or_damaged_log_is_refused_and_the_database_left_alone(
+    mariadb: MariaDb, bucket, root_env: dict[str, str], how: str, message: str
+) -> None:
+    create_schema(mariadb)
+    dump(root_env)
+    write(mariadb, "A")
+    archive(root_env)
+    write(mariadb, "B")
+    target = boundary()
+    archive(root_env)
+    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}/binlog/")["Contents"]]
+    logs = sorted(key for key in keys if not key.endswith(".sha256"))
+    if how == "beyond":
+        target = stamp(datetime.now(UTC) + timedelta(hours=1))  # later than the newest archived log
+    else:
+        # The log holding write A (the first of the two runs), which every restore to the target needs.
+        _damage(bucket, logs[-2] if how == "missing" else logs[-1], how)
+    mariadb.sql("CREATE TABLE sentinel (id INT); INSERT INTO sentinel VALUES (42);", DATABASE)
+    live = checksums(mariadb)
+
+    refused = restore_to(root_env, target)
+    assert refused.returncode != 0
+    assert message in refused.stderr, refused.stderr
+    assert checksums(mariadb) == live
+    assert mariadb.sql("SELECT id FROM sentinel", DATABASE).strip() == "42"
