@@ -184,6 +184,16 @@ def rotation_rules(env: Environment) -> list[AlertRule]:
     ]
 
 
+def archives_binlogs(env: Environment) -> bool:
+    """The binary log archive runs: backups on, the database in the cluster, data.backup.binlog on."""
+    return env.data.backup.enabled and env.database.mode == "in-cluster" and env.data.backup.binlog.enabled
+
+
+def binlog_lag_limit_seconds(env: Environment) -> int:
+    """How old the last archive may be before DatabaseBinlogArchiveLagging fires: three intervals."""
+    return 3 * env.data.backup.binlog.interval_minutes * 60
+
+
 def binlog_rules(env: Environment) -> list[AlertRule]:
     """Only when the binary log archive runs (in-cluster, data.backup.binlog): its delay is the
     recovery point a lost volume would cost."""
@@ -194,7 +204,7 @@ def binlog_rules(env: Environment) -> list[AlertRule]:
         AlertRule(
             name="DatabaseBinlogArchiveLagging",
             # absent: a CronJob that never succeeded has no last-success series at all.
-            expr=f"time() - {last_success} > {3 * interval * 60} or absent({series.CRONJOB_LAST_SUCCESS}{cronjob})",
+            expr=f"{series.binlog_age()} > {binlog_lag_limit_seconds(env)} or absent({series.CRONJOB_LAST_SUCCESS}{cronjob})",
             pending=env.monitoring.alerts.pending,
             severity="critical",
             summary=f"The binary logs have not been archived for more than {3 * interval} minutes.",
@@ -222,7 +232,7 @@ def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
     groups = {ALERT_GROUP: core_rules(env) + database_rules(env)}
     if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
-        if env.database.mode == "in-cluster" and env.data.backup.binlog.enabled:
+        if archives_binlogs(env):
             groups[BINLOG_GROUP] = binlog_rules(env)
     if env.secrets.rotation.enabled:
         groups[ROTATION_GROUP] = rotation_rules(env)

@@ -12,7 +12,7 @@ Every Application carries the notification subscriptions of charts/argocd_notifi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from cdk8s import ApiObjectMetadata, App
 
@@ -21,10 +21,12 @@ from charts.argocd_notifications import subscriptions
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.labels import sync_wave
+from constructs.secret_reload import RELOADED_FROM_POINTER, RESPECT_IGNORE_DIFFERENCES
 from imports.io.argoproj import (
     Application,
     ApplicationSpec,
     ApplicationSpecDestination,
+    ApplicationSpecIgnoreDifferences,
     ApplicationSpecSource,
     ApplicationSpecSyncPolicy,
     ApplicationSpecSyncPolicyAutomated,
@@ -75,10 +77,19 @@ def dist_path(env: Environment, app: str) -> str:
 
 
 class ArgoCdApps(PlatformChart):
-    def __init__(self, scope: App, env: Environment, *, namespaced_kinds: Iterable[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        scope: App,
+        env: Environment,
+        *,
+        namespaced_kinds: Iterable[tuple[str, str]],
+        reloaded: Mapping[str, Sequence[tuple[str, str, str, str]]] | None = None,
+    ) -> None:
         """
         :param env: the environment.
         :param namespaced_kinds: (group, kind) of every namespaced object the other apps render.
+        :param reloaded: app -> (group, kind, namespace, name) of its workloads Reloader may roll
+            (constructs/secret_reload.py); their rolls are not drift.
         """
         super().__init__(scope, names.ARGOCD_APP, environment=env.name, namespace=env.gitops.argocd_namespace)
         gitops = env.gitops
@@ -103,13 +114,34 @@ class ArgoCdApps(PlatformChart):
             ),
         )
         for app, (namespace, wave) in APPLICATIONS.items():
-            self._application(env, app, namespace=namespace, wave=wave, project=project)
+            rolled = (reloaded or {}).get(app, ())
+            self._application(env, app, namespace=namespace, wave=wave, project=project, reloaded=rolled)
         self._application(env, names.ARGOCD_APP, namespace=gitops.argocd_namespace, wave=-1, project=project, name=ROOT_APP)
 
     def _application(
-        self, env: Environment, app: str, *, namespace: str, wave: int, project: str, name: str | None = None
+        self,
+        env: Environment,
+        app: str,
+        *,
+        namespace: str,
+        wave: int,
+        project: str,
+        name: str | None = None,
+        reloaded: Sequence[tuple[str, str, str, str]] = (),
     ) -> None:
         gitops = env.gitops
+        # Namespaces belong to the platform app, never created implicitly by a sync.
+        sync_options = ["CreateNamespace=false", "PrunePropagationPolicy=foreground", "PruneLast=true"]
+        # The annotation Reloader writes when it rolls a workload is not drift, and a sync keeps
+        # the live value (RespectIgnoreDifferences) instead of undoing the roll.
+        ignore = [
+            ApplicationSpecIgnoreDifferences(
+                group=group, kind=kind, namespace=ns, name=obj, json_pointers=[RELOADED_FROM_POINTER]
+            )
+            for group, kind, ns, obj in reloaded
+        ]
+        if ignore:
+            sync_options.append(RESPECT_IGNORE_DIFFERENCES)
         Application(
             self,
             f"app-{app}",
@@ -124,10 +156,10 @@ class ArgoCdApps(PlatformChart):
                 project=project,
                 source=ApplicationSpecSource(repo_url=gitops.repo_url, target_revision=gitops.branch, path=dist_path(env, app)),
                 destination=ApplicationSpecDestination(server=gitops.destination_server, namespace=namespace),
+                ignore_differences=ignore or None,
                 sync_policy=ApplicationSpecSyncPolicy(
                     automated=ApplicationSpecSyncPolicyAutomated(prune=True, self_heal=True, allow_empty=False),
-                    # Namespaces belong to the platform app, never created implicitly by a sync.
-                    sync_options=["CreateNamespace=false", "PrunePropagationPolicy=foreground", "PruneLast=true"],
+                    sync_options=sync_options,
                     retry=ApplicationSpecSyncPolicyRetry(
                         limit=5,
                         backoff=ApplicationSpecSyncPolicyRetryBackoff(duration="10s", factor=2, max_duration="3m"),

@@ -154,6 +154,8 @@ class FlaskBackend(PlatformChart):
                 volumes=volumes,
                 mounts=mounts,
                 readable_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
+                # gunicorn's app reads its key, the JWT keys and the database URL once, at start.
+                reload_on_secrets=[app_secrets.secret_name, jwt_keys.secret_name],
                 replicas=cfg.replicas,
                 autoscaling=cfg.autoscaling,
                 # After the migration Job (names.WAVE_MIGRATION): new pods only meet a migrated schema.

@@ -116,6 +116,11 @@ def backup_age() -> str:
     return f"time() - max({CRONJOB_LAST_SUCCESS}{backup_cronjob()})"
 
 
+def binlog_age() -> str:
+    """Seconds since the binary log archive CronJob last succeeded: the writes a lost volume would cost now."""
+    return f"time() - max({CRONJOB_LAST_SUCCESS}{binlog_cronjob()})"
+
+
 def rotation_age() -> str:
     """Seconds since a rotation of every key last succeeded; while none ever has, since the
     CronJob was created. No exporter reports the age of a Secrets Manager version, so the

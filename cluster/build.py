@@ -9,7 +9,7 @@ own tree, which Go ignores in a dependency; the build therefore happens in a thr
 (generated below, never in the repo) that requires the pinned kubernetes version and replaces
 every staging module with its published `v0.<minor>.<patch>` twin.
 
-The end-to-end tier's controllers (KWOK, Argo CD, External Secrets, metrics-server) are built the same way: a
+The end-to-end tier's controllers (KWOK, Argo CD, External Secrets, metrics-server, Reloader) are built the same way: a
 throwaway consumer module requires the pinned release and copies the release's own `replace`
 directives (Go ignores them in a dependency too), except those pointing into its own tree.
 Argo CD gets a small generated main that links only the application controller, the repo
@@ -56,12 +56,18 @@ class Component:
     toolchain: str | None = None
     # The source of a generated main package (package == BUILD_MODULE), None for a release's own main.
     main: str | None = None
+    # `replace` lines added to the consumer module for requirements of the release that the
+    # module proxy does not serve at the pinned version (each says why beside the component).
+    substitutes: tuple[str, ...] = ()
 
     @property
     def cache_dir(self) -> Path:
-        # A generated main is part of what the binary is: a changed main (another process linked
-        # in) gets a new folder, so a binary built from the old one is never reused.
+        # A generated main and substituted modules are part of what the binary is: a changed
+        # main (another process linked in) or substitute gets a new folder, so a binary built
+        # from the old one is never reused.
         suffix = f"-main{hashlib.sha256(self.main.encode()).hexdigest()[:12]}" if self.main else ""
+        if self.substitutes:
+            suffix += f"-sub{hashlib.sha256(chr(10).join(self.substitutes).encode()).hexdigest()[:12]}"
         return CACHE_ROOT / f"{self.name}-{self.version}{suffix}"
 
     @property
@@ -144,6 +150,23 @@ METRICS_SERVER = Component(
     "metrics-server", "v0.8.0", "sigs.k8s.io/metrics-server/cmd/metrics-server", module="sigs.k8s.io/metrics-server"
 )
 
+# Rolls the API's pods when a Secret they read at start changes (docs/operations.md, "Rotating
+# secrets"). v1.4.22 pins openshift/api and openshift/client-go at pseudo-versions the module
+# proxy refuses (403); it imports them only for OpenShift's DeploymentConfig, which it uses when
+# the API server serves project.openshift.io. The substitutes are the nearest served
+# pseudo-versions (two weeks older, the ones cluster-autoscaler-operator pins), whose
+# DeploymentConfig types are the same.
+RELOADER = Component(
+    "reloader",
+    "v1.4.22",
+    "github.com/stakater/Reloader",
+    module="github.com/stakater/Reloader",
+    substitutes=(
+        "github.com/openshift/api => github.com/openshift/api v0.0.0-20260318185450-1f2fa3f09f4e",
+        "github.com/openshift/client-go => github.com/openshift/client-go v0.0.0-20260320040014-4b5fc2cdad98",
+    ),
+)
+
 
 def go_binary() -> str:
     found = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
@@ -215,8 +238,8 @@ def go_directive(gomod: str) -> str:
     return found.group(1)
 
 
-def consumer_go_mod(module: str, version: str, upstream_gomod: str) -> str:
-    replaces = "\n".join(f"\t{line}" for line in portable_replaces(upstream_gomod))
+def consumer_go_mod(module: str, version: str, upstream_gomod: str, substitutes: tuple[str, ...] = ()) -> str:
+    replaces = "\n".join(f"\t{line}" for line in [*portable_replaces(upstream_gomod), *substitutes])
     block = f"\nreplace (\n{replaces}\n)\n" if replaces else ""
     return f"module {BUILD_MODULE}\n\ngo {go_directive(upstream_gomod)}\n\nrequire {module} {version}\n{block}"
 
@@ -284,7 +307,8 @@ def build_consumer(component: Component) -> Path:
         go = component.toolchain.removeprefix("go") if component.toolchain else "1.25.0"
         (workdir / "go.mod").write_text(f"module {BUILD_MODULE}\n\ngo {go}\n")
         info = module_info(component.version, workdir, component.module, component.toolchain)
-        (workdir / "go.mod").write_text(consumer_go_mod(component.module, component.version, Path(info["GoMod"]).read_text()))
+        upstream = Path(info["GoMod"]).read_text()
+        (workdir / "go.mod").write_text(consumer_go_mod(component.module, component.version, upstream, component.substitutes))
         if component.main is not None:
             (workdir / "main.go").write_text(component.main)
         _keep_release_files(component, Path(info["Dir"]))
@@ -333,6 +357,10 @@ def consumer_ldflags(component: Component, release_time: str) -> str:
             f"-X github.com/argoproj/argo-cd/v3/common.buildDate={release_time}",
             "-X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean",
         ]
+    if component is RELOADER:
+        # What its Dockerfile stamps (the version it logs at start and exports as a metric).
+        pkg = "github.com/stakater/Reloader/pkg/common"
+        flags += [f"-X {pkg}.Version={component.version.lstrip('v')}", f"-X {pkg}.BuildDate={release_time}"]
     if component is METRICS_SERVER:
         # Its Makefile stamps the release into client-go's version package, which the server
         # reports on /version of the aggregated API.
@@ -406,7 +434,7 @@ BUILDERS = {
     PROMTOOL.name: (PROMTOOL, build_promtool),
     ACTIONLINT.name: (ACTIONLINT, build_go_install),
     **{c.name: (c, build_kubernetes) for c in (KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL)},
-    **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS, METRICS_SERVER)},
+    **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS, METRICS_SERVER, RELOADER)},
 }
 
 

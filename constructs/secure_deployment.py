@@ -2,8 +2,9 @@
 
 It owns everything that belongs to one stateless workload: the Deployment, its ServiceAccount
 and least-privilege Role, the ConfigMaps it reads (with a checksum annotation so a changed
-config rolls the pods), an optional HorizontalPodAutoscaler and a PodDisruptionBudget that can
-never block a node drain.
+config rolls the pods; a changed Secret it reads at start rolls them too, through Reloader),
+an optional HorizontalPodAutoscaler and a PodDisruptionBudget that can never block a node
+drain.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import BaselineError, ConfigFile, ContainerPort, port_by_name
 from constructs.pod_template import pod_template, review_annotations
+from constructs.secret_reload import reload_annotations
 from constructs.workload_config import WorkloadConfig
 from constructs.workload_identity import WorkloadIdentity
 from constructs.workload_props import PodProps
@@ -39,6 +41,8 @@ class DeploymentProps(PodProps):
     """Files rendered as ConfigMap `<name>-files`, each mounted by subPath."""
     readable_secrets: Sequence[str] = ()
     """Secrets the workload's Role may `get` by name."""
+    reload_on_secrets: Sequence[str] = ()
+    """Secrets the workload reads only at start: a change to one rolls it (constructs/secret_reload.py)."""
     replicas: int = 1
     """Fixed replica count when not autoscaled."""
     autoscaling: Autoscaling | None = None
@@ -82,7 +86,11 @@ class SecureDeployment(Construct):
         template = pod_template(props, config=config, selector=self.selector, labels=self.labels)
         # Every container's image counts: a digest on the main one must not hide a sidecar's tag.
         sidecar_images = tuple(car.image for car in props.sidecars)
-        annotations = {**wave, **review_annotations(props, run_as=props.run_as, extra_images=sidecar_images)}
+        annotations = {
+            **wave,
+            **review_annotations(props, run_as=props.run_as, extra_images=sidecar_images),
+            **reload_annotations(props.reload_on_secrets),
+        }
         self.deployment = k8s.KubeDeployment(
             self,
             "Deployment",

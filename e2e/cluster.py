@@ -7,7 +7,7 @@ metrics-server (KWOK's emulated kubelet metrics) ─ the v1beta1.metrics.k8s.io 
 static PersistentVolumes, the IRSA ServiceAccount, the ingress status and TLS issuer stand-ins
 redis ─ Argo CD repo server + application controller (ARGOCD_FAKE_IN_CLUSTER, KUBECONFIG)
 webhook receiver ─ Argo CD notifications controller (e2e/notifications.py)
-moto (Secrets Manager + STS) ─ External Secrets controller
+moto (Secrets Manager + STS) ─ External Secrets controller ─ Reloader (rolls what reads a changed Secret)
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ BINARIES = (
     "argocd",
     "external-secrets",
     "metrics-server",
+    "reloader",
 )
 
 
@@ -216,6 +217,7 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
             settings.aws_region,
             workdir,
         )
+        svc["reloader"] = components.reloader(binary["reloader"], kubeconfig_of(ids.reloader, "reloader"), workdir)
         return cluster
     except BaseException:
         if cluster is not None:

@@ -266,6 +266,25 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
     return Service(process, "")
 
 
+# Reloader serves its metrics on :9090, a port it does not let one choose; the tier runs one
+# cluster at a time, each in the same private network namespace, so it is free.
+RELOADER_METRICS_PORT = 9090
+
+
+def reloader(binary: str, kubeconfig: Path, workdir: Path) -> Service:
+    # The annotations strategy, as docs/operations.md asks of the cluster's install: a reload
+    # writes one annotation on the pod template, which the Applications' ignoreDifferences name.
+    argv = [binary, "--reload-strategy=annotations", "--log-level=info"]
+    process = _start(
+        "reloader",
+        argv,
+        workdir,
+        lambda: _http_ok(f"http://127.0.0.1:{RELOADER_METRICS_PORT}/metrics"),
+        env=_env(KUBECONFIG=str(kubeconfig)),
+    )
+    return Service(process, "")
+
+
 def _stand_in(name: str, module: str, python: str, args: list[str], workdir: Path) -> Service:
     argv = [python, "-m", module, *args]
     process = _spawn(name, argv, workdir / f"{name}.log", env=_env(PYTHONPATH=str(REPO_ROOT)))

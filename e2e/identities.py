@@ -8,7 +8,7 @@ Every controller gets its own client certificate (cluster.pki), never the admin 
   ServiceAccount in kube-system (--use-service-account-credentials), whose bootstrap roles
   (system:controller:*) the API server ships too.
 - The controllers a real cluster runs as pods (KWOK, Argo CD, External Secrets,
-  metrics-server) authenticate as the ServiceAccount their install runs them as: the
+  metrics-server, Reloader) authenticate as the ServiceAccount their install runs them as: the
   certificate's CN is that account's user name and its O the account's groups, exactly what
   a token of that account would authenticate as. Their RBAC below binds the same subjects as
   their install manifests and grants what those manifests grant, and no more.
@@ -29,6 +29,9 @@ KUBE_SYSTEM = "kube-system"
 METRICS_SERVER_SERVICE_ACCOUNT = "metrics-server"
 KWOK_SERVICE_ACCOUNT = "kwok-controller"
 STAND_IN_USER = "flask-platform-e2e:stand-ins"
+# Where Reloader's chart runs it (release name `reloader` in namespace `reloader`).
+RELOADER_NAMESPACE = "reloader"
+RELOADER_SERVICE_ACCOUNT = "reloader-reloader"
 
 
 def service_account_user(namespace: str, name: str) -> tuple[str, tuple[str, ...]]:
@@ -45,6 +48,7 @@ class Identities:
     argocd_notifications_controller: Identity
     external_secrets: Identity
     metrics_server: Identity
+    reloader: Identity
     stand_ins: Identity
 
 
@@ -64,6 +68,7 @@ def issue(pki: Pki, argocd_namespace: str, eso_service_account: tuple[str, str])
         ),
         external_secrets=account("external-secrets", *eso_service_account),
         metrics_server=account("metrics-server", KUBE_SYSTEM, METRICS_SERVER_SERVICE_ACCOUNT),
+        reloader=account("reloader", RELOADER_NAMESPACE, RELOADER_SERVICE_ACCOUNT),
         stand_ins=pki.client("stand-ins", STAND_IN_USER),
     )
 
@@ -183,6 +188,17 @@ METRICS_SERVER_RULES = [
 # The read side of the metrics API for users, which the install aggregates into view/edit/admin.
 METRICS_READER_RULES = [_rule(["metrics.k8s.io"], ["pods", "nodes"], GET_LIST_WATCH)]
 
+# Reloader's chart (templates/clusterrole.yaml, cluster-wide, no OpenShift or Argo Rollouts): it
+# watches Secrets and ConfigMaps, updates the pod template of the workloads that name them,
+# recreates Jobs of CronJobs that do, and records events.
+RELOADER_RULES = [
+    _rule([""], ["secrets", "configmaps"], ["list", "get", "watch"]),
+    _rule(["apps"], ["deployments", "daemonsets", "statefulsets"], ["list", "get", "update", "patch"]),
+    _rule(["batch"], ["cronjobs"], ["list", "get"]),
+    _rule(["batch"], ["jobs"], ["create", "delete", "list", "get"]),
+    _rule([""], ["events"], ["create", "patch"]),
+]
+
 # The stand-ins publish Ingress addresses and issue the TLS Secrets Ingresses ask for.
 STAND_IN_RULES = [
     _rule(["networking.k8s.io"], ["ingresses"], GET_LIST_WATCH),
@@ -226,6 +242,8 @@ def rbac_objects(ids: Identities) -> list[dict[str, Any]]:
             role_kind="Role",
         ),
         reader,
+        _cluster_role("reloader-reloader-role", RELOADER_RULES),
+        _binding("reloader-reloader-role-binding", "reloader-reloader-role", ids.reloader),
         _cluster_role("flask-platform-e2e-stand-ins", STAND_IN_RULES),
         _binding("flask-platform-e2e-stand-ins", "flask-platform-e2e-stand-ins", ids.stand_ins),
     ]

@@ -71,11 +71,17 @@ class LocalRepo:
         render(self.path, env, self.overlay)
 
 
+# External Secrets re-reads the store every 10 s instead of the environment's hour, so a
+# rotation in the store reaches the Secrets within a case (tests/support/e2e_rotation.py).
+TIER_SETTINGS: dict[str, Any] = {"secrets": {"refresh_interval": "10s"}}
+
+
 def overlay_settings(repo_url: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The overlay: Argo CD reads the local clone; `settings` may add to that but not move it elsewhere."""
+    """The overlay: Argo CD reads the local clone, External Secrets refreshes often (TIER_SETTINGS);
+    `settings` may add to that but not move the repository elsewhere."""
     if "repo_url" in settings.get("gitops", {}):
         raise ValueError("the tier's overlay owns gitops.repo_url: it names the clone Argo CD reads")
-    return deep_merge({"gitops": {"repo_url": repo_url}}, settings)
+    return deep_merge(deep_merge({"gitops": {"repo_url": repo_url}}, TIER_SETTINGS), settings)
 
 
 def render(repo: Path, env: str, overlay: Path) -> None:

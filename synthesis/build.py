@@ -19,6 +19,7 @@ from charts.flask_backend import FlaskBackend  # noqa: E402
 from charts.nginx_frontend import NginxFrontend  # noqa: E402
 from charts.platform_baseline import PlatformBaseline  # noqa: E402
 from config.model import Environment  # noqa: E402
+from constructs.secret_reload import reloaded_workloads  # noqa: E402
 from synthesis.pipeline import render_files  # noqa: E402
 
 
@@ -39,7 +40,8 @@ def build_manifests(env: Environment) -> dict[str, list[dict[str, Any]]]:
     frontend = NginxFrontend(app, env, backend=backend.api_service)
     manifests = {chart.node.id: chart.to_json() for chart in (platform, backend, frontend)}
     everything = [doc for docs in manifests.values() for doc in docs]
-    argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything))
+    reloaded = {name: reloaded_workloads(docs) for name, docs in manifests.items()}
+    argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything), reloaded=reloaded)
     manifests[names.ARGOCD_APP] = argocd.to_json()
     return manifests
 

@@ -1,13 +1,15 @@
 """data: the database's backups and schema migrations, from kube-state-metrics.
 
-The backup age is the DatabaseBackupOverdue alert's own query, drawn against its threshold. No
-exporter reports the size of a dump (the backup Job uploads it to S3 and exits), so the panels
+The backup age is the DatabaseBackupOverdue alert's own query, drawn against its threshold, and
+the age of the last binary log archive (point-in-time recovery) DatabaseBinlogArchiveLagging's,
+against its. No exporter reports the size of a dump (the backup Job uploads it to S3 and exits), so the panels
 show what the cluster records of each run: its duration and whether it failed.
 """
 
 from __future__ import annotations
 
 from charts import series
+from charts.alert_rules import archives_binlogs, binlog_lag_limit_seconds
 from charts.dashboards.panels import Query, board, graph
 from config.model import Environment
 
@@ -53,9 +55,23 @@ def _backup_panels(env: Environment) -> list:
     ]
 
 
+def _binlog_panel(env: Environment):
+    limit = binlog_lag_limit_seconds(env)
+    return graph(
+        "Time since the last binary log archive",
+        "Seconds since the binary log archive CronJob last succeeded: the writes a lost database volume would cost "
+        f"now. The red line is DatabaseBinlogArchiveLagging's threshold ({limit // 60} minutes).",
+        "s",
+        [Query(ref="binlog_age", expr=series.binlog_age(), legend="since last archive")],
+        limit=limit,
+    )
+
+
 def build(env: Environment) -> dict:
     migration = series.migration_job()
     panels = _backup_panels(env) if env.data.backup.enabled else []
+    if archives_binlogs(env):
+        panels.append(_binlog_panel(env))
     panels.append(
         graph(
             "Migration runs",

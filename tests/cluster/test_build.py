@@ -6,7 +6,16 @@ import dataclasses
 
 import pytest
 
-from cluster.build import ARGOCD, ARGOCD_MAIN, BUILDERS, consumer_go_mod, go_directive, portable_replaces, replace_directives
+from cluster.build import (
+    ARGOCD,
+    ARGOCD_MAIN,
+    BUILDERS,
+    RELOADER,
+    consumer_go_mod,
+    go_directive,
+    portable_replaces,
+    replace_directives,
+)
 
 UPSTREAM = """module example.com/upstream/v3
 
@@ -63,7 +72,7 @@ def test_every_component_is_cached_under_its_name_and_version() -> None:
     for name, (component, _builder) in BUILDERS.items():
         assert component.binary.name == name
         assert component.cache_dir.name.startswith(f"{name}-{component.version}")
-        if component.main is None:
+        if component.main is None and not component.substitutes:
             assert component.cache_dir.name == f"{name}-{component.version}"
     assert BUILDERS["argocd"][0].toolchain == "go1.27.3"
     assert all(c.toolchain is None for n, (c, _b) in BUILDERS.items() if n != "argocd")
@@ -86,3 +95,18 @@ def test_a_changed_generated_main_gets_a_cache_folder_of_its_own() -> None:
     assert dataclasses.replace(ARGOCD, main=str(ARGOCD_MAIN)).cache_dir == ARGOCD.cache_dir
     # Only the main's content counts, and the version still does.
     assert dataclasses.replace(ARGOCD, version="v3.6.2").cache_dir != ARGOCD.cache_dir
+
+
+def test_substitutes_are_added_to_the_upstream_replaces_and_name_the_cache_folder() -> None:
+    """A module the proxy does not serve at the pinned version is replaced in the consumer module, and
+    a binary built with other substitutes is never reused."""
+    gomod = consumer_go_mod("example.com/upstream/v3", "v3.6.1", UPSTREAM, ("example.com/gone => example.com/gone v0.1.0",))
+    assert "\texample.com/old v1.0.0 => example.com/fork v1.2.3\n\texample.com/gone => example.com/gone v0.1.0\n)" in gomod
+    assert {line.split(" =>")[0] for line in RELOADER.substitutes} == {
+        "github.com/openshift/api",
+        "github.com/openshift/client-go",
+    }
+    assert "-sub" in RELOADER.cache_dir.name
+    other = dataclasses.replace(RELOADER, substitutes=RELOADER.substitutes[:1])
+    assert other.cache_dir != RELOADER.cache_dir
+    assert dataclasses.replace(RELOADER, substitutes=tuple(RELOADER.substitutes)).cache_dir == RELOADER.cache_dir

@@ -7,6 +7,8 @@ release whose migration fails, a wave held by an Application that never turns He
 steps live in tests/support/e2e_day_two.py. The release path (`ops promote` refused while
 Degraded and within the soak, then accepted; `ops release`, then `ops rollback`) lives in
 tests/support/e2e_release.py; the accepted promotion's prod branch is what test_prod_deploy.py deploys.
+A rotation of the store's keys rolls the API through External Secrets and Reloader
+(tests/support/e2e_rotation.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from e2e.observe import secret_value
 from tests.e2e.conftest import ENV, Deployed, PromotedProd
 from tests.support import e2e_day_two as day2
 from tests.support import e2e_release as release
+from tests.support import e2e_rotation as rotation
 from tests.support import e2e_scenario as sc
 
 DAY_TWO_TIMEOUT_S = sc.DAY_TWO_TIMEOUT_S
@@ -316,6 +319,12 @@ def test_single_flask_pod_is_evictable_under_its_pdb(bootstrapped: Deployed) -> 
         and all(p["metadata"]["name"] != name for p in day2.pods_of(d, deployment)),
         DAY_TWO_TIMEOUT_S,
     )
+
+
+def test_rotation_rolls_the_api_and_neither_the_frontend_nor_the_database(bootstrapped: Deployed) -> None:
+    """Store -> External Secrets -> Reloader -> new API pods; Argo CD's reconciliations and a sync keep the roll."""
+    timeline = rotation.check_rotation_rolls_the_api_and_nothing_else(bootstrapped)
+    print(f"\n{ENV} {rotation.report(timeline)}")
 
 
 def test_release_is_deployed_then_rolled_back(bootstrapped: Deployed) -> None:

@@ -121,9 +121,10 @@ def test_broken_stages_do_what_their_failure_needs() -> None:
 
 def test_overlay_points_at_the_clone_and_adds_a_case_s_settings(tmp_path: Path) -> None:
     url = f"file://{tmp_path}/flask-platform"
-    assert overlay_settings(url, {}) == {"gitops": {"repo_url": url}}
+    refresh = {"secrets": {"refresh_interval": "10s"}}
+    assert overlay_settings(url, {}) == {"gitops": {"repo_url": url}, **refresh}
     broken = overlay_settings(url, {"backend": {"image": {"tag": MIGRATION_FAILS_TAG}}, "gitops": {"branch": "x"}})
-    assert broken == {"gitops": {"repo_url": url, "branch": "x"}, "backend": {"image": {"tag": MIGRATION_FAILS_TAG}}}
+    assert broken == {"gitops": {"repo_url": url, "branch": "x"}, **refresh, "backend": {"image": {"tag": MIGRATION_FAILS_TAG}}}
     with pytest.raises(ValueError, match="owns gitops.repo_url"):
         overlay_settings(url, {"gitops": {"repo_url": "https://github.com/elsewhere.git"}})
 
@@ -133,6 +134,7 @@ def test_the_overlay_chooses_the_broken_tag_through_the_product_s_own_rendering(
     overlay.write_text(yaml.safe_dump(overlay_settings("file:///tmp/clone", {"backend": {"image": {"tag": NEVER_READY_TAG}}})))
     env = load_environment("staging", overlay=overlay)
     assert env.backend.image.tag == NEVER_READY_TAG and env.gitops.repo_url == "file:///tmp/clone"
+    assert env.secrets.refresh_interval == "10s", "the tier's External Secrets refresh often (rotation case)"
     assert env.frontend.image.tag == load_environment("staging").frontend.image.tag
 
 
@@ -206,6 +208,26 @@ def test_notifications_controller_gets_its_install_role_in_argocd_only(tmp_path:
     # Any other ConfigMap or Secret of the namespace: listed and watched, never read one by one.
     plain = [r for r in rules if set(r["resources"]) & {"configmaps", "secrets"} and "resourceNames" not in r]
     assert all("get" not in r["verbs"] for r in plain)
+
+
+def test_reloader_may_roll_workloads_and_only_read_secrets(tmp_path: Path) -> None:
+    """Like its chart: it reads Secrets and ConfigMaps and updates workloads' templates; it never writes a Secret."""
+    ids = _identities(tmp_path)
+    assert ids.reloader.user == "system:serviceaccount:reloader:reloader-reloader"
+    verbs: dict[str, set[str]] = {}
+    for rule in identities.RELOADER_RULES:
+        for resource in rule["resources"]:
+            verbs.setdefault(resource, set()).update(rule["verbs"])
+    assert verbs["secrets"] == {"get", "list", "watch"}
+    assert {"update", "patch"} <= verbs["deployments"] and "delete" not in verbs["deployments"]
+    assert "*" not in {verb for granted in verbs.values() for verb in granted}
+    bound = [
+        o
+        for o in identities.rbac_objects(ids)
+        if o["kind"].endswith("Binding")
+        and o["subjects"] == [{"kind": "ServiceAccount", "name": "reloader-reloader", "namespace": "reloader"}]
+    ]
+    assert [b["roleRef"]["name"] for b in bound] == ["reloader-reloader-role"]
 
 
 def test_eso_rbac_allows_the_token_request_of_the_irsa_store() -> None:

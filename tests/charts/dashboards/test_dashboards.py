@@ -52,6 +52,12 @@ def with_monitoring(env: Environment, *, alerts: dict | None = None, dashboards:
     return env.model_copy(update={"monitoring": monitoring.model_copy(update=update)})
 
 
+def with_binlog(env: Environment, **settings: Any) -> Environment:
+    backup = env.data.backup
+    binlog = backup.binlog.model_copy(update=settings)
+    return env.model_copy(update={"data": env.data.model_copy(update={"backup": backup.model_copy(update={"binlog": binlog})})})
+
+
 def red_steps(board: dict[str, Any]) -> dict[str, float]:
     """panel title -> the value its thresholds turn red at."""
     steps = {}
@@ -102,6 +108,7 @@ def test_the_thresholds_drawn_are_the_ones_the_alerts_page_on() -> None:
     env = with_monitoring(
         load_environment("staging"), alerts={"error_ratio": 0.37, "latency_p95_seconds": 4.5, "backup_max_age_hours": 30}
     )
+    env = with_binlog(env, interval_minutes=7)
     objects = rendered(env)
     rules = {
         rule["alert"]: rule["expr"]
@@ -111,6 +118,7 @@ def test_the_thresholds_drawn_are_the_ones_the_alerts_page_on() -> None:
     assert rules["FrontendHigh5xxRatio"].endswith("> 0.37")
     assert rules["FlaskApiHighLatency"].endswith("> 4.5")
     assert rules["DatabaseBackupOverdue"].endswith("> 108000")
+    assert "> 1260 or absent(" in rules["DatabaseBinlogArchiveLagging"]
     api = red_steps(board_of(objects["ConfigMap/flask-platform-dashboard-api"]))
     assert api == {
         "5xx ratio per route": 0.37,
@@ -121,7 +129,8 @@ def test_the_thresholds_drawn_are_the_ones_the_alerts_page_on() -> None:
         "5xx ratio at the ingress (the alert's query)": 0.37
     }
     assert red_steps(board_of(objects["ConfigMap/flask-platform-dashboard-data"])) == {
-        "Time since the last successful backup": 30 * 3600
+        "Time since the last successful backup": 30 * 3600,
+        "Time since the last binary log archive": 3 * 7 * 60,
     }
 
 
@@ -209,4 +218,18 @@ def test_the_backup_panels_come_with_the_backup_cronjob() -> None:
     )
     titles = [p["title"] for p in board_of(rendered(without)["ConfigMap/flask-platform-dashboard-data"])["panels"]]
     assert titles == ["Migration runs"]
-    assert len(board_of(dist_configmap("staging", "data"))["panels"]) == 4
+    assert len(board_of(dist_configmap("staging", "data"))["panels"]) == 5
+
+
+def test_the_binlog_panel_comes_with_the_binlog_archive() -> None:
+    """In the cluster with data.backup.binlog on (staging); not without it, nor for an external database (prod)."""
+    title = "Time since the last binary log archive"
+
+    def titles(objects) -> list[str]:
+        return [p["title"] for p in board_of(objects["ConfigMap/flask-platform-dashboard-data"])["panels"]]
+
+    staging = load_environment("staging")
+    assert staging.data.backup.binlog.enabled and title in titles(rendered(staging))
+    off = with_binlog(staging, enabled=False)
+    assert title not in titles(rendered(off)) and len(titles(rendered(off))) == 4
+    assert title not in [p["title"] for p in board_of(dist_configmap("prod", "data"))["panels"]]
