@@ -201,3 +201,28 @@ def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, st
         "S3_SSE": "AES256",
         "S3_ENDPOINT_URL": moto_endpoint,
     }
+
+
+# External mode (database.mode external): a server whose certificate a throw-away CA signed, as
+# an RDS endpoint's is signed by the pinned bundle's CAs.
+
+
+@pytest.fixture
+def app_user_requires_tls(mariadb: MariaDb) -> Iterator[None]:
+    """The server refuses the application user without TLS, as an RDS parameter group with
+    require_secure_transport does: a run that succeeds has used TLS."""
+    mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE SSL")
+    try:
+        yield
+    finally:
+        mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE NONE")
+
+
+@pytest.fixture
+def foreign_ca(tmp_path: Path) -> Path:
+    """A CA bundle that did not sign the server's certificate."""
+    import trustme
+
+    path = tmp_path / "foreign-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path

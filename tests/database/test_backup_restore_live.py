@@ -11,13 +11,11 @@ import gzip
 import hashlib
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.database import (
-    APP_USER,
     BACKUP,
     BUCKET,
     DATABASE,
@@ -189,27 +187,6 @@ def test_kms_encryption_names_the_configured_key(mariadb: MariaDb, bucket, scrip
 
 # External mode (database.mode external): the same scripts with DB_SSL_CA, against a server whose
 # certificate a throw-away CA signed, as an RDS endpoint's is signed by the pinned bundle's CAs.
-
-
-@pytest.fixture
-def app_user_requires_tls(mariadb: MariaDb) -> Iterator[None]:
-    """The server refuses the application user without TLS, as an RDS parameter group with
-    require_secure_transport does: a run that succeeds has used TLS."""
-    mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE SSL")
-    try:
-        yield
-    finally:
-        mariadb.sql(f"ALTER USER '{APP_USER}'@'%' REQUIRE NONE")
-
-
-@pytest.fixture
-def foreign_ca(tmp_path: Path) -> Path:
-    """A CA bundle that did not sign the server's certificate."""
-    import trustme
-
-    path = tmp_path / "foreign-ca.pem"
-    trustme.CA().cert_pem.write_to_path(str(path))
-    return path
 
 
 def test_external_mode_backup_and_restore_run_over_verified_tls(
