@@ -184,11 +184,6 @@ def rotation_rules(env: Environment) -> list[AlertRule]:
     ]
 
 
-def archives_binlogs(env: Environment) -> bool:
-    """The binary log archive runs: backups on, the database in the cluster, data.backup.binlog on."""
-    return env.data.backup.enabled and env.database.mode == "in-cluster" and env.data.backup.binlog.enabled
-
-
 def binlog_lag_limit_seconds(env: Environment) -> int:
     """How old the last archive may be before DatabaseBinlogArchiveLagging fires: three intervals."""
     return 3 * env.data.backup.binlog.interval_minutes * 60
@@ -198,6 +193,7 @@ def binlog_rules(env: Environment) -> list[AlertRule]:
     """Only when the binary log archive runs (in-cluster, data.backup.binlog): its delay is the
     recovery point a lost volume would cost."""
     interval = env.data.backup.binlog.interval_minutes
+    limit_minutes = binlog_lag_limit_seconds(env) // 60
     cronjob = series.binlog_cronjob()
     last_success = f"max({series.CRONJOB_LAST_SUCCESS}{cronjob})"
     return [
@@ -207,7 +203,7 @@ def binlog_rules(env: Environment) -> list[AlertRule]:
             expr=f"{series.binlog_age()} > {binlog_lag_limit_seconds(env)} or absent({series.CRONJOB_LAST_SUCCESS}{cronjob})",
             pending=env.monitoring.alerts.pending,
             severity="critical",
-            summary=f"The binary logs have not been archived for more than {3 * interval} minutes.",
+            summary=f"The binary logs have not been archived for more than {limit_minutes} minutes.",
             description=(
                 f"CronJob {names.BACKEND_NAMESPACE}/{names.BINLOG_CRONJOB} has no recent success: a lost database "
                 "volume would now lose more than the recovery point objective."
@@ -232,7 +228,7 @@ def rule_groups(env: Environment) -> dict[str, list[AlertRule]]:
     groups = {ALERT_GROUP: core_rules(env) + database_rules(env)}
     if env.data.backup.enabled:
         groups[BACKUP_GROUP] = backup_rules(env)
-        if archives_binlogs(env):
+        if env.archives_binlogs:
             groups[BINLOG_GROUP] = binlog_rules(env)
     if env.secrets.rotation.enabled:
         groups[ROTATION_GROUP] = rotation_rules(env)

@@ -314,3 +314,9 @@ class Environment(EnvironmentSpec):
     """An EnvironmentSpec plus its name, which is the file name and never written in YAML."""
 
     name: DnsLabel
+
+    @property
+    def archives_binlogs(self) -> bool:
+        """The binary log archive runs: backups on, the database in the cluster, data.backup.binlog on."""
+        backup = self.data.backup
+        return backup.enabled and self.database.mode == "in-cluster" and backup.binlog.enabled

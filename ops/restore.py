@@ -88,7 +88,7 @@ def restore_manifest(
     env = load_environment(env_name, environments or ENVIRONMENTS_DIR)
     if not env.data.backup.enabled:
         raise OpsError(f"environment {env_name}: data.backup.enabled is false, so there are no backups to restore", EXIT_USAGE)
-    if to_time is not None and (env.database.mode != "in-cluster" or not env.data.backup.binlog.enabled):
+    if to_time is not None and not env.archives_binlogs:
         raise OpsError(
             f"environment {env_name}: --to-time needs the archive of the in-cluster database's binary logs "
             "(data.backup.binlog.enabled); an external database restores to a time with its provider's tools",

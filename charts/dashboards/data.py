@@ -9,7 +9,7 @@ show what the cluster records of each run: its duration and whether it failed.
 from __future__ import annotations
 
 from charts import series
-from charts.alert_rules import archives_binlogs, binlog_lag_limit_seconds
+from charts.alert_rules import binlog_lag_limit_seconds
 from charts.dashboards.panels import Query, board, graph
 from config.model import Environment
 
@@ -70,7 +70,7 @@ def _binlog_panel(env: Environment):
 def build(env: Environment) -> dict:
     migration = series.migration_job()
     panels = _backup_panels(env) if env.data.backup.enabled else []
-    if archives_binlogs(env):
+    if env.archives_binlogs:
         panels.append(_binlog_panel(env))
     panels.append(
         graph(
