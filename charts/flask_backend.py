@@ -12,7 +12,7 @@ from cdk8s_plus_27 import k8s
 
 from charts import database_endpoint, names, secret_layout
 from charts.exposure import expose
-from charts.metrics import scrape
+from charts.metrics import push_to_pushgateway, pushgateway_url, scrape
 from charts.platform_chart import PlatformChart
 from config.model import Environment
 from constructs.database_backup import DatabaseBackup, DatabaseBackupProps
@@ -245,8 +245,10 @@ class FlaskBackend(PlatformChart):
                 tls=self.database if isinstance(self.database, ExternalDatabase) else None,
                 root_password_key=None if isinstance(self.database, ExternalDatabase) else ROOT_PASSWORD_KEY,
                 binlog_name=names.BINLOG_CRONJOB,
+                pushgateway_url=pushgateway_url(env.monitoring),
             ),
         )
         backup_network = ClientSegment(self, "BackupNetwork", workload=self.backup)
         self.database_service.allow_from(backup_network)
         backup_network.allow_egress_to_cidrs("s3", data.backup.s3.endpoint_cidrs, [names.HTTPS_PORT])
+        push_to_pushgateway(backup_network, env.monitoring)

@@ -5,6 +5,9 @@
 that Service, and the NetworkPolicy admitting the configured monitoring namespace's Prometheus
 pods (one AND peer: namespace and pod labels) on exactly that pod port. The public Services
 keep their single port, so no public route can reach /metrics.
+
+`push_to_pushgateway` is the other direction, for a run-to-completion pod whose figures no
+exporter sees: egress to the monitoring namespace's Pushgateway pods, and the URL to push to.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from cdk8s import ApiObjectMetadata, Chart
 from charts import names
 from config.monitoring import Monitoring
 from constructs.labels import sync_wave
-from constructs.microsegmented_service import MicrosegmentedService, Workload
+from constructs.microsegmented_service import CLUSTER_DOMAIN, MicrosegmentedService, NetworkSegment, Workload
 from imports.com.coreos.monitoring import (
     ServiceMonitor,
     ServiceMonitorSpec,
@@ -63,3 +66,18 @@ def scrape(chart: Chart, *, monitoring: Monitoring, workload: Workload, port: st
         ),
     )
     return service
+
+
+def pushgateway_url(monitoring: Monitoring) -> str | None:
+    """The Pushgateway's in-cluster URL (its Service in the monitoring namespace), None when the environment names none."""
+    gateway = monitoring.pushgateway
+    if gateway is None:
+        return None
+    return f"http://{gateway.service}.{monitoring.namespace}.svc.{CLUSTER_DOMAIN}:{gateway.port}"
+
+
+def push_to_pushgateway(segment: NetworkSegment, monitoring: Monitoring) -> None:
+    """Let the segment's pods reach the Pushgateway's pods (a no-op when the environment names none)."""
+    gateway = monitoring.pushgateway
+    if gateway is not None:
+        segment.allow_egress_to_pods("pushgateway", monitoring.namespace, gateway.pod_labels, gateway.target_port)

@@ -6,7 +6,7 @@ names as their exporters do, so a rename that leaves the exporters behind fails 
 
 Sources: the API's own metrics (the app contract in docs/operations.md), nginx-prometheus-exporter
 (stub_status), ingress-nginx's per-Ingress request counter, kube-state-metrics, External Secrets
-Operator's and Argo CD's controller metrics.
+Operator's and Argo CD's controller metrics, and what the backup pushes to the Pushgateway.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ JOB_SUCCEEDED = "kube_job_status_succeeded"
 JOB_FAILED = "kube_job_status_failed"
 EXTERNALSECRET_CONDITION = "externalsecret_status_condition"  # pragma: allowlist secret (a metric name)
 ARGOCD_APP_INFO = "argocd_app_info"
+# Pushed by the backup's upload step to the Pushgateway (database/backup.sh's SIZE_METRIC).
+BACKUP_SIZE = "flask_platform_backup_size_bytes"
 
 SERVER_ERRORS = '"5.."'
 """The status regular expression of 5xx responses (used with =~)."""
@@ -73,6 +75,11 @@ def backup_cronjob() -> str:
 def binlog_cronjob() -> str:
     """The CronJob archiving the binary logs (data.backup.binlog), `<backup CronJob>-binlog`."""
     return selector(namespace=names.BACKEND_NAMESPACE, cronjob=names.BINLOG_CRONJOB)
+
+
+def backup_pushes() -> str:
+    """The backup's group on the Pushgateway (scraped with honor_labels: the pushed job and namespace)."""
+    return selector(namespace=names.BACKEND_NAMESPACE, job=names.BACKUP_CRONJOB)
 
 
 def backup_jobs() -> str:
@@ -114,6 +121,11 @@ def api_latency_quantile(quantile: float, *, by: str = "", window: str = "5m") -
 def backup_age() -> str:
     """Seconds since the backup CronJob last succeeded."""
     return f"time() - max({CRONJOB_LAST_SUCCESS}{backup_cronjob()})"
+
+
+def backup_size(offset: str = "") -> str:
+    """Compressed size of the last uploaded dump (`offset`: as it stood that long ago)."""
+    return f"max({BACKUP_SIZE}{backup_pushes()}{f' offset {offset}' if offset else ''})"
 
 
 def binlog_age() -> str:

@@ -1,4 +1,4 @@
-"""Build and cache the project's Go binaries (cluster tiers, promtool, actionlint) from the Go module proxy.
+"""Build and cache the project's Go binaries (cluster tiers, promtool, actionlint, pushgateway) from the Go module proxy.
 
 Release pages are unreachable here, so every binary is compiled from its published Go module
 (etcd comes from Debian's etcd-server package, which this API server accepts).
@@ -430,9 +430,15 @@ def build_go_install(component: Component) -> Path:
     return component.binary
 
 
+# The backup's upload step pushes the size of each dump to a Pushgateway (database/backup.sh);
+# tests/database/test_backup_metrics_live.py pushes to this real one and reads it back.
+PUSHGATEWAY = Component("pushgateway", "v1.11.5", "github.com/prometheus/pushgateway")
+
+
 BUILDERS = {
     PROMTOOL.name: (PROMTOOL, build_promtool),
     ACTIONLINT.name: (ACTIONLINT, build_go_install),
+    PUSHGATEWAY.name: (PUSHGATEWAY, build_go_install),
     **{c.name: (c, build_kubernetes) for c in (KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL)},
     **{c.name: (c, build_consumer) for c in (KWOK, ARGOCD, EXTERNAL_SECRETS, METRICS_SERVER, RELOADER)},
 }

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field
 
 from config import formats
-from config.types import DnsLabel, Duration, ImageRef, LabelKey, LabelValue, Model, Resources
+from config.types import DnsLabel, Duration, ImageRef, LabelKey, LabelValue, Model, Port, Resources
 
 LabelMap = Annotated[dict[LabelKey, LabelValue], Field(min_length=1)]
 
@@ -51,6 +51,26 @@ class Dashboards(Model):
     """Grafana folder of the environment's dashboards; unset, `flask-platform-<environment>`."""
 
 
+class Pushgateway(Model):
+    """The Prometheus Pushgateway of the monitoring namespace, where a finished backup reports what
+    no exporter can: the size of the dump it uploaded (database/backup.sh). Prometheus scrapes it
+    with `honor_labels: true` (the pushgateway chart's ServiceMonitor does), so the pushed `job`
+    and `namespace` labels are the series' own."""
+
+    service: DnsLabel = "prometheus-pushgateway"
+    """Its Service, in the monitoring namespace."""
+    port: Port = 9091
+    """The Service's port."""
+    pod_port: Port | None = None
+    """The container port behind it, which the backup pods' NetworkPolicy opens; unset, `port`."""
+    pod_labels: LabelMap = {"app.kubernetes.io/name": "prometheus-pushgateway"}
+    """Labels of its pods (AND-ed with the monitoring namespace)."""
+
+    @property
+    def target_port(self) -> int:
+        return self.pod_port or self.port
+
+
 class Monitoring(Model):
     namespace: DnsLabel = "monitoring"
     """Namespace Prometheus runs in; the only one admitted to the metrics ports."""
@@ -70,3 +90,5 @@ class Monitoring(Model):
     """Alert thresholds (the dashboards draw the same values as threshold lines)."""
     dashboards: Dashboards = Dashboards()
     """Grafana dashboards for the sidecar."""
+    pushgateway: Pushgateway | None = None
+    """Where the backup reports the size of each dump (the data dashboard draws it); unset, it reports nothing."""

@@ -8,9 +8,12 @@ carries the role annotation and EKS's pod identity webhook projects the web-iden
 there is no access key anywhere. The scripts are the repository's database/*.sh, shipped in
 the `<name>-files` ConfigMap.
 
+A successful upload then pushes the dump's size to the monitoring namespace's Pushgateway, when
+the environment names one (monitoring.pushgateway): no exporter can see it otherwise.
+
 The restore Job (`restore_job`, used by `ops restore`) is never part of dist/: ArgoCD would run
 it on every sync. It reuses the backup's identity, scripts, settings and pod labels, so the
-backup's NetworkPolicies (database 3306, S3 443, DNS) are exactly its edges too.
+backup's NetworkPolicies (database 3306, S3 443, DNS, the Pushgateway) are exactly its edges too.
 """
 
 from __future__ import annotations
@@ -75,6 +78,8 @@ class DatabaseBackupProps(WorkloadProps):
     root_password_key: str | None = None
     """Key of the server's root password in the binding: set for the binary log archive (backup.binlog),
     whose steps, the dump and a to-time restore need replication privileges."""
+    pushgateway_url: str | None = None
+    """Base URL of the Pushgateway the upload step reports each dump's size to; None: it reports nothing."""
 
 
 class DatabaseBackup(Construct):
@@ -163,7 +168,7 @@ class DatabaseBackup(Construct):
                     metadata=k8s.ObjectMeta(labels=self.labels),
                     spec=self._job_spec(
                         self._step("dump", "backup.sh", on_database=True, env=self._binlog_position()),
-                        self._step("upload", "backup.sh", on_database=False, env=[]),
+                        self._step("upload", "backup.sh", on_database=False, env=self._size_report()),
                         component="backup",
                     ),
                 ),
@@ -183,6 +188,17 @@ class DatabaseBackup(Construct):
         if not self.archives_binlogs:
             return []
         return [*self._as_root(), k8s.EnvVar(name="DUMP_BINLOG_POSITION", value="true")]
+
+    def _size_report(self) -> list[k8s.EnvVar]:
+        """Where the upload step pushes the dump's size: the Pushgateway, grouped by the CronJob's
+        name and namespace (the labels the data dashboard selects)."""
+        if self.props.pushgateway_url is None:
+            return []
+        return [
+            k8s.EnvVar(name="PUSHGATEWAY_URL", value=self.props.pushgateway_url),
+            k8s.EnvVar(name="METRICS_JOB", value=self.name),
+            k8s.EnvVar(name="METRICS_NAMESPACE", value=self.namespace),
+        ]
 
     def _binlog_archive(self, wave: dict[str, str]) -> k8s.KubeCronJob:
         """Every few minutes: list what is archived, fetch the closed logs that are not, upload them.

@@ -99,6 +99,18 @@ class NetworkSegment(Construct):
             [k8s.NetworkPolicyPort(port=int_or_string(p), protocol="TCP") for p in ports],
         )
 
+    def allow_egress_to_pods(self, name: str, namespace: str, pod_labels: Mapping[str, str], port: int) -> None:
+        """Egress to pods this project does not render (e.g. the monitoring stack's Pushgateway), on their pod port."""
+        if not pod_labels:
+            raise BaselineError(f"{self.name}: egress to {name} with empty pod labels would reach every pod of {namespace}")
+        self._policy(
+            f"{self.workload.name}-to-{name}",
+            f"to {namespace}/{name}",
+            "Egress",
+            [_peer(namespace, pod_labels)],
+            [k8s.NetworkPolicyPort(port=int_or_string(port), protocol="TCP")],
+        )
+
 
 class ClientSegment(NetworkSegment):
     """The network end of a workload that serves nothing (a Job, a CronJob): it only opens

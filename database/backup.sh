@@ -17,6 +17,7 @@
 #   S3_BUCKET S3_PREFIX S3_SSE (AES256 or aws:kms) [S3_SSE_KMS_KEY_ID] [S3_ENDPOINT_URL]
 #   [BACKUP_NAME]: defaults to <database>-<UTC time>, which sorts by time.
 #   [DUMP_BINLOG_POSITION=true]: record the binary log position and lineage (binlog.sh, PITR).
+#   [PUSHGATEWAY_URL METRICS_JOB METRICS_NAMESPACE]: after the upload, push the dump's size there.
 set -euo pipefail
 
 # shellcheck source=database/common.sh
@@ -63,6 +64,30 @@ cmd_dump() {
   log "dumped $name: $(wc -c <"$BACKUP_DIR/$name") bytes compressed in $((SECONDS - started))s, sha256 $(cut -d' ' -f1 "$BACKUP_DIR/$name.sha256")"
 }
 
+# The dump's size, the one figure of a backup no exporter sees, goes to the Pushgateway under the
+# group job=$METRICS_JOB, namespace=$METRICS_NAMESPACE (PUT replaces the group's previous push).
+# The backup is complete in S3 by then, so a failed report is a warning and the step still
+# succeeds: a retry would dump the whole database again for a dashboard figure.
+report_size() {
+  local bytes=$1
+  [ -n "${PUSHGATEWAY_URL:-}" ] || return 0
+  need METRICS_JOB METRICS_NAMESPACE
+  if ! command -v curl >/dev/null 2>&1; then
+    log "warning: no curl in this image: the dump's size ($bytes bytes) is not reported"
+    return 0
+  fi
+  local url="${PUSHGATEWAY_URL%/}/metrics/job/$METRICS_JOB/namespace/$METRICS_NAMESPACE"
+  if printf '# TYPE %s gauge\n%s %s\n' "$SIZE_METRIC" "$SIZE_METRIC" "$bytes" |
+    curl --silent --show-error --fail --max-time 10 --retry 2 --retry-connrefused --retry-delay 1 \
+      --request PUT --data-binary @- "$url"; then
+    log "reported the dump's size ($bytes bytes) to $PUSHGATEWAY_URL"
+  else
+    log "warning: could not report the dump's size to $PUSHGATEWAY_URL; the backup itself is complete"
+  fi
+}
+# charts/series.py's BACKUP_SIZE: the data dashboard's query reads this name.
+SIZE_METRIC=flask_platform_backup_size_bytes
+
 cmd_upload() {
   need BACKUP_DIR S3_BUCKET S3_PREFIX S3_SSE
   local -a sums sse
@@ -80,6 +105,7 @@ cmd_upload() {
   # Last: the checksum object is what marks the backup complete for restore.
   s3 s3 cp --only-show-errors "${sse[@]}" --content-type text/plain "$sum_file" "s3://$S3_BUCKET/$key.sha256"
   log "uploaded s3://$S3_BUCKET/$key and its checksum"
+  report_size "$(stat -c %s "$BACKUP_DIR/$name")"
 }
 
 case "${1:-}" in

@@ -49,7 +49,8 @@ def _insecure_tls() -> ssl.SSLContext:
     return ctx
 
 
-def _http_ok(url: str) -> bool:
+def http_ok(url: str) -> bool:
+    """A component's health or metrics endpoint answers 200 (its self-signed TLS not verified)."""
     context = _insecure_tls() if url.startswith("https") else None
     with urllib.request.urlopen(url, timeout=3, context=context) as resp:
         return bool(resp.status == 200)
@@ -60,13 +61,16 @@ def _tcp_open(port: int) -> bool:
         return True
 
 
-def _env(**extra: str) -> dict[str, str]:
+def component_env(**extra: str) -> dict[str, str]:
+    """A component's environment: this process's, minus any AWS, kubeconfig or Argo CD setting of
+    the caller's shell (each component is told its own), plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "KUBECONFIG", "ARGOCD_"))}
     env.update(extra)
     return env
 
 
-def _start(name: str, argv: list[str], workdir: Path, ready, env: dict[str, str] | None = None) -> Process:
+def start_process(name: str, argv: list[str], workdir: Path, ready, env: dict[str, str] | None = None) -> Process:
+    """Start a component logging to `<workdir>/<name>.log` and wait until `ready()`; stop it if it never is."""
     process = _spawn(name, argv, workdir / f"{name}.log", env=env)
     try:
         _wait_until(ready, process, name)
@@ -108,13 +112,15 @@ def kube_controller_manager(binary: str, server: ApiServer, kubeconfig: Path, wo
         "--allocate-node-cidrs=false",
         "--v=1",
     ]
-    return Service(_start("kube-controller-manager", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
+    return Service(
+        start_process("kube-controller-manager", argv, workdir, lambda: http_ok(f"https://127.0.0.1:{port}/healthz")), ""
+    )
 
 
 def kube_scheduler(binary: str, kubeconfig: Path, workdir: Path) -> Service:
     port = free_port()
     argv = [binary, *_control_plane_flags(kubeconfig, port, workdir / "scheduler-certs"), "--v=1"]
-    return Service(_start("kube-scheduler", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/healthz")), "")
+    return Service(start_process("kube-scheduler", argv, workdir, lambda: http_ok(f"https://127.0.0.1:{port}/healthz")), "")
 
 
 def kwok(
@@ -140,7 +146,7 @@ def kwok(
         "--node-lease-duration-seconds=40",
         "--cidr=10.244.0.0/16",
     ]
-    return Service(_start("kwok", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/healthz")), f"127.0.0.1:{port}")
+    return Service(start_process("kwok", argv, workdir, lambda: http_ok(f"http://127.0.0.1:{port}/healthz")), f"127.0.0.1:{port}")
 
 
 def metrics_server(binary: str, kubeconfig: Path, serving: tuple[Path, Path], kubelet_ca: Path, workdir: Path) -> Service:
@@ -164,21 +170,21 @@ def metrics_server(binary: str, kubeconfig: Path, serving: tuple[Path, Path], ku
         "--v=1",
     ]
     # /livez: /readyz waits for a first scrape, which the API service registration need not.
-    process = _start("metrics-server", argv, workdir, lambda: _http_ok(f"https://127.0.0.1:{port}/livez"))
+    process = start_process("metrics-server", argv, workdir, lambda: http_ok(f"https://127.0.0.1:{port}/livez"))
     return Service(process, f"127.0.0.1:{port}")
 
 
 def redis(binary: str, workdir: Path) -> Service:
     port = free_port()
     argv = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(workdir)]
-    return Service(_start("redis-server", argv, workdir, lambda: _tcp_open(port)), f"127.0.0.1:{port}")
+    return Service(start_process("redis-server", argv, workdir, lambda: _tcp_open(port)), f"127.0.0.1:{port}")
 
 
 def moto(python: str, workdir: Path) -> Service:
     port = free_port()
     argv = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     return Service(
-        _start("moto", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{port}/moto-api/data.json"), env=_env()),
+        start_process("moto", argv, workdir, lambda: http_ok(f"http://127.0.0.1:{port}/moto-api/data.json"), env=component_env()),
         f"http://127.0.0.1:{port}",
     )
 
@@ -200,7 +206,7 @@ def argocd_repo_server(binary: str, helpers: Path, kubeconfig: Path, redis_addre
         f"--revision-cache-expiration={ARGOCD_REVISION_CACHE}",
         "--logformat=text",
     ]
-    env = _env(
+    env = component_env(
         ARGOCD_BINARY_NAME="argocd-repo-server",
         KUBECONFIG=str(kubeconfig),
         ARGOCD_GPG_ENABLED="false",
@@ -209,7 +215,7 @@ def argocd_repo_server(binary: str, helpers: Path, kubeconfig: Path, redis_addre
         TMPDIR=str(tmp),
         HOME=str(workdir),
     )
-    process = _start("argocd-repo-server", argv, workdir, lambda: _tcp_open(port), env=env)
+    process = start_process("argocd-repo-server", argv, workdir, lambda: _tcp_open(port), env=env)
     return Service(process, f"127.0.0.1:{port}")
 
 
@@ -225,7 +231,7 @@ def argocd_application_controller(binary: str, kubeconfig: Path, redis_address: 
         "--app-resync-jitter=0",
         "--logformat=text",
     ]
-    env = _env(
+    env = component_env(
         ARGOCD_BINARY_NAME="argocd-application-controller",
         # The in-cluster destination (https://kubernetes.default.svc) is the loopback API
         # server of KUBECONFIG, whose context namespace is Argo CD's namespace.
@@ -233,8 +239,8 @@ def argocd_application_controller(binary: str, kubeconfig: Path, redis_address: 
         KUBECONFIG=str(kubeconfig),
         HOME=str(workdir),
     )
-    process = _start(
-        "argocd-application-controller", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{metrics}/healthz"), env=env
+    process = start_process(
+        "argocd-application-controller", argv, workdir, lambda: http_ok(f"http://127.0.0.1:{metrics}/healthz"), env=env
     )
     return Service(process, "")
 
@@ -253,7 +259,7 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
         "--loglevel=info",
         "--zap-time-encoding=iso8601",
     ]
-    env = _env(
+    env = component_env(
         KUBECONFIG=str(kubeconfig),
         # The store keeps its IRSA auth: the controller asks the API server for a token of the
         # store's ServiceAccount and trades it at STS (AssumeRoleWithWebIdentity) - both at moto.
@@ -262,7 +268,7 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
         AWS_REGION=region,
         AWS_EC2_METADATA_DISABLED="true",
     )
-    process = _start("external-secrets", argv, workdir, lambda: _http_ok(f"http://127.0.0.1:{metrics}/metrics"), env=env)
+    process = start_process("external-secrets", argv, workdir, lambda: http_ok(f"http://127.0.0.1:{metrics}/metrics"), env=env)
     return Service(process, "")
 
 
@@ -275,19 +281,19 @@ def reloader(binary: str, kubeconfig: Path, workdir: Path) -> Service:
     # The annotations strategy, as docs/operations.md asks of the cluster's install: a reload
     # writes one annotation on the pod template, which the Applications' ignoreDifferences name.
     argv = [binary, "--reload-strategy=annotations", "--log-level=info"]
-    process = _start(
+    process = start_process(
         "reloader",
         argv,
         workdir,
-        lambda: _http_ok(f"http://127.0.0.1:{RELOADER_METRICS_PORT}/metrics"),
-        env=_env(KUBECONFIG=str(kubeconfig)),
+        lambda: http_ok(f"http://127.0.0.1:{RELOADER_METRICS_PORT}/metrics"),
+        env=component_env(KUBECONFIG=str(kubeconfig)),
     )
     return Service(process, "")
 
 
 def _stand_in(name: str, module: str, python: str, args: list[str], workdir: Path) -> Service:
     argv = [python, "-m", module, *args]
-    process = _spawn(name, argv, workdir / f"{name}.log", env=_env(PYTHONPATH=str(REPO_ROOT)))
+    process = _spawn(name, argv, workdir / f"{name}.log", env=component_env(PYTHONPATH=str(REPO_ROOT)))
     return Service(process, "")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from cluster.server import free_port
-from e2e.components import Service, _env, _http_ok, _start
+from e2e.components import Service, component_env, http_ok, start_process
 from e2e.webhook_receiver import SLACK_POST_MESSAGE, received
 from manifests import REPO_ROOT
 
@@ -43,7 +43,7 @@ def webhook_receiver(workdir: Path) -> Service:
     record = workdir / RECORD_NAME
     argv = [sys.executable, "-m", "e2e.webhook_receiver", f"--port={port}", f"--record={record}"]
     url = f"http://127.0.0.1:{port}/"
-    process = _start("webhook-receiver", argv, workdir, lambda: _http_ok(url), env=_env(PYTHONPATH=str(REPO_ROOT)))
+    process = start_process("webhook-receiver", argv, workdir, lambda: http_ok(url), env=component_env(PYTHONPATH=str(REPO_ROOT)))
     return Service(process, url)
 
 
@@ -59,9 +59,9 @@ def controller(binary: str, kubeconfig: Path, repo_server: str, workdir: Path) -
         "--logformat=text",
         "--loglevel=info",
     ]
-    env = _env(ARGOCD_BINARY_NAME="argocd-notifications", KUBECONFIG=str(kubeconfig), HOME=str(workdir))
-    ready = lambda: _http_ok(f"http://127.0.0.1:{metrics_port}/metrics")  # noqa: E731
-    return Service(_start("argocd-notifications-controller", argv, workdir, ready, env=env), "")
+    env = component_env(ARGOCD_BINARY_NAME="argocd-notifications", KUBECONFIG=str(kubeconfig), HOME=str(workdir))
+    ready = lambda: http_ok(f"http://127.0.0.1:{metrics_port}/metrics")  # noqa: E731
+    return Service(start_process("argocd-notifications-controller", argv, workdir, ready, env=env), "")
 
 
 def messages(workdir: Path) -> list[dict[str, Any]]:

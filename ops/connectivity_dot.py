@@ -3,7 +3,8 @@
 ops/connectivity_picture.py names the endpoints and connections of NCA's map; this module
 hands them to dot (through the `graphviz` binding) and keeps dot's SVG. dot ranks the graph
 left to right: what only sends (ingress controller, Prometheus, a Job) in the first rank,
-what only receives (cluster DNS, IP ranges) in the last. Each namespace is a cluster, and the
+what only receives (cluster DNS, IP ranges, the Pushgateway) in the last. Each namespace is a
+cluster (a peers' namespace that both sends and receives, two: see namespace_boxes), and the
 ports of each connection are a small box on its line. Being nodes, those boxes and the
 namespaces' titles are kept clear of each other and of the other boxes by dot itself, and
 lines are routed around them; tests/ops/test_connectivity_dot.py reads the SVG back and
@@ -54,7 +55,9 @@ def text_width(text: str, points: int, em: float) -> int:
 
 def _row(text: str, points: int, height: int, *, width: int = 0, bold: bool = False, color: str = "#1f2937") -> str:
     content = f"<B>{escape(text)}</B>" if bold else escape(text)
-    size = f' FIXEDSIZE="TRUE" WIDTH="{width}"' if width else ' ALIGN="LEFT"'
+    # Left-aligned in a cell of fixed width: dot centres a text by its own (narrower) measure of
+    # it, so a centred long title would stick out to the right of its box in a real font.
+    size = f' FIXEDSIZE="TRUE" WIDTH="{width}" ALIGN="LEFT"' if width else ' ALIGN="LEFT"'
     return f'<TR><TD{size} HEIGHT="{height}"><FONT POINT-SIZE="{points}" COLOR="{color}">{content}</FONT></TD></TR>'
 
 
@@ -78,13 +81,33 @@ def title(env: str) -> str:
     return _table(heading + _row(legend, 11, 18, color=GREY))
 
 
-def _namespace_title(group: graphviz.Digraph, name: str, namespace: str, beside: str) -> None:
+RECEIVING = ", receiving"  # the suffix of a peer namespace's second box (namespace_boxes)
+
+
+def namespace_boxes(graph: Graph, sinks: list[str]) -> dict[str, list[str]]:
+    """The endpoints of each box drawn, keyed by the box's name: one box a namespace, and IP
+    ranges under "" (they stand in none). A namespace of peers that holds both senders and
+    pure receivers (monitoring: Prometheus scrapes, the Pushgateway is pushed to) is drawn as
+    two boxes, `<namespace>` on the left and `<namespace>, receiving` on the right: as one box
+    it would stretch across the whole picture, and dot then runs lines through other boxes."""
+    boxes: dict[str, list[str]] = {}
+    for node_id, node in sorted(graph.nodes.items()):
+        boxes.setdefault(node.namespace, []).append(node_id)
+    for namespace, members in list(boxes.items()):
+        receivers = [m for m in members if m in sinks]
+        if namespace and not any(graph.nodes[m].workload for m in members) and 0 < len(receivers) < len(members):
+            boxes[namespace] = [m for m in members if m not in receivers]
+            boxes[namespace + RECEIVING] = receivers
+    return boxes
+
+
+def _namespace_title(group: graphviz.Digraph, name: str, box: str, namespace: str, beside: str) -> None:
     """The cluster's name as a text node beside one of its members, not as the cluster's label:
     dot routes edges around nodes but not around cluster labels."""
     text = f"namespace {namespace}"
     width, height = (text_width(text, 11, REGULAR_EM) + 4) / 72, 16 / 72
     # An invisible box rather than plaintext, so that the SVG says where the title stands.
-    group.node(name, label=text, id=text, shape="box", color="transparent", fontsize="11", fontcolor=GREY,
+    group.node(name, label=text, id=f"namespace {box}", shape="box", color="transparent", fontsize="11", fontcolor=GREY,
                width=f"{width:.4f}", height=f"{height:.4f}", **{"class": "namespace"})  # fmt: skip
     with group.subgraph() as same:
         same.attr(rank="same")
@@ -127,20 +150,22 @@ def dot_graph(graph: Graph) -> graphviz.Digraph:
     name = {node_id: f"n{i}" for i, node_id in enumerate(sorted(graph.nodes))}
     sources = sorted(n for n in graph.nodes if not any(e.target == n for e in graph.edges))
     sinks = sorted(n for n in graph.nodes if not any(e.source == n for e in graph.edges))
-    by_namespace: dict[str, list[str]] = {}
-    for node_id, node in sorted(graph.nodes.items()):
-        by_namespace.setdefault(node.namespace, []).append(node_id)
+    by_box = namespace_boxes(graph, sinks)
+    box_of = {member: box for box, members in by_box.items() for member in members}
+    # An edge's label stays inside the box when both ends are in it (never in "", the IP ranges').
+    inside = {i: box_of[e.source] for i, e in enumerate(graph.edges) if box_of[e.source] == box_of[e.target] != ""}
     # Every workload reaches cluster DNS: those edges, and the ones to IP ranges, are drawn
     # lighter so that the connections between the workloads stand out.
     color = {e: LIGHT if e.target in sinks and not graph.nodes[e.target].workload else GREY for e in graph.edges}
-    for index, (namespace, members) in enumerate(sorted(by_namespace.items())):
+    for index, (box, members) in enumerate(sorted(by_box.items())):
+        namespace = graph.nodes[members[0]].namespace
         # IP ranges (no namespace) stand outside every cluster.
-        with dot.subgraph(name=f"cluster_{namespace}" if namespace else None) as group:
+        with dot.subgraph(name=f"cluster_{box}" if namespace else None) as group:
             if namespace:
                 ours = any(graph.nodes[m].workload for m in members)
                 group.attr(label="", style="rounded" if ours else "rounded,dashed", color=LIGHT)
                 first = min(members, key=lambda m: (m not in sources, m))  # its leftmost member
-                _namespace_title(group, f"t{index}", namespace, name[first])
+                _namespace_title(group, f"t{index}", box, namespace, name[first])
             for member in members:
                 node = graph.nodes[member]
                 look = WORKLOAD_STYLE if node.workload else PEER_STYLE
@@ -148,11 +173,10 @@ def dot_graph(graph: Graph) -> graphviz.Digraph:
                 group.node(name[member], label=node_label(node), id=member, width=f"{node_width(node) / 72:.4f}",
                            **look, **{"class": kind})  # fmt: skip
             for i, edge in enumerate(graph.edges):
-                # An edge's label stays inside the namespace when both ends are in it.
-                if graph.nodes[edge.source].namespace == graph.nodes[edge.target].namespace == namespace:
+                if inside.get(i) == box:
                     _port_label(group, f"e{i}", edge, color[edge])
     for i, edge in enumerate(graph.edges):
-        if graph.nodes[edge.source].namespace != graph.nodes[edge.target].namespace:
+        if i not in inside:
             _port_label(dot, f"e{i}", edge, color[edge])
         dot.edge(name[edge.source], f"e{i}", color=color[edge], arrowhead="none")
         dot.edge(f"e{i}", name[edge.target], color=color[edge])

@@ -3,7 +3,7 @@
 NCA reads the namespaces, workloads and NetworkPolicies of one environment plus stand-ins
 for the things outside it that the policies name: the ingress controller (namespace
 ingress-nginx), cluster DNS (kube-system pods labelled k8s-app=kube-dns) and Prometheus
-(monitoring pods labelled app.kubernetes.io/name=prometheus, beside another monitoring pod). Its map must
+(monitoring pods labelled app.kubernetes.io/name=prometheus, the Pushgateway, another monitoring pod). Its map must
 equal the hand-written intent in golden/connectivity[-<env>].txt, and every query in
 golden/forbids[-<env>]/ must be denied. NCA runs from its own venv (.venv-nca).
 
@@ -68,6 +68,13 @@ STAND_INS: list[dict] = [
         [{"name": "web", "containerPort": 9090}],
     ),
     _pod("monitoring", "grafana", {"app.kubernetes.io/name": "grafana"}, [{"name": "http", "containerPort": 3000}]),
+    # The Pushgateway the backup reports each dump's size to (monitoring.pushgateway).
+    _pod(
+        "monitoring",
+        "prometheus-pushgateway",
+        {"app.kubernetes.io/name": "prometheus-pushgateway"},
+        [{"name": "metrics", "containerPort": 9091}],
+    ),
     _namespace("kube-system"),
     _pod(
         "kube-system",
@@ -86,6 +93,7 @@ STAND_IN_ROLES = {
     "ingress-nginx/ingress-nginx-controller": "ingress controller",
     "monitoring/prometheus": "Prometheus",
     "monitoring/grafana": "another monitoring pod",
+    "monitoring/prometheus-pushgateway": "Pushgateway",
     "kube-system/coredns": "cluster DNS",
 }
 

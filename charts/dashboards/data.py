@@ -2,8 +2,9 @@
 
 The backup age is the DatabaseBackupOverdue alert's own query, drawn against its threshold, and
 the age of the last binary log archive (point-in-time recovery) DatabaseBinlogArchiveLagging's,
-against its. No exporter reports the size of a dump (the backup Job uploads it to S3 and exits), so the panels
-show what the cluster records of each run: its duration and whether it failed.
+against its. The cluster records each run's duration and whether it failed; the size of the dump
+is what the upload step pushes to the Pushgateway (monitoring.pushgateway), drawn beside the size
+a day before, so a dump that suddenly shrank stands out.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ def _backup_panels(env: Environment) -> list:
     ]
 
 
+def _size_panel():
+    return graph(
+        "Size of the last backup",
+        "Compressed size of the last dump uploaded to S3, as its upload step reported it to the Pushgateway, "
+        "and the size a day before: a dump much smaller than the last one deserves a look before it is needed.",
+        "bytes",
+        [
+            Query(ref="backup_size", expr=series.backup_size(), legend="last dump"),
+            Query(ref="backup_size_day_before", expr=series.backup_size(offset="1d"), legend="a day before"),
+        ],
+    )
+
+
 def _binlog_panel(env: Environment):
     limit = binlog_lag_limit_seconds(env)
     return graph(
@@ -70,6 +84,8 @@ def _binlog_panel(env: Environment):
 def build(env: Environment) -> dict:
     migration = series.migration_job()
     panels = _backup_panels(env) if env.data.backup.enabled else []
+    if env.data.backup.enabled and env.monitoring.pushgateway is not None:
+        panels.append(_size_panel())
     if env.archives_binlogs:
         panels.append(_binlog_panel(env))
     panels.append(

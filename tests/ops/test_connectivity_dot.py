@@ -12,7 +12,7 @@ from manifests import environments, load_env
 from ops.__main__ import main
 from ops.common import DIST, EXIT_ERROR, OpsError
 from ops.connectivity_docs import connectivity_svg
-from ops.connectivity_dot import render_svg
+from ops.connectivity_dot import RECEIVING, render_svg
 from ops.connectivity_picture import Graph, graph_of
 from tests.support.svg_layout import Box, Picture, crosses, read
 from tests.support.tools import require_tool
@@ -115,12 +115,26 @@ def test_lines_that_share_a_box_do_not_braid(drawn: tuple[Graph, Picture]) -> No
 def test_each_namespace_box_holds_exactly_its_workloads(drawn: tuple[Graph, Picture]) -> None:
     graph, picture = drawn
     endpoints = {key: shape for key, shape in picture.shapes.items() if shape.classes & {"workload", "peer"}}
-    assert set(picture.clusters) == {namespace(node) for node in graph.nodes} - {""}
+    # A namespace is one box, or two when it holds peers that send and peers that only receive.
+    assert {name.removesuffix(RECEIVING) for name in picture.clusters} == {namespace(node) for node in graph.nodes} - {""}
+    held: list[str] = []
     for name, cluster in picture.clusters.items():
         inside = {key for key, shape in endpoints.items() if cluster.overlaps(shape.box)}
-        assert inside == {key for key in endpoints if namespace(key) == name}
+        assert inside and {namespace(key) for key in inside} == {name.removesuffix(RECEIVING)}
         assert all(cluster.holds(endpoints[key].box) for key in inside)
         assert cluster.holds(picture.shapes[f"namespace {name}"].box)  # its title stands inside
+        held += inside
+    assert sorted(held) == sorted(key for key in endpoints if namespace(key))
+
+
+def test_a_namespace_that_sends_and_receives_is_split_only_for_peers(drawn: tuple[Graph, Picture]) -> None:
+    graph, picture = drawn
+    split = {name.removesuffix(RECEIVING) for name in picture.clusters if name.endswith(RECEIVING)}
+    assert split == {"monitoring"}  # Prometheus scrapes; the backup pushes to the Pushgateway
+    (receiving,) = [key for key, box in picture.shapes.items() if picture.clusters[f"monitoring{RECEIVING}"].overlaps(box.box)
+                    and box.classes & {"peer"}]  # fmt: skip
+    assert receiving == "monitoring/prometheus-pushgateway[Pod]"
+    assert [text for text, _, _ in picture.shapes[f"namespace monitoring{RECEIVING}"].texts] == ["namespace monitoring"]
 
 
 def test_senders_stand_left_and_receivers_right(drawn: tuple[Graph, Picture]) -> None:

@@ -45,6 +45,9 @@ def test_golden_states_every_edge_of_the_brief() -> None:
         ("backend/flask-app-db-backup-binlog[CronJob]", "kube-system/coredns[Pod]"),
         ("backend/flask-app-db-backup-binlog[CronJob]", "3.5.64.0-3.5.73.255"),
         ("backend/flask-app-db-backup-binlog[CronJob]", "52.218.0.0-52.218.127.255"),
+        # the size of each dump, pushed to the monitoring stack's Pushgateway (operations.md)
+        ("backend/flask-app-db-backup[CronJob]", "monitoring/prometheus-pushgateway[Pod]"),
+        ("backend/flask-app-db-backup-binlog[CronJob]", "monitoring/prometheus-pushgateway[Pod]"),
     }
 
 
@@ -60,7 +63,7 @@ def test_every_brief_query_is_present() -> None:
         "database-from-anyone-but-its-clients",
         "database-clients-on-other-ports",
         "migration-to-anything-but-database-and-dns",
-        "backup-to-anything-but-database-s3-and-dns",
+        "backup-to-anything-but-database-s3-pushgateway-and-dns",
         "rotation-to-anything-but-database-secrets-manager-and-dns",
     }
 
@@ -166,9 +169,10 @@ def test_backup_egress_beyond_https_fails(fixture_env: FixtureEnv, nca_bin: Path
     fixture_env.add("backend/backup-ssh.yaml", BACKUP_TO_SSH)
     report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
     rules = {f.rule for f in report.findings}
+    forbidden = "forbids:backup-to-anything-but-database-s3-pushgateway-and-dns"
     # The map changes shape too (NCA splits the ranges by port), so missing-edge may join in.
-    assert {"extra-edge", "forbids:backup-to-anything-but-database-s3-and-dns"} <= rules, show(report.findings)
-    assert rules <= {"extra-edge", "missing-edge", "forbids:backup-to-anything-but-database-s3-and-dns"}, show(report.findings)
+    assert {"extra-edge", forbidden} <= rules, show(report.findings)
+    assert rules <= {"extra-edge", "missing-edge", forbidden}, show(report.findings)
 
 
 def test_missing_edge_fails(fixture_env: FixtureEnv, nca_bin: Path) -> None:

@@ -391,3 +391,43 @@ def test_argocd_application_references_fail(fixture_env: FixtureEnv) -> None:
         ("argocd-path", "Application argocd/backend"),
         ("argocd-project", "Application argocd/backend"),
     ]
+
+
+EGRESS_TO_LOGGING = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: flask-app-to-logging
+  namespace: backend
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: flask-app
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: logging
+      ports:
+        - {protocol: TCP, port: 3100}
+"""
+
+
+def test_a_service_of_another_namespace_needs_an_egress_policy_to_that_namespace(fixture_env: FixtureEnv) -> None:
+    # A service of a stack the product does not render (here a log store; the monitoring stack's
+    # Pushgateway is the real case, already reached by the backup's policy): the check can only
+    # ask that some policy of the product lets pods reach its namespace.
+    fixture_env.edit(
+        "backend/flask-app.yaml",
+        lambda docs: find(docs, "ConfigMap", "flask-app-config")["data"].update(
+            LOG_STORE_URL="http://loki.logging.svc.cluster.local:3100"
+        ),
+    )
+    findings = crossrefs.check(fixture_env.manifests(), fixture_env.path)
+    assert [str(f) for f in findings] == [
+        "[crossref] service-dns-name ConfigMap backend/flask-app-config: loki.logging.svc.cluster.local:3100: "
+        "Service logging/loki is not rendered"
+    ]
+    fixture_env.add("backend/to-logging.yaml", EGRESS_TO_LOGGING)
+    assert _rules(fixture_env) == []

@@ -17,6 +17,8 @@ CLUSTER_DNS = re.compile(
 
 # nginx: `proxy_pass http://host:port/...;`, `server host:port ...;` inside upstream blocks,
 # and `set $var value;` for the resolver pattern that keeps the name out of proxy_pass.
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+
 NGINX_SET = re.compile(r"\bset\s+\$(\w+)\s+\"?([^\";\s]+)\"?\s*;")
 NGINX_PROXY = re.compile(r"\b(?:proxy_pass|grpc_pass)\s+([^;\s]+)\s*;")
 NGINX_UPSTREAM = re.compile(r"\bupstream\s+([\w.-]+)\s*\{([^}]*)\}", re.S)
@@ -74,7 +76,9 @@ def nginx_upstreams(index: Index) -> Iterator[Finding]:
 def cluster_dns_names(index: Index) -> Iterator[Finding]:
     """`<svc>.<ns>.svc[.cluster.local][:port]` in ConfigMap values, env values and the templates
     of ExternalSecrets (a connection URL assembled around a password names its host there)
-    (nginx configs are left to nginx_upstreams, which knows their default ports)."""
+    (nginx configs are left to nginx_upstreams, which knows their default ports). In a namespace
+    the product renders the Service must be rendered with that port; in another, some
+    NetworkPolicy must let pods reach that namespace."""
     texts: list[tuple[Manifest, str]] = []
     for cm in index.of_kind("ConfigMap"):
         texts += [(cm, v) for v in (cm.body.get("data") or {}).values() if isinstance(v, str) and not NGINX_PROXY.search(v)]
@@ -84,9 +88,27 @@ def cluster_dns_names(index: Index) -> Iterator[Finding]:
     for pod in index.templates:
         for container in pod.containers():
             texts += [(pod.owner, str(e["value"])) for e in container.get("env") or [] if "value" in e]
+    reached = egress_namespaces(index)
     for owner, text in texts:
         for match in CLUSTER_DNS.finditer(text):
+            # A Service of a namespace the product does not render (the monitoring stack's
+            # Pushgateway) cannot be looked up here; it must at least be in a namespace that a
+            # NetworkPolicy of ours lets pods reach, or no connection to it could succeed.
+            if match["ns"] not in index.namespaces and match["ns"] in reached:
+                continue
             port = int(match["port"]) if match["port"] else None
             problem = service_port(index, match["ns"], match["svc"], port)
             if problem:
                 yield finding("service-dns-name", owner, f"{match.group(0)}: {problem}")
+
+
+def egress_namespaces(index: Index) -> set[str]:
+    """Namespaces named (by their metadata.name label) as an egress destination of some NetworkPolicy."""
+    found: set[str] = set()
+    for policy in index.of_kind("NetworkPolicy"):
+        for rule in (policy.body.get("spec") or {}).get("egress") or []:
+            for peer in rule.get("to") or []:
+                labels = (peer.get("namespaceSelector") or {}).get("matchLabels") or {}
+                if NAMESPACE_NAME_LABEL in labels:
+                    found.add(labels[NAMESPACE_NAME_LABEL])
+    return found

@@ -218,7 +218,7 @@ def test_the_backup_panels_come_with_the_backup_cronjob() -> None:
     )
     titles = [p["title"] for p in board_of(rendered(without)["ConfigMap/flask-platform-dashboard-data"])["panels"]]
     assert titles == ["Migration runs"]
-    assert len(board_of(dist_configmap("staging", "data"))["panels"]) == 5
+    assert len(board_of(dist_configmap("staging", "data"))["panels"]) == 6
 
 
 def test_the_binlog_panel_comes_with_the_binlog_archive() -> None:
@@ -231,5 +231,5 @@ def test_the_binlog_panel_comes_with_the_binlog_archive() -> None:
     staging = load_environment("staging")
     assert staging.data.backup.binlog.enabled and title in titles(rendered(staging))
     off = with_binlog(staging, enabled=False)
-    assert title not in titles(rendered(off)) and len(titles(rendered(off))) == 4
+    assert title not in titles(rendered(off)) and len(titles(rendered(off))) == 5
     assert title not in [p["title"] for p in board_of(dist_configmap("prod", "data"))["panels"]]
