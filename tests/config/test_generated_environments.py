@@ -16,8 +16,10 @@ edges, nginx syntax) are not functions of the values generated here beyond what 
 cross-references see.
 
 Run time is bounded: a fixed number of cases (GENERATED_CASES, or the environment variable
-ENVIRONMENT_CASES), no shrinking beyond a fixed budget, and in CI a derandomized profile, so
-every run checks the same cases.
+ENVIRONMENT_CASES), no shrinking beyond a fixed budget, and a fixed seed per shard, so every
+run checks the same cases (ENVIRONMENT_CASES_RANDOM=1 explores new ones). The cases are split
+into SHARDS tests of their own, so that the suite's workers share them instead of one worker
+running all of them at the end.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 import main
@@ -45,13 +48,15 @@ from tests.support.wording import forbidden_wording
 from verify import crossrefs, schemas
 
 GENERATED_CASES = int(os.environ.get("ENVIRONMENT_CASES", "100"))
+SHARDS = 4
+CASES_PER_SHARD = -(-GENERATED_CASES // SHARDS)
 ENV_FILES = ("staging.yaml", "prod.yaml")
 WRONG_KINDS: list[Any] = [None, True, "", "text", "Mixed Case_ value", 0, -1, 1.5, 2**31, 10**20, [], ["a"], {}, {"x": 1}]
 EDIT_CHARACTERS = "-_.:/ A9z@$\"'"
+FIXED_SEEDS = not os.environ.get("ENVIRONMENT_CASES_RANDOM")
 SETTINGS = settings(
-    max_examples=GENERATED_CASES,
+    max_examples=CASES_PER_SHARD,
     deadline=None,  # the first case starts jsii; the total is bounded by max_examples
-    derandomize=bool(os.environ.get("CI")),
     database=None,
     phases=(Phase.explicit, Phase.generate),  # no shrinking: a failure prints its case as generated
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
@@ -199,7 +204,8 @@ def _check_one(tmp: Path, env: str, files: dict[str, dict[str, Any]], done: list
     outcomes["field:" + field.split(".")[0].split("[")[0]] += 1
 
 
-def test_generated_environments_synthesize_or_are_refused_in_one_line(tmp_path):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_generated_environments_synthesize_or_are_refused_in_one_line(tmp_path, shard):
     started = time.monotonic()
     outcomes.clear()
 
@@ -209,13 +215,14 @@ def test_generated_environments_synthesize_or_are_refused_in_one_line(tmp_path):
         env, files, done = generated
         _check_one(tmp_path / "case", env, files, done)
 
-    case()
+    # A seed of its own per shard: the shards check different cases, and each the same every run.
+    (seed(f"environments-{shard}")(case) if FIXED_SEEDS else case)()
     cases = outcomes["synthesized"] + outcomes["refused"]
     print(f"\n{cases} generated environment cases in {time.monotonic() - started:.0f}s: {dict(sorted(outcomes.items()))}")
-    assert cases == GENERATED_CASES
+    assert cases == CASES_PER_SHARD
     # Both ways out are exercised, or the mutations are too tame or too wild.
-    assert outcomes["synthesized"] >= GENERATED_CASES // 20, outcomes
-    assert outcomes["refused"] >= GENERATED_CASES // 3, outcomes
+    assert outcomes["synthesized"] >= CASES_PER_SHARD // 20, outcomes
+    assert outcomes["refused"] >= CASES_PER_SHARD // 3, outcomes
 
 
 # --- the harness itself must fail on what it exists to catch -----------------------------------

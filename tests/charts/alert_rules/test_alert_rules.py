@@ -58,6 +58,15 @@ def alert_names(spec: dict[str, Any]) -> set[str]:
     return {rule["alert"] for group in spec["groups"] for rule in group["rules"]}
 
 
+def groups_holding(spec: dict[str, Any], alerts: set[str]) -> dict[str, Any]:
+    """The rule groups of `spec` that hold `alerts`, and only those. A month-long unit test
+    evaluates every rule it is given at every step; the groups are independent (alerts only, no
+    recording rules), so the others would cost time and prove nothing."""
+    kept = [group for group in spec["groups"] if {rule["alert"] for rule in group["rules"]} & alerts]
+    assert alert_names({"groups": kept}) == alerts, "a group mixes these alerts with others"
+    return {**spec, "groups": kept}
+
+
 def coverage(test_file: str) -> tuple[set[str], set[str]]:
     """Alerts the file expects to fire somewhere, and alerts it expects to stay silent somewhere."""
     fires, silent = set(), set()
@@ -123,7 +132,7 @@ def test_each_group_fires_and_stays_silent(promtool: str, tmp_path: Path, tests:
     spec = dist_rules("staging")
     fires, silent = coverage(tests)
     assert fires == silent == alerts <= alert_names(spec)
-    result = unit_test(promtool, tmp_path, spec, HERE / tests)
+    result = unit_test(promtool, tmp_path, groups_holding(spec, alerts), HERE / tests)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -135,7 +144,7 @@ def with_rotation(env: Environment, **changes: Any) -> Environment:
 def test_the_rotation_tests_fail_when_the_interval_grows(promtool: str, tmp_path: Path) -> None:
     # At a 40-day interval a 33-day-old rotation is not overdue: the tests must notice.
     spec = rendered_rules(with_rotation(load_environment("staging"), interval_days=40))
-    result = unit_test(promtool, tmp_path, spec, HERE / "rotation_alerts_test.yaml")
+    result = unit_test(promtool, tmp_path, groups_holding(spec, ROTATION_ALERTS), HERE / "rotation_alerts_test.yaml")
     assert result.returncode != 0
     assert "SecretRotationOverdue" in result.stdout + result.stderr
 
