@@ -8,6 +8,7 @@ dist/staging's backup CronJob; only the URL is moved to the test's Pushgateway o
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,11 @@ def test_each_backup_reports_the_size_it_uploaded_under_the_dashboards_labels(
         assert f"reported the dump's size ({uploaded} bytes)" in upload.stderr
         sizes.append(uploaded)
     assert sizes[1] > sizes[0]
+    # The operations guide's way to clear the figure once backups are switched off.
+    request = urllib.request.Request(f"{pushgateway.url}/metrics/job/{group[0]}/namespace/{group[1]}", method="DELETE")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 202
+    assert reported_sizes(pushgateway) == {}
 
 
 def test_a_pushgateway_that_is_down_costs_a_warning_not_the_backup(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:

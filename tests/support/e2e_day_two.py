@@ -119,8 +119,8 @@ def check_failed_migration_holds_the_release(d: Deployed, fixed_tag: str) -> Non
 
     The Job fails by its own backoffLimit; the sync stops in wave 1, so the API Deployment
     (wave 2) and its pods are untouched and the frontend Application does not move. The
-    operator reads the failure off the Job and the Application, ships a fixed release and
-    terminates the retries of the failed one; the fixed release rolls out.
+    operator reads the failure off the Job and the Application, terminates the retries of the
+    failed release (the webhook is told the sync failed) and ships a fixed one, which rolls out.
     """
     started = time.monotonic()
     backend, frontend = f"{d.name}-backend", f"{d.name}-frontend"
@@ -161,10 +161,13 @@ def check_failed_migration_holds_the_release(d: Deployed, fixed_tag: str) -> Non
     assert sc.deployment(d, "frontend", "nginx-front")["metadata"]["generation"] == nginx["metadata"]["generation"]
     failed_at = time.monotonic() - started
 
-    # Step 3: ship a fixed release, and stop the retries of the failed one.
+    # Step 3: stop the retries of the failed release, and ship a fixed one. Stopped first, so the
+    # Failed operation stands until the fix is pushed: stopped after the push, the next sync
+    # starts at once and the notifications controller may never see the Failed state.
+    terminate_retries_of(d, broken)
+    _check_the_failed_sync_was_told(d, backend, broken)
     set_backend_tag(d, fixed_tag)
     fixed = d.repo.commit_all(f"Release {fixed_tag} of the API, whose migration works")
-    terminate_retries_of(d, broken)
     sc.wait_settled(d, "the fixed release synced", revision=fixed)
     wait_for(
         f"flask-app rolled out with {fixed_tag}",
@@ -175,7 +178,6 @@ def check_failed_migration_holds_the_release(d: Deployed, fixed_tag: str) -> Non
     assert condition(job, "Complete").get("status") == "True" and tag_of({"spec": job["spec"]}, "migrate") == fixed_tag
     settled = time.monotonic() - started
     print(f"\nfailed migration: failure seen after {failed_at:.0f}s, fixed release settled after {settled:.0f}s")
-    _check_the_failed_sync_was_told(d, backend, broken)
 
 
 def _check_the_failed_sync_was_told(d: Deployed, backend: str, broken: str) -> None:
