@@ -23,11 +23,12 @@ from tests.support.database import (
     APP_USER,
     BUCKET,
     DATABASE,
-    PREFIX,
     REGION,
     MariaDb,
+    aws_settings_in,
     free_port,
     fresh_moto_client,
+    scripts_settings,
 )
 from tests.support.tools import require_tool
 
@@ -146,18 +147,7 @@ def mariadb() -> Iterator[MariaDb]:
 
 @pytest.fixture
 def aws_settings(tmp_path: Path) -> dict[str, str]:
-    """Fake credentials; no profile, config file or instance metadata lookups."""
-    return {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret (moto's fake credentials)
-        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "AWS_PAGER": "",
-    }
+    return aws_settings_in(tmp_path)
 
 
 @pytest.fixture
@@ -168,39 +158,9 @@ def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
     return client
 
 
-def _tool_path() -> str:
-    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
-    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
-    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
-    aws = shutil.which("aws", path=path)
-    require_tool(aws or "aws", "Debian package awscli")
-    return path
-
-
 @pytest.fixture
 def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    password_file, user_file = tmp_path / "password", tmp_path / "username"
-    password_file.write_text(APP_PASSWORD)
-    user_file.write_text(APP_USER)
-    (tmp_path / "tmp").mkdir()
-    return {
-        "PATH": _tool_path(),
-        "HOME": str(tmp_path),
-        "TMPDIR": str(tmp_path / "tmp"),
-        **aws_settings,
-        "DB_HOST": "127.0.0.1",
-        "DB_PORT": str(mariadb.port),
-        "DB_NAME": DATABASE,
-        "DB_USER_FILE": str(user_file),
-        "DB_PASSWORD_FILE": str(password_file),
-        "BACKUP_DIR": str(tmp_path / "backup"),
-        "BINLOG_DIR": str(tmp_path / "binlog"),
-        "RESTORE_DIR": str(tmp_path / "restore"),
-        "S3_BUCKET": BUCKET,
-        "S3_PREFIX": PREFIX,
-        "S3_SSE": "AES256",
-        "S3_ENDPOINT_URL": moto_endpoint,
-    }
+    return scripts_settings(mariadb, moto_endpoint, aws_settings, tmp_path)
 
 
 # External mode (database.mode external): a server whose certificate a throw-away CA signed, as

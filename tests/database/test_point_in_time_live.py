@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,24 +22,32 @@ from tests.support.database import (
     BUCKET,
     DATABASE,
     PREFIX,
+    REGION,
     RESTORE,
     MariaDb,
+    aws_settings_in,
     checksums,
     create_schema,
+    fresh_moto_client,
     ok,
     run,
+    scripts_settings,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def root_env(scripts_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def as_root(scripts_env: dict[str, str], folder: Path) -> dict[str, str]:
     """The scripts as the binlog CronJob and a to-time restore run them: as the server's root
     (the test server's root has an empty password), dumps recording their log position."""
-    password = tmp_path / "root-password"
+    password = folder / "root-password"
     password.write_text("")
     return {**scripts_env, "DB_ADMIN_USER": "root", "DB_PASSWORD_FILE": str(password), "DUMP_BINLOG_POSITION": "true"}
+
+
+@pytest.fixture
+def root_env(scripts_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    return as_root(scripts_env, tmp_path)
 
 
 def stamp(moment: datetime) -> str:
@@ -174,6 +183,34 @@ def _damage(bucket, key: str, how: str) -> None:
     bucket.put_object(Bucket=BUCKET, Key=f"{key}.sha256", Body=f"{hashlib.sha256(body).hexdigest()}  {name}\n".encode())
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """A dump and two archive runs with a write before each, as the bucket holds them after."""
+
+    objects: dict[str, bytes]
+    target: str  # a second boundary between the two writes: a restore to it needs both runs' logs
+
+
+@pytest.fixture(scope="module")
+def archived_lineage(mariadb: MariaDb, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lineage:
+    """Built once per worker for the damaged-log cases, which only read it: each puts it back into
+    its own empty bucket, damages its copy and asks for a restore that must be refused."""
+    folder = tmp_path_factory.mktemp("lineage")
+    aws = aws_settings_in(folder)
+    env = as_root(scripts_settings(mariadb, moto_endpoint, aws, folder), folder)
+    client = fresh_moto_client("s3", moto_endpoint, aws)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    create_schema(mariadb)
+    dump(env)
+    write(mariadb, "A")
+    archive(env)
+    write(mariadb, "B")
+    target = boundary()
+    archive(env)
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    return Lineage({key: client.get_object(Bucket=BUCKET, Key=key)["Body"].read() for key in keys}, target)
+
+
 @pytest.mark.parametrize(
     ("how", "message"),
     [
@@ -184,17 +221,14 @@ def _damage(bucket, key: str, how: str) -> None:
     ],
 )
 def test_a_missing_or_damaged_log_is_refused_and_the_database_left_alone(
-    mariadb: MariaDb, bucket, root_env: dict[str, str], how: str, message: str
+    mariadb: MariaDb, archived_lineage: Lineage, bucket, root_env: dict[str, str], how: str, message: str
 ) -> None:
+    for key, body in archived_lineage.objects.items():
+        bucket.put_object(Bucket=BUCKET, Key=key, Body=body)
+    target = archived_lineage.target
+    logs = sorted(key for key in archived_lineage.objects if key.startswith(f"{PREFIX}/binlog/") and not key.endswith(".sha256"))
+    # The live database, which the refused restore must leave exactly as it is: the schema and a sentinel.
     create_schema(mariadb)
-    dump(root_env)
-    write(mariadb, "A")
-    archive(root_env)
-    write(mariadb, "B")
-    target = boundary()
-    archive(root_env)
-    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}/binlog/")["Contents"]]
-    logs = sorted(key for key in keys if not key.endswith(".sha256"))
     if how == "beyond":
         target = stamp(datetime.now(UTC) + timedelta(hours=1))  # later than the newest archived log
     else:

@@ -3,11 +3,15 @@ scripts run as the Jobs run them (`bash <script> <step>`, configured by environm
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 BACKUP = REPO / "database" / "backup.sh"
@@ -128,3 +132,54 @@ def checksums(db: MariaDb) -> dict[str, str]:
 
 def objects(client) -> list[str]:
     return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+
+
+def aws_settings_in(folder: Path) -> dict[str, str]:
+    """Fake credentials; no profile, config file or instance metadata lookups."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret (moto's fake credentials)
+        "AWS_CONFIG_FILE": str(folder / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(folder / "no-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_PAGER": "",
+    }
+
+
+def tool_path() -> str:
+    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
+    dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
+    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
+    aws = shutil.which("aws", path=path)
+    require_tool(aws or "aws", "Debian package awscli")
+    return path
+
+
+def scripts_settings(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], folder: Path) -> dict[str, str]:
+    """The environment the backup, binlog and restore scripts run with, their files in `folder`:
+    the app's login to the test server, moto's S3 holding the backup bucket."""
+    password_file, user_file = folder / "password", folder / "username"
+    password_file.write_text(APP_PASSWORD)
+    user_file.write_text(APP_USER)
+    (folder / "tmp").mkdir()
+    return {
+        "PATH": tool_path(),
+        "HOME": str(folder),
+        "TMPDIR": str(folder / "tmp"),
+        **aws_settings,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(mariadb.port),
+        "DB_NAME": DATABASE,
+        "DB_USER_FILE": str(user_file),
+        "DB_PASSWORD_FILE": str(password_file),
+        "BACKUP_DIR": str(folder / "backup"),
+        "BINLOG_DIR": str(folder / "binlog"),
+        "RESTORE_DIR": str(folder / "restore"),
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": PREFIX,
+        "S3_SSE": "AES256",
+        "S3_ENDPOINT_URL": moto_endpoint,
+    }
