@@ -17,7 +17,7 @@ from cdk8s import ApiObjectMetadata, Chart
 from charts import names
 from config.monitoring import Monitoring
 from constructs.labels import sync_wave
-from constructs.microsegmented_service import CLUSTER_DOMAIN, MicrosegmentedService, NetworkSegment, Workload
+from constructs.microsegmented_service import MicrosegmentedService, NetworkSegment, Workload, service_dns_name
 from imports.com.coreos.monitoring import (
     ServiceMonitor,
     ServiceMonitorSpec,
@@ -73,7 +73,7 @@ def pushgateway_url(monitoring: Monitoring) -> str | None:
     gateway = monitoring.pushgateway
     if gateway is None:
         return None
-    return f"http://{gateway.service}.{monitoring.namespace}.svc.{CLUSTER_DOMAIN}:{gateway.port}"
+    return f"http://{service_dns_name(gateway.service, monitoring.namespace)}:{gateway.port}"
 
 
 def push_to_pushgateway(segment: NetworkSegment, monitoring: Monitoring) -> None:

@@ -26,6 +26,11 @@ from constructs.pod_parts import BaselineError, ContainerPort
 CLUSTER_DOMAIN = "cluster.local"
 
 
+def service_dns_name(service: str, namespace: str) -> str:
+    """`<service>.<namespace>.svc.<cluster domain>`: how a pod names a Service, rendered or not."""
+    return f"{service}.{namespace}.svc.{CLUSTER_DOMAIN}"
+
+
 class Workload(Protocol):
     """What a Service needs to know about the pods behind it."""
 
@@ -166,7 +171,7 @@ class MicrosegmentedService(NetworkSegment):
     @property
     def dns_name(self) -> str:
         """The in-cluster DNS name clients use; derived, never typed."""
-        return f"{self.name}.{self.namespace}.svc.{CLUSTER_DOMAIN}"
+        return service_dns_name(self.name, self.namespace)
 
     def allow_from(self, client: NetworkSegment) -> None:
         """Admit the client's pods on this workload's pod port, and let the client send there."""

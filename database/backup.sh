@@ -64,6 +64,9 @@ cmd_dump() {
   log "dumped $name: $(wc -c <"$BACKUP_DIR/$name") bytes compressed in $((SECONDS - started))s, sha256 $(cut -d' ' -f1 "$BACKUP_DIR/$name.sha256")"
 }
 
+# charts/series.py's BACKUP_SIZE: the data dashboard's query reads this name.
+SIZE_METRIC=flask_platform_backup_size_bytes
+
 # The dump's size, the one figure of a backup no exporter sees, goes to the Pushgateway under the
 # group job=$METRICS_JOB, namespace=$METRICS_NAMESPACE (PUT replaces the group's previous push).
 # The backup is complete in S3 by then, so a failed report is a warning and the step still
@@ -85,8 +88,6 @@ report_size() {
     log "warning: could not report the dump's size to $PUSHGATEWAY_URL; the backup itself is complete"
   fi
 }
-# charts/series.py's BACKUP_SIZE: the data dashboard's query reads this name.
-SIZE_METRIC=flask_platform_backup_size_bytes
 
 cmd_upload() {
   need BACKUP_DIR S3_BUCKET S3_PREFIX S3_SSE

@@ -9,6 +9,11 @@ NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
+def pinned_namespace(namespace_selector: Mapping[str, Any] | None) -> str | None:
+    """The one namespace a namespaceSelector names by its `kubernetes.io/metadata.name` label, if it does."""
+    return ((namespace_selector or {}).get("matchLabels") or {}).get(NAMESPACE_NAME_LABEL)
+
+
 class SelectorError(ValueError):
     """A LabelSelector the API server would reject."""
 

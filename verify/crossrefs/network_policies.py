@@ -17,7 +17,7 @@ def _peer_pods(index: Index, policy: Manifest, peer: dict) -> tuple[list[PodTemp
     if "namespaceSelector" in peer:
         ns_selector = peer["namespaceSelector"]
         candidates = [ns for ns in index.namespaces if selectors.matches(ns_selector, _ns_labels(index, ns))]
-        pinned = (ns_selector.get("matchLabels") or {}).get("kubernetes.io/metadata.name")
+        pinned = selectors.pinned_namespace(ns_selector)
         only_ours = pinned is not None and pinned in index.namespaces
     else:
         candidates, only_ours = [policy.namespace], True

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from config.formats import DNS_LABEL_REGEX
-from manifests import Manifest
+from manifests import Manifest, selectors
 from verify.crossrefs.index import Index, finding, service_port
 from verify.findings import Finding
 
@@ -17,8 +17,6 @@ CLUSTER_DNS = re.compile(
 
 # nginx: `proxy_pass http://host:port/...;`, `server host:port ...;` inside upstream blocks,
 # and `set $var value;` for the resolver pattern that keeps the name out of proxy_pass.
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
-
 NGINX_SET = re.compile(r"\bset\s+\$(\w+)\s+\"?([^\";\s]+)\"?\s*;")
 NGINX_PROXY = re.compile(r"\b(?:proxy_pass|grpc_pass)\s+([^;\s]+)\s*;")
 NGINX_UPSTREAM = re.compile(r"\bupstream\s+([\w.-]+)\s*\{([^}]*)\}", re.S)
@@ -104,11 +102,10 @@ def cluster_dns_names(index: Index) -> Iterator[Finding]:
 
 def egress_namespaces(index: Index) -> set[str]:
     """Namespaces named (by their metadata.name label) as an egress destination of some NetworkPolicy."""
-    found: set[str] = set()
-    for policy in index.of_kind("NetworkPolicy"):
-        for rule in (policy.body.get("spec") or {}).get("egress") or []:
-            for peer in rule.get("to") or []:
-                labels = (peer.get("namespaceSelector") or {}).get("matchLabels") or {}
-                if NAMESPACE_NAME_LABEL in labels:
-                    found.add(labels[NAMESPACE_NAME_LABEL])
-    return found
+    return {
+        pinned
+        for policy in index.of_kind("NetworkPolicy")
+        for rule in (policy.body.get("spec") or {}).get("egress") or []
+        for peer in rule.get("to") or []
+        if (pinned := selectors.pinned_namespace(peer.get("namespaceSelector"))) is not None
+    }
