@@ -7,7 +7,7 @@
 #   binlog.sh fetch    MySQL image:   FLUSH BINARY LOGS, so every write so far is in a closed log;
 #                                     copy each closed log not yet archived over the replication
 #                                     protocol, check every event's checksum, write its SHA-256
-#   binlog.sh upload   aws-cli image: verify each checksum, upload the log, then its checksum
+#   binlog.sh upload   aws-cli image: verify each checksum, upload the logs, then their checksums
 #
 # The same integrity rules as the dumps: a log that fails its event checksums never gets a
 # .sha256 file and is never uploaded; the checksum object is uploaded last and is what marks a
@@ -66,21 +66,28 @@ cmd_fetch() {
 
 cmd_upload() {
   need BINLOG_DIR S3_BUCKET S3_PREFIX S3_SSE
-  local -a sums sse
+  local -a sums sse logs=(--exclude '*') marks=(--exclude '*')
   shopt -s nullglob
   sums=("$BINLOG_DIR"/*/*.sha256)
   mapfile -t sse < <(sse_options)
-  local sum folder name key
+  local sum folder name relative
   for sum in "${sums[@]}"; do
     folder="$(dirname "$sum")"
     name="$(basename "${sum%.sha256}")"
     (cd "$folder" && sha256sum --check --status "$name.sha256") || die "$name does not match its checksum: not uploaded"
-    key="$S3_PREFIX/binlog/$(basename "$folder")/$name"
-    s3 s3 cp --only-show-errors "${sse[@]}" --content-type application/octet-stream \
-      --metadata "sha256=$(cut -d' ' -f1 "$sum")" "$folder/$name" "s3://$S3_BUCKET/$key"
-    # Last: the checksum object is what marks the log archived.
-    s3 s3 cp --only-show-errors "${sse[@]}" --content-type text/plain "$sum" "s3://$S3_BUCKET/$key.sha256"
+    relative="$(basename "$folder")/$name"
+    logs+=(--include "$relative")
+    marks+=(--include "$relative.sha256")
   done
+  if [ "${#sums[@]}" -gt 0 ]; then
+    # Two AWS CLI calls for any number of logs (each call costs about a second of start-up,
+    # and a run after an outage has many logs to catch up on): every log, then, only once all
+    # of them are in, their checksum objects, which are what mark a log archived.
+    s3 s3 cp --only-show-errors --recursive "${sse[@]}" --content-type application/octet-stream \
+      "${logs[@]}" "$BINLOG_DIR/" "s3://$S3_BUCKET/$S3_PREFIX/binlog/"
+    s3 s3 cp --only-show-errors --recursive "${sse[@]}" --content-type text/plain \
+      "${marks[@]}" "$BINLOG_DIR/" "s3://$S3_BUCKET/$S3_PREFIX/binlog/"
+  fi
   log "uploaded ${#sums[@]} logs to s3://$S3_BUCKET/$S3_PREFIX/binlog/"
 }
 

@@ -113,15 +113,17 @@ refuse_when_pending() {
 cmd_fetch() {
   need ROTATE_KEYS KEY_PREFIX WORK_DIR
   umask 077
-  local name dir
+  local name dir answer
   for name in $ROTATE_KEYS; do
     refuse_when_pending "$name"
     dir="$(key_dir "$name")"
     mkdir -p "$dir"
-    sm get-secret-value --secret-id "$(secret_id "$name")" --version-stage "$CURRENT" \
-      --query SecretString --output text >"$dir/current.json"
-    sm get-secret-value --secret-id "$(secret_id "$name")" --version-stage "$CURRENT" \
-      --query VersionId --output text >"$dir/current.version"
+    # One read for the id and the value: two could straddle another writer's change of stages.
+    # Text output is "<version id><tab><value>"; a version id holds no tab.
+    answer="$(sm get-secret-value --secret-id "$(secret_id "$name")" --version-stage "$CURRENT" \
+      --query '[VersionId, SecretString]' --output text)"
+    printf '%s\n' "${answer%%$'\t'*}" >"$dir/current.version"
+    printf '%s\n' "${answer#*$'\t'}" >"$dir/current.json"
     log "$(secret_id "$name"): read $CURRENT version $(cat "$dir/current.version")"
   done
 }

@@ -8,6 +8,8 @@ boundary T is restored by a restore to T, a write made after it is not.
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -164,6 +166,32 @@ def test_writes_continue_during_a_dump_and_an_archive_run(mariadb: MariaDb, buck
     print(f"\nwrites during the dump and during the archive run: {during}")
 
 
+def test_no_log_is_marked_archived_when_the_upload_of_the_logs_fails(
+    mariadb: MariaDb, bucket, root_env: dict[str, str], tmp_path: Path
+) -> None:
+    """binlog.sh uploads every log of a run, then their checksum objects: when the logs' upload
+    fails (here an AWS CLI that fails that one call), no checksum object marks any log archived."""
+    create_schema(mariadb)
+    write(mariadb, "A")
+    for step in ("list", "fetch"):
+        ok(run(BINLOG, step, root_env))
+    real = shutil.which("aws", path=root_env["PATH"])
+    failing = tmp_path / "failing-aws"
+    failing.mkdir()
+    (failing / "aws").write_text(
+        f'#!/bin/sh\ncase "$*" in *application/octet-stream*) echo "upload failed (injected)" >&2; exit 1 ;; esac\nexec {real} "$@"\n'
+    )
+    (failing / "aws").chmod(0o755)
+    failed = run(BINLOG, "upload", root_env, PATH=f"{failing}{os.pathsep}{root_env['PATH']}")
+    assert failed.returncode != 0 and "upload failed (injected)" in failed.stderr, failed.stderr
+    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    assert not [key for key in keys if key.endswith(".sha256") and "/binlog/" in key], keys
+    ok(run(BINLOG, "upload", root_env))  # the next run's upload marks them
+    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    logs = [key for key in keys if "/binlog/" in key and not key.endswith(".sha256")]
+    assert logs and all(f"{key}.sha256" in keys for key in logs), keys
+
+
 def _damage(bucket, key: str, how: str) -> None:
     import hashlib
 
@@ -171,6 +199,9 @@ def _damage(bucket, key: str, how: str) -> None:
     if how == "missing":
         bucket.delete_object(Bucket=BUCKET, Key=key)
         bucket.delete_object(Bucket=BUCKET, Key=f"{key}.sha256")
+        return
+    if how == "log gone":  # its checksum object, which marks it archived, is still there
+        bucket.delete_object(Bucket=BUCKET, Key=key)
         return
     if how == "altered":
         body[len(body) // 2] ^= 0xFF
@@ -215,6 +246,7 @@ def archived_lineage(mariadb: MariaDb, moto_endpoint: str, tmp_path_factory: pyt
     ("how", "message"),
     [
         ("missing", "is missing"),
+        ("log gone", "could not be downloaded: refused"),
         ("altered", "does not match its checksum: refused"),
         ("truncated", "is damaged or truncated: refused"),
         ("beyond", "before"),
