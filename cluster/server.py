@@ -201,6 +201,14 @@ class ApiServer:
             # The `kubernetes` Service endpoint would be 127.0.0.1, which Endpoints validation
             # refuses; nothing here needs that Service to have endpoints.
             "--endpoint-reconciler-type=none",
+            # Debian's etcd (3.4.23) cannot report watch progress, which the API server needs to
+            # answer a watch-list stream. With WatchList on (its default since 1.34) the server
+            # turns every watch from resourceVersion 0 into such a stream and fails it: KWOK's
+            # watches are all of that kind, so they failed one after another, and KWOK, backing
+            # off, played each pod's stage up to a minute late. Off, those watches are plain
+            # watches again; clients that ask for a stream fall back to a list, as they do
+            # against any server without the feature.
+            "--feature-gates=WatchList=false",
             "--profiling=false",
             "--v=1",
         ]

@@ -340,3 +340,10 @@ def test_failed_migration_holds_the_release(bootstrapped: Deployed) -> None:
 
 def test_later_wave_waits_for_a_healthy_application(bootstrapped: Deployed) -> None:
     day2.check_later_wave_waits_for_a_healthy_application(bootstrapped)
+
+
+# -- last: the harness itself held up through every case --------------------------------------
+
+
+def test_kwok_kept_its_watches(bootstrapped: Deployed) -> None:
+    sc.check_kwok_kept_its_watches(bootstrapped)

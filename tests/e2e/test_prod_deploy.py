@@ -155,3 +155,7 @@ def test_slack_channel_is_told_each_application_deployed_once(prod: Deployed) ->
     for app, posts in told.items():
         assert len(posts) == 1, f"{app}: want one deployed post, got {posts}"
         assert (posts[0]["channel"], posts[0]["token"]) == (channel, notifications.SLACK_TOKEN), posts[0]
+
+
+def test_kwok_kept_its_watches(prod: Deployed) -> None:
+    sc.check_kwok_kept_its_watches(prod)
