@@ -179,7 +179,9 @@ def test_no_log_is_marked_archived_when_the_upload_of_the_logs_fails(
     failing = tmp_path / "failing-aws"
     failing.mkdir()
     (failing / "aws").write_text(
-        f'#!/bin/sh\ncase "$*" in *application/octet-stream*) echo "upload failed (injected)" >&2; exit 1 ;; esac\nexec {real} "$@"\n'
+        "#!/bin/sh\n"
+        'case "$*" in *application/octet-stream*) echo "upload failed (injected)" >&2; exit 1 ;; esac\n'
+        f'exec {real} "$@"\n'
     )
     (failing / "aws").chmod(0o755)
     failed = run(BINLOG, "upload", root_env, PATH=f"{failing}{os.pathsep}{root_env['PATH']}")
