@@ -19,10 +19,11 @@ from cluster.server import ApiServer, Process, _spawn, _wait_until, free_port
 from manifests import REPO_ROOT
 
 # Argo CD's defaults poll git every 3 minutes and cache what a branch points at for 3 more; the
-# day-two cases change the branch a dozen times, so the tier polls every 10 s and caches the
-# branch head for 5 s. Nothing else about the sync differs from a real install.
-ARGOCD_RESYNC_S = 10
-ARGOCD_REVISION_CACHE = "5s"
+# day-two cases change the branch a few dozen times, so the tier polls every 5 s and caches the
+# branch head for 2 s (a push is seen within about 7 s, as a git webhook would make it).
+# Nothing else about the sync differs from a real install.
+ARGOCD_RESYNC_S = 5
+ARGOCD_REVISION_CACHE = "2s"
 # The moto server plays AWS in one region with made-up credentials; nothing leaves loopback.
 # KWOK's nodes report their kubelet on loopback, the only interface of the tier's network.
 KUBELET_ADDRESS = "127.0.0.1"
