@@ -10,6 +10,7 @@ failure is chosen the way a setting is, never by editing the rendered output.
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -59,6 +60,22 @@ class LocalRepo:
     def revert(self, commit: str) -> str:
         git(self.path, "revert", "--no-edit", commit)
         return self.head()
+
+    def refresh_on_push(self, kubectl: str, kubeconfig: Path, namespace: str) -> None:
+        """The tier's git webhook: every commit on the branch Argo CD reads (the harness's, a
+        revert, an `ops` command's) asks Argo CD to refresh its Applications at once, as the
+        webhook of a git host does on a push, instead of leaving it to the next poll."""
+        hook = (
+            "#!/bin/sh\n"
+            f"{shlex.quote(kubectl)} --kubeconfig={shlex.quote(str(kubeconfig))} -n {shlex.quote(namespace)} "
+            "annotate applications.argoproj.io --all argocd.argoproj.io/refresh=normal --overwrite >/dev/null 2>&1 || true\n"
+        )
+        for name in ("post-commit", "post-receive"):
+            path = Path(git(self.path, "rev-parse", "--git-path", f"hooks/{name}"))
+            path = path if path.is_absolute() else self.path / path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(hook)
+            path.chmod(0o755)
 
     def use_overlay(self, settings: dict[str, Any]) -> None:
         """What the tier's overlay sets besides the repository URL for the next renders ({} for nothing more)."""

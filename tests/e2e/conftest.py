@@ -135,6 +135,7 @@ def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD") -
         started = time.monotonic()
         cluster = e2e_cluster.start(root, etcd, settings)
         deployed = Deployed(env, repo, cluster, str(cached_binary("kubectl")))
+        repo.refresh_on_push(deployed.kubectl, cluster.kubeconfig, env.gitops.argocd_namespace)
         deployed.timeline["cluster started"] = time.monotonic() - started
         try:
             yield deployed

@@ -20,7 +20,7 @@ from config.loader import load_environment
 from e2e import argocd_install, identities, metrics_api, notifications, stand_ins, tls_check, tls_issuer
 from e2e.argocd_install import REPO_ROOT
 from e2e.cluster import KWOK_METRICS, KWOK_STAGES, MIGRATION_FAILS_TAG, NEVER_READY_TAG
-from e2e.localrepo import overlay_settings
+from e2e.localrepo import LocalRepo, git, overlay_settings
 from e2e.netns import interfaces, only_loopback
 from e2e.observe import Step, application_step, mounted_secret_keys, out_of_order
 
@@ -127,6 +127,27 @@ def test_overlay_points_at_the_clone_and_adds_a_case_s_settings(tmp_path: Path) 
     assert broken == {"gitops": {"repo_url": url, "branch": "x"}, **refresh, "backend": {"image": {"tag": MIGRATION_FAILS_TAG}}}
     with pytest.raises(ValueError, match="owns gitops.repo_url"):
         overlay_settings(url, {"gitops": {"repo_url": "https://github.com/elsewhere.git"}})
+
+
+def test_each_commit_and_revert_asks_argo_cd_to_refresh_its_applications(tmp_path: Path) -> None:
+    """The tier's stand-in for a git host's webhook (LocalRepo.refresh_on_push)."""
+    calls = tmp_path / "kubectl-calls"
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    kubectl.chmod(0o755)
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "staging")
+    repo = LocalRepo(path, "staging", tmp_path / "overlay.yaml")
+    repo.refresh_on_push(str(kubectl), tmp_path / "kubeconfig", "argocd")
+    (path / "a.yaml").write_text("a: 1\n")
+    first = repo.commit_all("first")
+    repo.revert(first)
+    want = (
+        f"--kubeconfig={tmp_path / 'kubeconfig'} -n argocd annotate applications.argoproj.io --all "
+        "argocd.argoproj.io/refresh=normal --overwrite"
+    )
+    assert calls.read_text().splitlines() == [want, want]
 
 
 def test_the_overlay_chooses_the_broken_tag_through_the_product_s_own_rendering(tmp_path: Path) -> None:
