@@ -66,23 +66,23 @@ cmd_fetch() {
 
 cmd_upload() {
   need BINLOG_DIR S3_BUCKET S3_PREFIX S3_SSE
-  local -a sums sse logs=(--exclude '*') marks=(--exclude '*')
+  local -a sums sse relatives=() logs marks
   shopt -s nullglob
   sums=("$BINLOG_DIR"/*/*.sha256)
   mapfile -t sse < <(sse_options)
-  local sum folder name relative
+  local sum folder name
   for sum in "${sums[@]}"; do
     folder="$(dirname "$sum")"
     name="$(basename "${sum%.sha256}")"
     (cd "$folder" && sha256sum --check --status "$name.sha256") || die "$name does not match its checksum: not uploaded"
-    relative="$(basename "$folder")/$name"
-    logs+=(--include "$relative")
-    marks+=(--include "$relative.sha256")
+    relatives+=("$(basename "$folder")/$name")
   done
-  if [ "${#sums[@]}" -gt 0 ]; then
-    # Two AWS CLI calls for any number of logs (each call costs about a second of start-up,
-    # and a run after an outage has many logs to catch up on): every log, then, only once all
-    # of them are in, their checksum objects, which are what mark a log archived.
+  if [ "${#relatives[@]}" -gt 0 ]; then
+    mapfile -t logs < <(only_these "${relatives[@]}")
+    mapfile -t marks < <(only_these "${relatives[@]/%/.sha256}")
+    # Two AWS CLI calls for any number of logs (a run after an outage has many to catch up
+    # on): every log, then, only once all of them are in, their checksum objects, which are
+    # what mark a log archived.
     s3 s3 cp --only-show-errors --recursive "${sse[@]}" --content-type application/octet-stream \
       "${logs[@]}" "$BINLOG_DIR/" "s3://$S3_BUCKET/$S3_PREFIX/binlog/"
     s3 s3 cp --only-show-errors --recursive "${sse[@]}" --content-type text/plain \

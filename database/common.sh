@@ -53,6 +53,14 @@ server_lineage() {
   sql "$1" "SELECT @@server_uuid" 2>/dev/null || printf 'server-%s\n' "$(sql "$1" "SELECT @@server_id")"
 }
 
+# The filters of an `aws s3 cp --recursive` that copies exactly the given paths (relative to its
+# source), one argument a line for mapfile: one AWS CLI start for any number of files.
+only_these() {
+  printf '%s\n' --exclude '*'
+  local path
+  for path in "$@"; do printf '%s\n' --include "$path"; done
+}
+
 sse_options() {
   printf '%s\n' --sse "$S3_SSE"
   if [ "$S3_SSE" = "aws:kms" ] && [ -n "${S3_SSE_KMS_KEY_ID:-}" ]; then printf '%s\n' --sse-kms-key-id "$S3_SSE_KMS_KEY_ID"; fi

@@ -86,14 +86,14 @@ fetch_binlogs() {
     die "the archived log $POSITION_FILE (where $(basename "$1") stands) is missing: refused"
   fi
   local name expected="${POSITION_FILE##*.}"
-  local -a only=(--exclude '*')
   for name in "${names[@]}"; do
     [ "${name##*.}" = "$expected" ] || die "the archived log after ${name%.*}.$(printf '%06d' $((10#$expected - 1))) is missing (next is $name): refused"
     expected="$(printf '%06d' $((10#$expected + 1)))"
-    only+=(--include "$name" --include "$name.sha256")
   done
-  # One download for every log and its checksum: each AWS CLI call costs about a second of
-  # start-up, and a day of logs archived every five minutes is hundreds of them.
+  # One download for every log and its checksum: a day of logs archived every five minutes is
+  # hundreds of them.
+  local -a only
+  mapfile -t only < <(only_these "${names[@]}" "${names[@]/%/.sha256}")
   s3 s3 cp --only-show-errors --recursive "${only[@]}" "s3://$S3_BUCKET/$prefix/" "$folder/"
   for name in "${names[@]}"; do
     [ -f "$folder/$name" ] || die "the archived log $name could not be downloaded: refused"

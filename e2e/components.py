@@ -19,9 +19,9 @@ from cluster.server import ApiServer, Process, _spawn, _wait_until, free_port
 from manifests import REPO_ROOT
 
 # Argo CD's defaults poll git every 3 minutes and cache what a branch points at for 3 more; the
-# day-two cases change the branch a few dozen times, so the tier polls every 5 s and caches the
-# branch head for 2 s (a push is seen within about 7 s, as a git webhook would make it).
-# Nothing else about the sync differs from a real install.
+# day-two cases change the branch a few dozen times. Each commit asks for a refresh at once, as
+# a git webhook would (e2e/localrepo.py, refresh_on_push); behind that, the tier polls every 5 s
+# and caches the branch head for 2 s. Nothing else about the sync differs from a real install.
 ARGOCD_RESYNC_S = 5
 ARGOCD_REVISION_CACHE = "2s"
 # The moto server plays AWS in one region with made-up credentials; nothing leaves loopback.

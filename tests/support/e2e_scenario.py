@@ -212,7 +212,7 @@ def check_ops_validate_passes(d: Deployed) -> None:
 
 def check_kwok_kept_its_watches(d: Deployed) -> None:
     """KWOK plays each pod's stage as soon as it sees the pod; a watch that fails and waits out the
-    reflector's back-off held Job pods for up to a minute (e2e/components.py, KWOK_ENV)."""
-    log = (d.cluster.root / "kwok.log").read_text(errors="replace")
+    reflector's back-off held Job pods for up to a minute (cluster/server.py, the WatchList gate)."""
+    log = d.cluster.services["kwok"].process.log.read_text(errors="replace")
     failed = [line for line in log.splitlines() if "watch ended with error" in line]
     assert not failed, f"{len(failed)} of KWOK's watches failed, e.g. {failed[0][:400]}"
