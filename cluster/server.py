@@ -62,6 +62,12 @@ class Process:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGTERM)
 
+    def kill(self) -> None:
+        """Stop the process at once (SIGKILL to its group); `wait` collects it."""
+        if self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+
     def wait(self, timeout_s: float = 15.0) -> None:
         try:
             self.popen.wait(timeout=timeout_s)
@@ -75,14 +81,20 @@ class Process:
         self.wait()
 
 
+# Loaded here, not in the child: a forked child of a process with several threads must not take
+# locks another thread may have held at the fork (dlopen's among them).
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
 def _die_with_parent() -> None:
     # Runs in the child before exec: if the test process is killed outright (no fixture
     # teardown), the kernel kills the child too, so no server outlives its session. SIGKILL,
     # not SIGTERM: a terminating API server waits for an etcd that may already be gone, and
-    # everything these processes hold is throwaway.
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # everything these processes hold is throwaway. The kernel sends it when the *thread* that
+    # started the child ends, so a thread that starts servers lives until it stops them
+    # (tests/e2e/conftest.py, BackgroundDeploy).
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _spawn(name: str, argv: list[str], log: Path, env: dict[str, str] | None = None) -> Process:
@@ -93,8 +105,8 @@ def _spawn(name: str, argv: list[str], log: Path, env: dict[str, str] | None = N
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            # preexec_fn is unsafe only with other threads around; the tests start servers from
-            # pytest's single thread.
+            # preexec_fn with other threads around is safe only if it takes no lock: it makes
+            # one system call through a library handle loaded beforehand.
             start_new_session=True,
             preexec_fn=_die_with_parent,  # noqa: PLW1509
         )
@@ -266,12 +278,17 @@ class ControlPlanes:
         if server is not None:
             server.stop()
 
-    def close(self) -> None:
+    def close(self, *, graceful: bool = True) -> None:
+        """Stop every API server, then etcd. `graceful=False` kills the API servers: a loaded one
+        drains its requests for up to ten seconds, for nothing when the data is thrown away."""
         # API servers first, all at once (each takes a second or two to shut down); one that
         # loses etcd mid-shutdown would wait for it to come back.
         try:
             for server in self.servers.values():
-                server.process.terminate()
+                if graceful:
+                    server.process.terminate()
+                else:
+                    server.process.kill()
             for server in self.servers.values():
                 server.process.wait()
         finally:

@@ -85,6 +85,12 @@ class E2ECluster:
         parts = [f"== {name} ==\n{svc.process.log_tail(lines)}" for name, svc in self.services.items()]
         return "\n".join(parts)
 
+    def start_reloader(self) -> None:
+        """Reloader, as the last component (its kubeconfig is written when the cluster starts)."""
+        if "reloader" in self.services:
+            raise RuntimeError("Reloader already runs in this cluster")
+        self.services["reloader"] = components.reloader(str(cached_binary("reloader")), self.kubeconfigs["reloader"], self.root)
+
     def stop(self) -> None:
         # Controllers first (they would log errors about a vanishing API server), then the
         # API server and etcd.
@@ -94,7 +100,8 @@ class E2ECluster:
         for service in reversed(list(self.services.values())):
             with contextlib.suppress(Exception):
                 service.process.wait()
-        self.planes.close()
+        # Nothing of the tier's cluster outlives it: its API server is not left to drain.
+        self.planes.close(graceful=False)
 
 
 def operator_only_crds(pinned: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -108,7 +115,11 @@ def operator_only_crds(pinned: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return extra
 
 
-def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
+def start(root: Path, etcd_binary: str, settings: Settings, *, reloader: bool = True) -> E2ECluster:
+    """Every component, in dependency order. With `reloader=False` all but Reloader, whose
+    identity is issued and which `E2ECluster.start_reloader` starts later: it serves its metrics
+    on a fixed port, so a cluster started beside another one in the tier's network namespace
+    adds it once the other has stopped."""
     binary = {name: str(cached_binary(name)) for name in BINARIES}
     planes = ControlPlanes(etcd_binary, binary["kube-apiserver"], root=root)
     cluster: E2ECluster | None = None
@@ -217,7 +228,9 @@ def start(root: Path, etcd_binary: str, settings: Settings) -> E2ECluster:
             settings.aws_region,
             workdir,
         )
-        svc["reloader"] = components.reloader(binary["reloader"], kubeconfig_of(ids.reloader, "reloader"), workdir)
+        kubeconfig_of(ids.reloader, "reloader")
+        if reloader:
+            cluster.start_reloader()
         return cluster
     except BaseException:
         if cluster is not None:

@@ -273,8 +273,10 @@ def external_secrets(binary: str, kubeconfig: Path, aws_endpoint: str, region: s
     return Service(process, "")
 
 
-# Reloader serves its metrics on :9090, a port it does not let one choose; the tier runs one
-# cluster at a time, each in the same private network namespace, so it is free.
+# Reloader serves its metrics on :9090, a port it does not let one choose, and exits if the port
+# is taken. Both clusters share the tier's network namespace, so one Reloader runs at a time:
+# prod's cluster, started while staging's last cases run, adds its own once staging's has
+# stopped (E2ECluster.start_reloader).
 RELOADER_METRICS_PORT = 9090
 
 

@@ -1,10 +1,13 @@
 """The end-to-end tier's clusters: one loopback cluster and local repository per environment.
 
-Each environment's cluster (e2e/cluster.py) runs for one module of scenarios - staging's
-(test_gitops_loop.py, day two included), then prod's (test_prod_deploy.py) - and is stopped
-before the next starts, as two real clusters would never share one. A module's scenarios
-run in file order because each day-two case starts from the state the previous one left (as a
-real environment's history does). On failure the tail of every component's log is printed.
+Each environment's cluster (e2e/cluster.py) serves one module of scenarios - staging's
+(test_gitops_loop.py, day two included), then prod's (test_prod_deploy.py). The two clusters
+share nothing but the tier's network namespace, as two real clusters would. prod's reads the
+branch staging's promotion case pushes, so it cannot start before that case; it starts right
+after it, on a thread, and is bootstrapped there while staging's remaining cases run
+(`BackgroundDeploy`), so prod's module finds it deployed. A module's scenarios run in file
+order because each day-two case starts from the state the previous one left (as a real
+environment's history does). On failure the tail of every component's log is printed.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,9 +108,10 @@ def _claims(dist_env: Path) -> list[tuple[str, str]]:
 
 
 @contextlib.contextmanager
-def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD") -> Iterator[Deployed]:
+def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD", *, reloader: bool = True) -> Iterator[Deployed]:
     """A started cluster with Argo CD reading `env_name`'s branch of a fresh local repository (nothing synced yet),
-    cloned from the project at HEAD or from `source` at `ref`."""
+    cloned from the project at HEAD or from `source` at `ref`; without Reloader if `reloader` is
+    false (e2e_cluster.start)."""
     if not only_loopback():
         missing_tool("the end-to-end tier runs in a private network namespace: use `make test-e2e` (e2e/isolated.sh)")
     for name in e2e_cluster.BINARIES:
@@ -133,7 +138,7 @@ def deploy_cluster(env_name: str, source: Path = REPO_ROOT, ref: str = "HEAD") -
             slack=bool(env.gitops.notifications and env.gitops.notifications.slack),
         )
         started = time.monotonic()
-        cluster = e2e_cluster.start(root, etcd, settings)
+        cluster = e2e_cluster.start(root, etcd, settings, reloader=reloader)
         deployed = Deployed(env, repo, cluster, str(cached_binary("kubectl")))
         repo.refresh_on_push(deployed.kubectl, cluster.kubeconfig, env.gitops.argocd_namespace)
         deployed.timeline["cluster started"] = time.monotonic() - started
@@ -149,21 +154,96 @@ def deployed() -> Iterator[Deployed]:
         yield d
 
 
+class BackgroundDeploy:
+    """A cluster started and bootstrapped on a thread while other cases run; `take` waits for it.
+
+    The thread lives until `stop`, and stops the cluster itself: the kernel kills a server when
+    the thread that started it ends (cluster/server.py, _die_with_parent). The cluster starts
+    without Reloader (its metrics port is fixed, and the other cluster's Reloader holds it):
+    `take` adds Reloader, so it is called once the other cluster has stopped. Reloader is not
+    needed before then: a bootstrap creates Secrets, and Reloader rolls workloads only when a
+    Secret they read changes. A failure on the thread is raised by `take`, with the tail of
+    every component's log.
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._release = threading.Event()
+        self._deployed: Deployed | None = None
+        self._failure: str | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self, env_name: str, source: Path, ref: str, bootstrap: Callable[[Deployed], Deployed]) -> None:
+        if self._thread is not None:
+            raise RuntimeError(f"a cluster for {env_name} was already started")
+
+        def deploy() -> None:
+            try:
+                with deploy_cluster(env_name, source, ref, reloader=False) as d:
+                    try:
+                        self._deployed = bootstrap(d)
+                    except BaseException as error:
+                        self._failure = f"{error!r}\n{d.cluster.log_tails()}"
+                        return
+                    self._ready.set()
+                    self._release.wait()
+            except BaseException as error:  # raised again by take(), in the case that needs the cluster
+                self._failure = repr(error)
+            finally:
+                self._ready.set()
+
+        self._thread = threading.Thread(target=deploy, name=f"deploy-{env_name}", daemon=True)
+        self._thread.start()
+
+    def take(self) -> Deployed:
+        assert self._thread is not None, "nothing was started"
+        self._ready.wait()
+        if self._failure is not None or self._deployed is None:
+            raise RuntimeError(f"the cluster started in the background failed: {self._failure}")
+        if "reloader" not in self._deployed.cluster.services:
+            self._deployed.cluster.start_reloader()
+        return self._deployed
+
+    def stop(self) -> None:
+        self._release.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
 @pytest.fixture(scope="session")
 def promoted_prod(tmp_path_factory: pytest.TempPathFactory) -> PromotedProd:
     return PromotedProd(tmp_path_factory.mktemp("promoted-prod") / "flask-platform.git")
 
 
+@pytest.fixture(scope="session")
+def prod_in_background() -> Iterator[BackgroundDeploy]:
+    """prod's cluster, started by staging's promotion case (start_prod_from) once prod's branch exists."""
+    launch = BackgroundDeploy()
+    try:
+        yield launch
+    finally:
+        launch.stop()
+
+
+def start_prod_from(promoted: PromotedProd, launch: BackgroundDeploy, bootstrap: Callable[[Deployed], Deployed]) -> None:
+    """Start prod's cluster on the prod branch staging's accepted promotion pushed, and bootstrap it."""
+    launch.start(PROD, promoted.repo, f"origin/{load_environment(PROD).gitops.branch}", bootstrap)
+
+
 @pytest.fixture(scope="module")
-def prod_deployed(promoted_prod: PromotedProd) -> Iterator[Deployed]:
-    """prod's cluster reads the prod branch staging's promotion pushed (tests/support/e2e_release.py);
-    when the staging module did not run (a selection of prod's cases), the project at HEAD, and
-    the case that checks the promotion fails saying so."""
-    if not promoted_prod.images:
-        with deploy_cluster(PROD) as d:
-            yield d
+def prod_deployed(promoted_prod: PromotedProd, prod_in_background: BackgroundDeploy) -> Iterator[Deployed]:
+    """prod's cluster reads the prod branch staging's promotion pushed (tests/support/e2e_release.py),
+    started and bootstrapped while staging's last cases ran. When the staging module did not run
+    (a selection of prod's cases), it is the project at HEAD, started here, and the case that
+    checks the promotion fails saying so; test_prod_deploy.py bootstraps it."""
+    if prod_in_background.started:
+        yield prod_in_background.take()
         return
-    with deploy_cluster(PROD, promoted_prod.repo, f"origin/{load_environment(PROD).gitops.branch}") as d:
+    with deploy_cluster(PROD) as d:
         yield d
 
 

@@ -25,7 +25,7 @@ from e2e import notifications
 from e2e.kube import condition, wait_for
 from e2e.localrepo import git
 from e2e.observe import secret_value
-from tests.e2e.conftest import ENV, Deployed, PromotedProd
+from tests.e2e.conftest import ENV, BackgroundDeploy, Deployed, PromotedProd, start_prod_from
 from tests.support import e2e_day_two as day2
 from tests.support import e2e_release as release
 from tests.support import e2e_rotation as rotation
@@ -249,9 +249,13 @@ def test_wrong_remote_key_degrades_the_external_secret_and_spares_the_workloads(
         assert day2.rolled_out(after), "the running pods were disturbed"
 
 
-def test_promotion_waits_out_the_soak_then_ships_what_staging_runs(bootstrapped: Deployed, promoted_prod: PromotedProd) -> None:
-    """After the wrong-remote-key case's fix: refused within the (tier's short) soak, then accepted."""
+def test_promotion_waits_out_the_soak_then_ships_what_staging_runs(
+    bootstrapped: Deployed, promoted_prod: PromotedProd, prod_in_background: BackgroundDeploy
+) -> None:
+    """After the wrong-remote-key case's fix: refused within the (tier's short) soak, then accepted.
+    prod's cluster then starts from the branch it pushed, while staging's remaining cases run."""
     release.check_promotion_waits_out_the_soak_then_ships_what_staging_runs(bootstrapped, promoted_prod)
+    start_prod_from(promoted_prod, prod_in_background, sc.bootstrap)
 
 
 # -- notifications: what gitops.notifications subscribes people to, sent by Argo CD's controller --

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import trustme
@@ -16,6 +19,7 @@ import yaml
 from cryptography import x509
 
 from cluster import pki
+from cluster.server import _spawn
 from config.loader import load_environment
 from e2e import argocd_install, identities, metrics_api, notifications, stand_ins, tls_check, tls_issuer
 from e2e.argocd_install import REPO_ROOT
@@ -23,6 +27,7 @@ from e2e.cluster import KWOK_METRICS, KWOK_STAGES, MIGRATION_FAILS_TAG, NEVER_RE
 from e2e.localrepo import LocalRepo, git, overlay_settings
 from e2e.netns import interfaces, only_loopback
 from e2e.observe import Step, application_step, mounted_secret_keys, out_of_order
+from tests.e2e import conftest as e2e_conftest
 
 HEADER = "Inter-|   Receive\n face |bytes    packets\n"
 
@@ -377,3 +382,83 @@ def test_handshake_accepts_only_the_host_the_ca_and_the_key_of_the_certificate()
     assert "local issuer" in (tls_check.handshake_problem(chain, key, other_ca.cert_pem.bytes(), "api.example.com") or "")
     foreign_key = ca.issue_cert("api.example.com").private_key_pem.bytes()
     assert "do not load" in (tls_check.handshake_problem(chain, foreign_key, ca_pem, "api.example.com") or "")
+
+
+class _FakeCluster:
+    """What BackgroundDeploy touches of a cluster, with one real process started on its thread."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.process = _spawn("sleeper", ["sleep", "120"], tmp_path / "sleeper.log")
+        self.services: dict[str, object] = {}
+        self.reloader_starts = 0
+
+    def start_reloader(self) -> None:
+        self.reloader_starts += 1
+        self.services["reloader"] = object()
+
+    def log_tails(self) -> str:
+        return "== sleeper ==\nlast words"
+
+
+def _fake_deploys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seen: list) -> None:
+    @contextlib.contextmanager
+    def fake_deploy_cluster(env_name: str, source: Path, ref: str, *, reloader: bool = True):
+        assert reloader is False, "a cluster started beside another must leave Reloader out"
+        cluster = _FakeCluster(tmp_path)
+        seen.append(cluster)
+        try:
+            yield SimpleNamespace(name=env_name, cluster=cluster)
+        finally:
+            cluster.process.stop()
+
+    monkeypatch.setattr(e2e_conftest, "deploy_cluster", fake_deploy_cluster)
+
+
+def test_a_background_cluster_outlives_its_start_until_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: list[_FakeCluster] = []
+    _fake_deploys(monkeypatch, tmp_path, seen)
+    launch = e2e_conftest.BackgroundDeploy()
+    assert not launch.started
+    launch.start("prod", tmp_path, "HEAD", lambda d: d)
+    with pytest.raises(RuntimeError, match="already started"):
+        launch.start("prod", tmp_path, "HEAD", lambda d: d)
+    deployed = launch.take()
+    # The kernel kills a child when the thread that started it ends: the thread must still be there.
+    time.sleep(0.5)
+    assert deployed.cluster.process.alive(), "the background cluster died with the end of its start"
+    assert deployed.cluster.reloader_starts == 1
+    assert launch.take() is deployed and deployed.cluster.reloader_starts == 1
+    launch.stop()
+    assert not seen[0].process.alive()
+
+
+def test_a_failed_background_bootstrap_is_raised_by_take_with_the_logs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: list[_FakeCluster] = []
+    _fake_deploys(monkeypatch, tmp_path, seen)
+
+    def failing_bootstrap(d):
+        raise AssertionError("backend never became Healthy")
+
+    launch = e2e_conftest.BackgroundDeploy()
+    launch.start("prod", tmp_path, "HEAD", failing_bootstrap)
+    with pytest.raises(RuntimeError, match="(?s)backend never became Healthy.*last words"):
+        launch.take()
+    assert seen[0].reloader_starts == 0
+    assert not seen[0].process.alive(), "a failed cluster is stopped at once"
+    launch.stop()
+
+
+def test_kill_stops_a_process_that_would_drain_first(tmp_path: Path) -> None:
+    """What the tier's cluster does to its API server at the end (ControlPlanes.close(graceful=False))."""
+    ready = tmp_path / "ready"
+    script = f"trap 'sleep 30' TERM; touch {ready}; while :; do sleep 0.1; done"
+    process = _spawn("drainer", ["bash", "-c", script], tmp_path / "drainer.log")
+    deadline = time.monotonic() + 10
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.terminate()
+    time.sleep(0.5)
+    assert process.alive(), "the stand-in should still be draining after SIGTERM"
+    process.kill()
+    # Not Process.wait: on a timeout it kills the process itself.
+    process.popen.wait(timeout=5)

@@ -21,7 +21,7 @@ import pytest
 from e2e import notifications, tls_check
 from e2e.kube import condition, wait_for
 from e2e.kubeconfig import client_for
-from tests.e2e.conftest import Deployed, PromotedProd
+from tests.e2e.conftest import BackgroundDeploy, Deployed, PromotedProd
 from tests.support import e2e_release as release
 from tests.support import e2e_scenario as sc
 
@@ -32,8 +32,9 @@ ROUTING_KINDS = ("Ingress", "HTTPRoute")
 
 
 @pytest.fixture(scope="module")
-def prod(prod_deployed: Deployed) -> Deployed:
-    return sc.bootstrap(prod_deployed)
+def prod(prod_deployed: Deployed, prod_in_background: BackgroundDeploy) -> Deployed:
+    # Started by staging's promotion case, prod was bootstrapped on its thread (tests/e2e/conftest.py).
+    return prod_deployed if prod_in_background.started else sc.bootstrap(prod_deployed)
 
 
 def test_every_application_synced_and_healthy(prod: Deployed) -> None:

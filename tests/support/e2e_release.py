@@ -26,7 +26,7 @@ from tests.support import e2e_day_two as day2
 from tests.support import e2e_scenario as sc
 from tests.support.promotion import image_id
 
-PROMOTION_SOAK = "40s"
+PROMOTION_SOAK = "30s"
 RELEASE_IDS = {"backend": ("backend", "flask-app"), "frontend": ("frontend", "nginx-front")}
 DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 
@@ -85,10 +85,10 @@ def check_promotion_waits_out_the_soak_then_ships_what_staging_runs(d: Deployed,
     sc.wait_settled(d, "staging settled after the fix")
     result = promote(d)
     assert result.returncode == EXIT_SOAKING, result.stdout + result.stderr
-    assert all("less than the soak of 0m40s" in line for line in _refusals(result)), result.stdout
+    assert all("less than the soak of 0m30s" in line for line in _refusals(result)), result.stdout
     soaking = time.monotonic() - started
 
-    accepted = wait_for("the soak over", lambda: (r := promote(d, "--dry-run")).returncode == EXIT_OK and r, 120, interval_s=10)
+    accepted = wait_for("the soak over", lambda: (r := promote(d, "--dry-run")).returncode == EXIT_OK and r, 120, interval_s=3)
     assert "may be promoted to prod" in accepted.stdout
     result = promote(d)
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
