@@ -14,6 +14,9 @@ import yaml
 from manifests.objects import Manifest
 
 YAML_SUFFIXES = {".yaml", ".yml"}
+# libyaml's parser, when PyYAML was built with it: the same documents as the pure-Python
+# SafeLoader, parsed about ten times faster (a whole dist/ is hundreds of files).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ManifestError(ValueError):
@@ -31,7 +34,7 @@ def _is_object(doc: Any) -> bool:
 def parse_documents(text: str, path: PurePath, app: str = "") -> list[Manifest]:
     """The objects of one file's text; `path` is only used to name them and their errors."""
     try:
-        docs = list(yaml.safe_load_all(text))
+        docs = list(yaml.load_all(text, Loader=_LOADER))  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         raise ManifestError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
     found: list[Manifest] = []
