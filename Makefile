@@ -79,7 +79,7 @@ bytecode: $(RUNTIME_STAMP)
 	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
 
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
-CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py
+CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py tests/ops/test_rotate_live.py
 # The suite runs on every core (pytest-xdist): most of its time is waiting for the processes it
 # drives (synths, nginx, MariaDB, pre-commit), so each worker takes the next test as it is free
 # (worksteal). PYTEST_WORKERS=0 runs it in one process (a debugger, -x).

@@ -1,5 +1,6 @@
-"""ops rotate: the age of each store key and a stuck AWSPENDING version (moto's Secrets Manager),
-the Job it makes from the rotation CronJob, and that Job on a real kube-apiserver."""
+"""ops rotate: the age of each store key and a stuck AWSPENDING version (moto's Secrets Manager)
+and the Job it makes from the rotation CronJob (that Job on a real kube-apiserver:
+test_rotate_live.py, in `make test-cluster`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from charts import names
 from charts.secret_layout import store_keys
 from config.loader import load_environment
 from ops.__main__ import main
-from ops.kube_api import connect
-from ops.rotate import JOBS_PATH, job_from_cronjob, job_outcome
+from ops.rotate import job_from_cronjob, job_outcome
 
 ENV = "staging"
 LAYOUT = store_keys(load_environment(ENV).secrets.key_prefix)
@@ -99,15 +99,3 @@ def test_outcome_reads_the_jobs_conditions() -> None:
     assert job_outcome({"status": {"active": 1}}) is None
     assert job_outcome({"status": {"conditions": [{"type": "Complete", "status": "True"}]}}) == "succeeded"
     assert job_outcome({"status": {"conditions": [{"type": "Failed", "status": "True"}]}}) == "failed"
-
-
-@pytest.mark.slow
-def test_now_starts_an_admitted_job_on_a_real_api_server(live_kubeconfig: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # No kubelet runs here: the Job is created and admitted (PSA restricted, quota) and never finishes.
-    code, out, err = run_ops(capsys, "--now", "--only", "database", "--wait", "3", "--kubeconfig", str(live_kubeconfig))
-    assert code == 1 and err == "" and "still running after 3s" in out
-    name = out.split("started Job backend/")[1].split()[0]
-    live = connect(str(live_kubeconfig)).get(f"{JOBS_PATH}/{name}")
-    assert live.ok, live.message
-    assert all(c["env"] == [{"name": "ROTATE_KEYS", "value": "database"}] for c in containers(live.body))
-    assert live.body["spec"]["backoffLimit"] == 0
