@@ -143,6 +143,8 @@ def test_suggestions_are_valid_values():
 
 # --- the scan -------------------------------------------------------------------------------
 
+# libyaml's emitter: the scan writes the environment file over two thousand times.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 WRONG_VALUES: list[Any] = ["text with spaces", "", "x" * 300, 1.5, -1, 0, 2**70, True, None, [], {}, ["a", "a"], {"k": 1}]
 
 
@@ -188,7 +190,7 @@ def test_scan_every_message_the_loader_produces(tmp_path):
             for key in keys[:-1]:
                 node = node.setdefault(key, {}) if isinstance(node.get(key, {}), dict) else {}
             node[keys[-1]] = value
-            staging.write_text(yaml.safe_dump(data, sort_keys=False))
+            staging.write_text(yaml.dump(data, Dumper=DUMPER, sort_keys=False))
             try:
                 load_environment("staging", environments)
             except ConfigError as error:
