@@ -23,6 +23,24 @@ def test_help_lists_every_command_and_the_exit_statuses() -> None:
     assert "2 configuration or usage error" in proc.stdout
 
 
+def test_a_command_imports_only_its_own_module() -> None:
+    probe = (
+        "import sys\n"
+        "from ops.__main__ import COMMANDS, main\n"
+        "try:\n    main(['restore', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in COMMANDS.values() if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "['ops.restore']"
+
+
+def test_an_unknown_command_lists_every_command() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ops", "promte"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "invalid choice: 'promte'" in proc.stderr
+    assert all(name in proc.stderr for name in COMMANDS), proc.stderr
+
+
 def test_a_missing_command_is_a_usage_error() -> None:
     proc = subprocess.run([sys.executable, "-m", "ops"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "required: COMMAND" in proc.stderr
