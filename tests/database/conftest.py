@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.aws_cli_server import AwsCliServer, aws_cli_server
 from tests.support.database import (
     APP_PASSWORD,
     APP_USER,
@@ -28,7 +29,9 @@ from tests.support.database import (
     aws_settings_in,
     free_port,
     fresh_moto_client,
+    real_aws,
     scripts_settings,
+    tools_path,
 )
 from tests.support.tools import require_tool
 
@@ -145,6 +148,14 @@ def mariadb() -> Iterator[MariaDb]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def aws_cli() -> Iterator[AwsCliServer]:
+    """This worker's AWS CLI server (tests/support/aws_cli_server.py): the scripts' `aws` runs there,
+    without paying the CLI's import on every call."""
+    with aws_cli_server(real_aws(), tools_path()) as server:
+        yield server
+
+
 @pytest.fixture
 def aws_settings(tmp_path: Path) -> dict[str, str]:
     return aws_settings_in(tmp_path)
@@ -159,8 +170,10 @@ def bucket(moto_endpoint: str, aws_settings: dict[str, str]):
 
 
 @pytest.fixture
-def scripts_env(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    return scripts_settings(mariadb, moto_endpoint, aws_settings, tmp_path)
+def scripts_env(
+    mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path, aws_cli: AwsCliServer
+) -> dict[str, str]:
+    return scripts_settings(mariadb, moto_endpoint, aws_settings, tmp_path, aws_cli)
 
 
 # External mode (database.mode external): a server whose certificate a throw-away CA signed, as

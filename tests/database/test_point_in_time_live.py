@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.aws_cli_server import AwsCliServer
 from tests.support.database import (
     BACKUP,
     BINLOG,
@@ -34,6 +35,7 @@ from tests.support.database import (
     ok,
     run,
     scripts_settings,
+    tools_path,
 )
 
 pytestmark = pytest.mark.slow
@@ -50,6 +52,11 @@ def as_root(scripts_env: dict[str, str], folder: Path) -> dict[str, str]:
 @pytest.fixture
 def root_env(scripts_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     return as_root(scripts_env, tmp_path)
+
+
+def as_a_job(env: dict[str, str]) -> dict[str, str]:
+    """The scripts' environment with the AWS CLI itself on PATH, not the AWS CLI server's client."""
+    return {**env, "PATH": tools_path()}
 
 
 def stamp(moment: datetime) -> str:
@@ -112,13 +119,15 @@ def test_restore_to_a_time_holds_exactly_the_rows_written_before_it(mariadb: Mar
     newest = boundary()
     at_newest = checksums(mariadb)
     write(mariadb, "third B")
+    # The timed runs start the AWS CLI for each call, as the Jobs do, where the other runs share
+    # the AWS CLI server's import: their figures are the ones docs/operations.md quotes.
     started = time.monotonic()
-    archive(root_env)
+    archive(as_a_job(root_env))
     archive_seconds = time.monotonic() - started
     assert checksums(mariadb) not in (at_newest, at_two_dumps_back)
 
     started = time.monotonic()
-    ok(restore_to(root_env, newest))
+    ok(restore_to(as_a_job(root_env), newest))
     restore_seconds = time.monotonic() - started
     assert checksums(mariadb) == at_newest
     ok(restore_to(root_env, two_dumps_back))
@@ -225,12 +234,14 @@ class Lineage:
 
 
 @pytest.fixture(scope="module")
-def archived_lineage(mariadb: MariaDb, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lineage:
+def archived_lineage(
+    mariadb: MariaDb, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory, aws_cli: AwsCliServer
+) -> Lineage:
     """Built once per worker for the damaged-log cases, which only read it: each puts it back into
     its own empty bucket, damages its copy and asks for a restore that must be refused."""
     folder = tmp_path_factory.mktemp("lineage")
     aws = aws_settings_in(folder)
-    env = as_root(scripts_settings(mariadb, moto_endpoint, aws, folder), folder)
+    env = as_root(scripts_settings(mariadb, moto_endpoint, aws, folder, aws_cli), folder)
     client = fresh_moto_client("s3", moto_endpoint, aws)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     create_schema(mariadb)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import yaml
 from charts import names
 from manifests import DIST
 from ops.bootstrap import rsa_key_pair
+from tests.support.aws_cli_server import SOCKET_VARIABLE, AwsCliServer
 from tests.support.database import DATABASE, MariaDb, free_port, fresh_moto_client
 from tests.support.tools import require_tool
 
@@ -62,16 +62,15 @@ class Store:
         return [vid for vid, stages in self.stages(name).items() if PENDING in stages and CURRENT not in stages]
 
 
-def _tool_path() -> str:
+def _tool_path(aws_cli: AwsCliServer) -> str:
+    """The AWS CLI server's client as `aws` first, then the MariaDB client and openssl."""
     dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb",)]
-    path = os.pathsep.join([*dirs, os.environ.get("PATH", "")])
-    require_tool(shutil.which("aws", path=path) or "aws", "Debian package awscli")
     require_tool("openssl", "Debian package openssl")
-    return path
+    return os.pathsep.join([str(aws_cli.bin), *dirs, os.environ.get("PATH", "")])
 
 
 @pytest.fixture
-def store(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path):
+def store(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tmp_path: Path, aws_cli: AwsCliServer):
     """Fresh users (an application user with its schema grants, an administrative user) and the
     environment's three store keys holding their current values, as bootstrap writes them."""
     n = next(_users)
@@ -96,7 +95,8 @@ def store(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], tm
         client.create_secret(Name=f"{PREFIX}/{name}", SecretString=json.dumps(value, sort_keys=True))
     (tmp_path / "tmp").mkdir()
     env = {
-        "PATH": _tool_path(),
+        "PATH": _tool_path(aws_cli),
+        SOCKET_VARIABLE: str(aws_cli.socket),
         "HOME": str(tmp_path),
         "TMPDIR": str(tmp_path / "tmp"),
         **aws_settings,

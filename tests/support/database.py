@@ -11,6 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.aws_cli_server import SOCKET_VARIABLE, AwsCliServer
 from tests.support.tools import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -149,24 +150,35 @@ def aws_settings_in(folder: Path) -> dict[str, str]:
     }
 
 
-def tool_path() -> str:
-    """PATH for the scripts: the directories of the MariaDB client tools and a working AWS CLI first."""
+def tools_path() -> str:
+    """The directories of the MariaDB client tools, then this process's PATH."""
     dirs = [os.path.dirname(require_tool(t, "Debian package mariadb-client")) for t in ("mariadb-dump", "mariadb")]
-    path = os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
-    aws = shutil.which("aws", path=path)
-    require_tool(aws or "aws", "Debian package awscli")
-    return path
+    return os.pathsep.join([*dict.fromkeys(dirs), os.environ.get("PATH", "")])
 
 
-def scripts_settings(mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], folder: Path) -> dict[str, str]:
+def real_aws() -> str:
+    """The AWS CLI the scripts would find on their PATH: the one the AWS CLI server runs."""
+    return require_tool(shutil.which("aws", path=tools_path()) or "aws", "Debian package awscli")
+
+
+def tool_path(aws_cli: AwsCliServer) -> str:
+    """PATH for the scripts: the AWS CLI server's client as `aws` first, then the MariaDB client tools."""
+    return os.pathsep.join([str(aws_cli.bin), tools_path()])
+
+
+def scripts_settings(
+    mariadb: MariaDb, moto_endpoint: str, aws_settings: dict[str, str], folder: Path, aws_cli: AwsCliServer
+) -> dict[str, str]:
     """The environment the backup, binlog and restore scripts run with, their files in `folder`:
-    the app's login to the test server, moto's S3 holding the backup bucket."""
+    the app's login to the test server, moto's S3 holding the backup bucket, `aws` run by the
+    AWS CLI server."""
     password_file, user_file = folder / "password", folder / "username"
     password_file.write_text(APP_PASSWORD)
     user_file.write_text(APP_USER)
     (folder / "tmp").mkdir()
     return {
-        "PATH": tool_path(),
+        "PATH": tool_path(aws_cli),
+        SOCKET_VARIABLE: str(aws_cli.socket),
         "HOME": str(folder),
         "TMPDIR": str(folder / "tmp"),
         **aws_settings,
