@@ -22,7 +22,7 @@ import yaml
 
 from cluster.build import ARGOCD, EXTERNAL_SECRETS, cached_binary, helper_dir, operator_crd_dir
 from cluster.server import ApiServer, ControlPlanes
-from cluster.sync import CRD_KIND, install_crds, load_crds
+from cluster.sync import CRD_KIND, YAML_LOADER, install_crds, load_crds
 from e2e import argocd_install, components, identities, metrics_api, notifications, stand_ins
 from e2e.components import Service
 from e2e.kube import Kube, wait_for
@@ -109,7 +109,7 @@ def operator_only_crds(pinned: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {crd["metadata"]["name"] for crd in pinned}
     extra = []
     for path in sorted(operator_crd_dir(EXTERNAL_SECRETS).glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in yaml.load_all(path.read_text(), Loader=YAML_LOADER):
             if doc and doc.get("kind") == CRD_KIND and doc["metadata"]["name"] not in names:
                 extra.append(doc)
     return extra
