@@ -19,7 +19,7 @@ import yaml
 
 from cluster.client import ApiError, Client, identity
 from cluster.dist_objects import apply_order, declared_namespaces, with_default_namespaces
-from manifests import Manifest
+from manifests import YAML_LOADER, Manifest
 
 CRD_KIND = "CustomResourceDefinition"
 HOOK = "argocd.argoproj.io/hook"
@@ -48,10 +48,6 @@ class SyncReport:
 
     def warnings(self) -> list[str]:
         return [f"{r.what}: warning: {w}" for r in self.results for w in r.warnings]
-
-
-# libyaml's parser when PyYAML has it: the pinned CRDs are megabytes, seconds for the pure-Python one.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_crds(crd_dir: Path) -> list[dict[str, Any]]:

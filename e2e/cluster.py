@@ -22,12 +22,12 @@ import yaml
 
 from cluster.build import ARGOCD, EXTERNAL_SECRETS, cached_binary, helper_dir, operator_crd_dir
 from cluster.server import ApiServer, ControlPlanes
-from cluster.sync import CRD_KIND, YAML_LOADER, install_crds, load_crds
+from cluster.sync import CRD_KIND, install_crds, load_crds
 from e2e import argocd_install, components, identities, metrics_api, notifications, stand_ins
 from e2e.components import Service
 from e2e.kube import Kube, wait_for
 from e2e.kubeconfig import write_kubeconfig
-from manifests import REPO_ROOT
+from manifests import REPO_ROOT, YAML_LOADER
 
 CRD_DIR = REPO_ROOT / "crds"
 KWOK_STAGES = Path(__file__).resolve().parent / "kwok-stages.yaml"

@@ -6,7 +6,7 @@ Kubernetes, not the charts that produced the files, so what checks the output st
 of what made it. It needs only the standard library and PyYAML.
 """
 
-from manifests.loader import ManifestError, load_env, load_file, load_texts, parse_documents, yaml_files
+from manifests.loader import YAML_LOADER, ManifestError, load_env, load_file, load_texts, parse_documents, yaml_files
 from manifests.objects import Manifest, ObjectView, of_kind
 from manifests.paths import CRDS, DIST, REPO_ROOT, environments
 from manifests.selectors import SelectorError, matches, matches_map, namespace_labels
@@ -17,6 +17,7 @@ __all__ = [
     "DIST",
     "REPO_ROOT",
     "WORKLOAD_KINDS",
+    "YAML_LOADER",
     "Manifest",
     "ManifestError",
     "ObjectView",

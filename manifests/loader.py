@@ -15,8 +15,9 @@ from manifests.objects import Manifest
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 # libyaml's parser, when PyYAML was built with it: the same documents as the pure-Python
-# SafeLoader, parsed about ten times faster (a whole dist/ is hundreds of files).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# SafeLoader, parsed about ten times faster (a whole dist/ is hundreds of files, the pinned
+# CRDs megabytes). Every reader of manifests and CRDs uses it.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ManifestError(ValueError):
@@ -34,7 +35,7 @@ def _is_object(doc: Any) -> bool:
 def parse_documents(text: str, path: PurePath, app: str = "") -> list[Manifest]:
     """The objects of one file's text; `path` is only used to name them and their errors."""
     try:
-        docs = list(yaml.load_all(text, Loader=_LOADER))  # noqa: S506 - a SafeLoader
+        docs = list(yaml.load_all(text, Loader=YAML_LOADER))  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         raise ManifestError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
     found: list[Manifest] = []

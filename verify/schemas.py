@@ -27,7 +27,7 @@ from kubernetes_validate import utils as kv_utils
 from packaging.version import Version
 from referencing import Registry, Resource
 
-from manifests import Manifest, yaml_files
+from manifests import YAML_LOADER, Manifest, yaml_files
 from verify.findings import Finding
 
 # kubernetes-validate re-reads and re-parses the same schema files (the shared definitions
@@ -38,8 +38,6 @@ kv_utils.schema_contents = functools.lru_cache(maxsize=None)(kv_utils.schema_con
 # validation's time); they cannot change while the process runs.
 kv_utils.all_versions = functools.lru_cache(maxsize=None)(kv_utils.all_versions)
 
-# The C loader parses the pinned CRDs (3 MB) in a fraction of the pure-Python time.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MIN_MINOR = "1.30"  # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is GA from 1.30
 K8S_DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
@@ -92,7 +90,7 @@ class CrdCatalog:
     def load(cls, crd_dir: Path) -> CrdCatalog:
         catalog = cls()
         for path in yaml_files(crd_dir):
-            for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER):
+            for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=YAML_LOADER):
                 if not doc or doc.get("kind") != "CustomResourceDefinition":
                     continue
                 catalog.files.append(path)

@@ -16,6 +16,7 @@ from charts.secret_layout import store_keys
 from config.loader import load_environment
 from ops.__main__ import main
 from ops.rotate import job_from_cronjob, job_outcome
+from tests.support.ops import job_containers
 
 ENV = "staging"
 LAYOUT = store_keys(load_environment(ENV).secrets.key_prefix)
@@ -38,11 +39,6 @@ def rendered_cronjob() -> dict[str, Any]:
     body = yaml.safe_load(CRONJOB.read_text())
     body["metadata"]["uid"] = "0b8f5a9e-rotation"
     return body
-
-
-def containers(job: dict[str, Any]) -> list[dict[str, Any]]:
-    pod = job["spec"]["template"]["spec"]
-    return [*pod["initContainers"], *pod["containers"]]
 
 
 def test_status_shows_each_keys_age_and_a_stuck_pending_version(
@@ -86,13 +82,13 @@ def test_a_run_of_every_key_is_the_cronjobs_own() -> None:
         True,
     )
     assert job["spec"] == cronjob["spec"]["jobTemplate"]["spec"], "the same pod as the schedule"
-    assert all("env" not in c for c in containers(job))
+    assert all("env" not in c for c in job_containers(job))
 
 
 def test_a_run_of_some_keys_sets_them_and_is_not_the_cronjobs() -> None:
     job = job_from_cronjob(rendered_cronjob(), ["jwt"], all_keys=False, now=datetime(2026, 12, 7, tzinfo=UTC))
     assert "ownerReferences" not in job["metadata"], "a partial rotation must not reset SecretRotationOverdue"
-    assert all(c["env"] == [{"name": "ROTATE_KEYS", "value": "jwt"}] for c in containers(job))
+    assert all(c["env"] == [{"name": "ROTATE_KEYS", "value": "jwt"}] for c in job_containers(job))
 
 
 def test_outcome_reads_the_jobs_conditions() -> None:

@@ -10,17 +10,13 @@ import pytest
 from ops.__main__ import main
 from ops.kube_api import connect
 from ops.rotate import JOBS_PATH
+from tests.support.ops import job_containers
 
 
 def run_ops(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["rotate", "staging", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def containers(job: dict) -> list[dict]:
-    pod = job["spec"]["template"]["spec"]
-    return [*pod["initContainers"], *pod["containers"]]
 
 
 def test_now_starts_an_admitted_job_on_a_real_api_server(live_kubeconfig: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,5 +26,5 @@ def test_now_starts_an_admitted_job_on_a_real_api_server(live_kubeconfig: Path, 
     name = out.split("started Job backend/")[1].split()[0]
     live = connect(str(live_kubeconfig)).get(f"{JOBS_PATH}/{name}")
     assert live.ok, live.message
-    assert all(c["env"] == [{"name": "ROTATE_KEYS", "value": "database"}] for c in containers(live.body))
+    assert all(c["env"] == [{"name": "ROTATE_KEYS", "value": "database"}] for c in job_containers(live.body))
     assert live.body["spec"]["backoffLimit"] == 0

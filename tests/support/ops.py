@@ -51,3 +51,9 @@ def write_kubeconfig(
     path = directory / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
     return path
+
+
+def job_containers(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every container of a Job's pod template, init containers first."""
+    pod = job["spec"]["template"]["spec"]
+    return [*pod["initContainers"], *pod["containers"]]
