@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
-    create_schema(mariadb)
+    create_schema(mariadb, rows=ROWS)
     before = checksums(mariadb)
     assert all(value not in ("", "NULL", "0") for value in before.values()), before
 
