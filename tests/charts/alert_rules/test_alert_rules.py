@@ -67,12 +67,13 @@ def groups_holding(spec: dict[str, Any], alerts: set[str]) -> dict[str, Any]:
     return {**spec, "groups": kept}
 
 
-def coverage(test_file: str) -> tuple[set[str], set[str]]:
-    """Alerts the file expects to fire somewhere, and alerts it expects to stay silent somewhere."""
+def coverage(*test_files: str) -> tuple[set[str], set[str]]:
+    """Alerts the files expect to fire somewhere, and alerts they expect to stay silent somewhere."""
     fires, silent = set(), set()
-    for case in yaml.safe_load((HERE / test_file).read_text())["tests"]:
-        for check in case["alert_rule_test"]:
-            (fires if check["exp_alerts"] else silent).add(check["alertname"])
+    for test_file in test_files:
+        for case in yaml.safe_load((HERE / test_file).read_text())["tests"]:
+            for check in case["alert_rule_test"]:
+                (fires if check["exp_alerts"] else silent).add(check["alertname"])
     return fires, silent
 
 
@@ -105,7 +106,7 @@ def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: s
     spec = dist_rules("staging")
     fires, silent = coverage("alerts_test.yaml")
     backup_fires, backup_silent = coverage("backup_alerts_test.yaml")
-    rotation_fires, rotation_silent = coverage("rotation_alerts_test.yaml")
+    rotation_fires, rotation_silent = coverage(*ROTATION_TESTS)
     binlog_fires, binlog_silent = coverage("binlog_alerts_test.yaml")
     assert (
         alert_names(spec)
@@ -117,22 +118,25 @@ def test_staging_alerts_fire_on_failure_and_stay_silent_when_healthy(promtool: s
 
 
 ROTATION_ALERTS = {"SecretRotationFailed", "SecretRotationOverdue"}
+# Minutes-long and month-long cases, each file at its own evaluation interval.
+ROTATION_TESTS = ("rotation_alerts_test.yaml", "rotation_overdue_alerts_test.yaml")
 BINLOG_ALERTS = {"DatabaseBinlogArchiveLagging", "DatabaseBinlogArchiveFailing"}
 
 
 @pytest.mark.parametrize(
     ("tests", "alerts"),
     [
-        ("backup_alerts_test.yaml", BACKUP_ALERTS),
-        ("rotation_alerts_test.yaml", ROTATION_ALERTS),
-        ("binlog_alerts_test.yaml", BINLOG_ALERTS),
+        (("backup_alerts_test.yaml",), BACKUP_ALERTS),
+        (ROTATION_TESTS, ROTATION_ALERTS),
+        (("binlog_alerts_test.yaml",), BINLOG_ALERTS),
     ],
+    ids=["backup", "rotation", "binlog"],
 )
-def test_each_group_fires_and_stays_silent(promtool: str, tmp_path: Path, tests: str, alerts: set[str]) -> None:
+def test_each_group_fires_and_stays_silent(promtool: str, tmp_path: Path, tests: tuple[str, ...], alerts: set[str]) -> None:
     spec = dist_rules("staging")
-    fires, silent = coverage(tests)
+    fires, silent = coverage(*tests)
     assert fires == silent == alerts <= alert_names(spec)
-    result = unit_test(promtool, tmp_path, groups_holding(spec, alerts), HERE / tests)
+    result = unit_test(promtool, tmp_path, groups_holding(spec, alerts), *(HERE / test for test in tests))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -144,7 +148,7 @@ def with_rotation(env: Environment, **changes: Any) -> Environment:
 def test_the_rotation_tests_fail_when_the_interval_grows(promtool: str, tmp_path: Path) -> None:
     # At a 40-day interval a 33-day-old rotation is not overdue: the tests must notice.
     spec = rendered_rules(with_rotation(load_environment("staging"), interval_days=40))
-    result = unit_test(promtool, tmp_path, groups_holding(spec, ROTATION_ALERTS), HERE / "rotation_alerts_test.yaml")
+    result = unit_test(promtool, tmp_path, groups_holding(spec, ROTATION_ALERTS), *(HERE / test for test in ROTATION_TESTS))
     assert result.returncode != 0
     assert "SecretRotationOverdue" in result.stdout + result.stderr
 
