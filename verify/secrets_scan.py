@@ -3,7 +3,8 @@
 No baseline: the scan must find nothing. The only lines left out are the Kubernetes fields
 whose value is the *name* of a Secret or of a key in it (secretName, secretKey, url_secret_key):
 detect-secrets' keyword rule reads `secretName: flask-app-db` as a password. A Secret object
-with values is caught separately by crossrefs (rule secret-value).
+with values is caught separately by crossrefs (rule secret-value). A file unchanged since an
+earlier scan is not scanned again (verify/secrets_cache.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from manifests import REPO_ROOT
 from verify.findings import Finding
+from verify.secrets_cache import FileFindings, SecretsCache
 
 # A line is left out only if its key is one of these reference fields and its value has the
 # shape of a name. Each pattern is as narrow as the field allows, because an excluded line
@@ -50,17 +52,27 @@ PINNED_UPSTREAM = ("crds/*.yaml", "openapi/*.json", "database/ca/*.pem")
 
 def scan(paths: list[Path]) -> list[Finding]:
     files = sorted(p.resolve() for p in paths if p.is_file())
-    if not files:
-        return []
-    # detect-secrets scans one file after another on one core: the files go to one process per
-    # core, interleaved so that each gets a share of the big ones.
-    processes = min(len(files), os.cpu_count() or 1)
-    chunks = [files[i::processes] for i in range(processes)]
-    with ThreadPoolExecutor(len(chunks)) as pool:
-        return sorted(finding for findings in pool.map(_scan_chunk, chunks) for finding in findings)
+    cache = SecretsCache(list(REFERENCE_LINES))
+    keys = {f: cache.key(f) for f in files}
+    found = {f: cache.get(key) for f, key in keys.items()}
+    unscanned = [f for f, findings in found.items() if findings is None]
+    if unscanned:
+        # detect-secrets scans one file after another on one core: the files go to one process
+        # per core, interleaved so that each gets a share of the big ones.
+        processes = min(len(unscanned), os.cpu_count() or 1)
+        chunks = [unscanned[i::processes] for i in range(processes)]
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            for scanned in pool.map(_scan_chunk, chunks):
+                found.update(scanned)
+        for f in unscanned:
+            cache.put(keys[f], found[f])
+    return sorted(
+        Finding("secrets", kind, f"{f}:{line}", "possible secret (value not shown)") for f in files for kind, line in found[f]
+    )
 
 
-def _scan_chunk(files: list[Path]) -> list[Finding]:
+def _scan_chunk(files: list[Path]) -> dict[Path, FileFindings]:
+    """What detect-secrets reports in each of `files` (none for most)."""
     # detect-secrets drops files outside its working directory, so it runs from the
     # deepest directory that holds them all, on relative paths.
     root = Path(os.path.commonpath([f.parent for f in files]))
@@ -80,12 +92,10 @@ def _scan_chunk(files: list[Path]) -> list[Finding]:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"detect-secrets failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    results = json.loads(proc.stdout)["results"]
-    return [
-        Finding("secrets", secret["type"], f"{root / name}:{secret['line_number']}", "possible secret (value not shown)")
-        for name, secrets in sorted(results.items())
-        for secret in secrets
-    ]
+    found: dict[Path, FileFindings] = {f: [] for f in files}
+    for name, secrets in json.loads(proc.stdout)["results"].items():
+        found[root / name] = [(secret["type"], secret["line_number"]) for secret in secrets]
+    return found
 
 
 def repo_files(root: Path = REPO_ROOT) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from manifests import yaml_files
 from tests.support.dist_fixtures import FixtureEnv, find, show
-from verify import secrets_scan
+from verify import secrets_cache, secrets_scan
 
 
 def test_dist_has_no_secret(env: Path) -> None:
@@ -76,3 +76,40 @@ def test_planted_password_is_found(fixture_env: FixtureEnv) -> None:
     )
     findings = secrets_scan.scan(yaml_files(fixture_env.path))
     assert [f.rule for f in findings] == ["Secret Keyword"], show(findings)
+
+
+# --- the cache of earlier scans (verify/secrets_cache.py) ----------------------------------
+
+
+def test_a_secret_planted_in_a_file_scanned_clean_before_is_found(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(secrets_cache, "CACHE_ROOT", tmp_path / "cache")
+    config = tmp_path / "config.yaml"
+    config.write_text("name: flask-app\nport: 5000\n")
+    assert secrets_scan.scan([config]) == []
+    assert list((tmp_path / "cache").rglob("*")), "the clean scan was not kept"
+    config.write_text("name: flask-app\nport: 5000\nkey: |\n  " + _private_key().replace("\n", "\n  "))
+    assert [f.rule for f in secrets_scan.scan([config])] == ["Private Key"]
+
+
+def test_an_unchanged_file_is_not_scanned_again(tmp_path: Path, monkeypatch) -> None:
+    """What is kept for a file's key is what the scan reports: here an entry no scan of this clean
+    file would make, so only a reused entry can report it."""
+    monkeypatch.setattr(secrets_cache, "CACHE_ROOT", tmp_path / "cache")
+    config = tmp_path / "config.yaml"
+    config.write_text("name: flask-app\n")
+    assert secrets_scan.scan([config]) == []
+    cache = secrets_cache.SecretsCache(list(secrets_scan.REFERENCE_LINES))
+    cache.put(cache.key(config.resolve()), [("Kept Entry", 1)])
+    assert [(f.rule, f.obj) for f in secrets_scan.scan([config])] == [("Kept Entry", f"{config.resolve()}:1")]
+
+
+def test_the_key_follows_the_bytes_the_path_and_the_scan_settings(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("x: 1\n")
+    second.write_text("x: 1\n")
+    cache = secrets_cache.SecretsCache(["--exclude-lines", "^a$"], root=tmp_path / "cache")
+    key = cache.key(first)
+    assert cache.key(second) != key
+    assert secrets_cache.SecretsCache(["--exclude-lines", "^b$"], root=tmp_path / "cache").key(first) != key
+    first.write_text("x: 2\n")
+    assert cache.key(first) != key
