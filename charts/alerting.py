@@ -6,6 +6,8 @@ carries the configured monitoring `resource_labels`, which the Prometheus's rule
 
 from __future__ import annotations
 
+import functools
+
 from cdk8s import ApiObjectMetadata
 
 from charts import alert_rules, names
@@ -21,6 +23,13 @@ from imports.com.coreos.monitoring import (
 )
 
 
+@functools.cache
+def _expr(text: str) -> PrometheusRuleSpecGroupsRulesExpr:
+    """Each `from_string` is a round trip to jsii's Node process, and the value objects are
+    immutable: environments with the same rule share one (as constructs/k8s_values.py does)."""
+    return PrometheusRuleSpecGroupsRulesExpr.from_string(text)
+
+
 def alerting_rules(scope: Construct, env: Environment) -> PrometheusRule:
     groups = [
         PrometheusRuleSpecGroups(
@@ -28,7 +37,7 @@ def alerting_rules(scope: Construct, env: Environment) -> PrometheusRule:
             rules=[
                 PrometheusRuleSpecGroupsRules(
                     alert=rule.name,
-                    expr=PrometheusRuleSpecGroupsRulesExpr.from_string(rule.expr),
+                    expr=_expr(rule.expr),
                     for_=rule.pending,
                     labels={"severity": rule.severity},
                     annotations={

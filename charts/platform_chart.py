@@ -28,3 +28,7 @@ class PlatformChart(Chart):
         :param namespace: the default namespace of the chart's namespaced objects.
         """
         super().__init__(scope, id, namespace=namespace, disable_resource_name_hashes=True, labels=chart_labels(environment))
+        # Plain Python copies of what Node holds, so that reading them is not a round trip:
+        # constructs find their namespace here (constructs/scope_namespace.py), the build its folder name.
+        self.default_namespace = namespace
+        self.app_name = id

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from config.data_lifecycle import Backup
@@ -33,8 +32,9 @@ from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import ConfigFile, RunAs, WritablePath
 from constructs.pod_template import review_annotations
-from constructs.workload_config import CONFIG_CHECKSUM_ANNOTATION, WorkloadConfig
-from constructs.workload_identity import WorkloadIdentity
+from constructs.scope_namespace import namespace_of
+from constructs.workload_config import CONFIG_CHECKSUM_ANNOTATION, workload_config
+from constructs.workload_identity import workload_identity
 from constructs.workload_props import WorkloadProps
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
@@ -89,7 +89,7 @@ class DatabaseBackup(Construct):
         backup = props.backup
         self.props = props
         self.name = name
-        self.namespace = Chart.of(self).namespace
+        self.namespace = namespace_of(scope)
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component="backup", version=props.version)
         self.backup = backup
@@ -117,9 +117,8 @@ class DatabaseBackup(Construct):
             settings["S3_SSE_KMS_KEY_ID"] = s3.kms_key
         if props.tls:
             settings["DB_SSL_CA"] = props.tls.ca_file
-        self.config = WorkloadConfig(
+        self.config = workload_config(
             self,
-            "Config",
             name=name,
             labels=self.labels,
             env=settings,
@@ -128,9 +127,8 @@ class DatabaseBackup(Construct):
                 for script in SCRIPTS
             ],
         )
-        self.identity = WorkloadIdentity(
+        workload_identity(
             self,
-            "Identity",
             name=name,
             namespace=self.namespace,
             labels=self.labels,

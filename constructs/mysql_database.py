@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from config.types import Resources
@@ -22,8 +21,9 @@ from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import ConfigFile, ContainerPort, ExecCheck, Probes, RunAs, WritablePath, port_by_name
 from constructs.pod_template import pod_template, review_annotations
-from constructs.workload_config import WorkloadConfig
-from constructs.workload_identity import WorkloadIdentity
+from constructs.scope_namespace import namespace_of
+from constructs.workload_config import workload_config
+from constructs.workload_identity import workload_identity
 from constructs.workload_props import PodProps, WorkloadProps
 
 MYSQL_PORT = ContainerPort(name="mysql", number=3306)
@@ -87,7 +87,7 @@ class MysqlDatabase(Construct):
         super().__init__(scope, id)
         name = props.name
         self.name = name
-        self.namespace = Chart.of(self).namespace
+        self.namespace = namespace_of(scope)
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component="database", version=props.version)
         self.ports = (MYSQL_PORT,)
@@ -95,17 +95,15 @@ class MysqlDatabase(Construct):
         self.headless_service_name = f"{name}-headless"
         wave = sync_wave_annotation(props.sync_wave)
 
-        config = WorkloadConfig(
+        config = workload_config(
             self,
-            "Config",
             name=name,
             labels=self.labels,
             env={"MYSQL_DATABASE": props.database},
             files=[ConfigFile(key="utf8mb4.cnf", mount_path="/etc/mysql/conf.d/utf8mb4.cnf", content=SERVER_CONFIG)],
         )
-        WorkloadIdentity(
+        workload_identity(
             self,
-            "Identity",
             name=name,
             namespace=self.namespace,
             labels=self.labels,

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from config.types import Resources
@@ -33,7 +32,8 @@ from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import RunAs, WritablePath
 from constructs.pod_template import review_annotations
-from constructs.workload_identity import WorkloadIdentity
+from constructs.scope_namespace import namespace_of
+from constructs.workload_identity import workload_identity
 from constructs.workload_props import WorkloadProps
 
 HOOK_ANNOTATION = "argocd.argoproj.io/hook"
@@ -73,10 +73,10 @@ class SchemaMigration(Construct):
         super().__init__(scope, id)
         name = props.name
         self.name = name
-        self.namespace = Chart.of(self).namespace
+        self.namespace = namespace_of(scope)
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component="migration", version=props.version)
-        WorkloadIdentity(self, "Identity", name=name, namespace=self.namespace, labels=self.labels)
+        workload_identity(self, name=name, namespace=self.namespace, labels=self.labels)
         template = batch_pod_template(
             BatchPodParts(
                 steps=[

@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from config.secret_rotation import SecretRotation as RotationSettings
@@ -38,8 +37,9 @@ from constructs.labels import COMPONENT_KEY, metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import ConfigFile, RunAs, WritablePath
 from constructs.pod_template import review_annotations
-from constructs.workload_config import CONFIG_CHECKSUM_ANNOTATION, WorkloadConfig
-from constructs.workload_identity import WorkloadIdentity
+from constructs.scope_namespace import namespace_of
+from constructs.workload_config import CONFIG_CHECKSUM_ANNOTATION, workload_config
+from constructs.workload_identity import workload_identity
 from constructs.workload_props import WorkloadProps
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "database"
@@ -89,7 +89,7 @@ class SecretRotation(Construct):
         rotation = props.rotation
         self.props = props
         self.name = props.name
-        self.namespace = Chart.of(self).namespace
+        self.namespace = namespace_of(scope)
         self.selector = selector_labels(props.name)
         self.labels = metadata_labels(props.name, component="secret-rotation", version=props.version)
         database_settings = {
@@ -98,9 +98,8 @@ class SecretRotation(Construct):
             "DB_NAME": props.database,
             "APP_USER": props.app_user,
         }
-        self.config = WorkloadConfig(
+        self.config = workload_config(
             self,
-            "Config",
             name=props.name,
             labels=self.labels,
             env={
@@ -119,9 +118,8 @@ class SecretRotation(Construct):
                 for script in SCRIPTS
             ],
         )
-        self.identity = WorkloadIdentity(
+        workload_identity(
             self,
-            "Identity",
             name=props.name,
             namespace=self.namespace,
             labels=self.labels,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from config.model import Autoscaling
@@ -23,9 +22,10 @@ from constructs.labels import metadata_labels, selector_labels
 from constructs.labels import sync_wave as sync_wave_annotation
 from constructs.pod_parts import BaselineError, ConfigFile, ContainerPort, port_by_name
 from constructs.pod_template import pod_template, review_annotations
+from constructs.scope_namespace import namespace_of
 from constructs.secret_reload import reload_annotations
-from constructs.workload_config import WorkloadConfig
-from constructs.workload_identity import WorkloadIdentity
+from constructs.workload_config import workload_config
+from constructs.workload_identity import workload_identity
 from constructs.workload_props import PodProps
 
 
@@ -63,7 +63,7 @@ class SecureDeployment(Construct):
         name = props.name
         self.props = props
         self.name = name
-        self.namespace = Chart.of(self).namespace  # read once: each read is a round trip
+        self.namespace = namespace_of(scope)
         self.ports = props.all_ports
         self.selector = selector_labels(name)
         self.labels = metadata_labels(name, component=props.component, version=props.version)
@@ -72,11 +72,10 @@ class SecureDeployment(Construct):
         props.disruption.check_drainable(workload=name, min_replicas=min_replicas)
         wave = sync_wave_annotation(props.sync_wave)
 
-        config = WorkloadConfig(self, "Config", name=name, labels=self.labels, env=props.config_env, files=props.config_files)
+        config = workload_config(self, name=name, labels=self.labels, env=props.config_env, files=props.config_files)
         self.config = config  # a migration Job of the same app reads the same settings
-        self.identity = WorkloadIdentity(
+        workload_identity(
             self,
-            "Identity",
             name=name,
             namespace=self.namespace,
             labels=self.labels,

@@ -4,6 +4,10 @@ Settings become ConfigMap `<name>-env` (read with envFrom); files become ConfigM
 `<name>-files`, each key mounted by subPath at its path. The checksum of both goes on the pod
 template, because neither envFrom nor a subPath mount sees an updated ConfigMap: a changed
 config must roll the pods.
+
+A function, not a construct: the ConfigMaps belong to the workload construct that calls it.
+A grouping construct of its own would cost a round trip to jsii's Node process per workload
+and render nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from cdk8s_plus_27 import k8s
 
@@ -28,46 +33,51 @@ def config_checksum(*contents: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class WorkloadConfig(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        labels: Mapping[str, str],
-        env: Mapping[str, str] | None = None,
-        files: Sequence[ConfigFile] = (),
-    ) -> None:
-        """
-        :param name: the workload's name; ConfigMaps are `<name>-env` and `<name>-files`.
-        :param labels: metadata labels.
-        :param env: settings exposed as environment variables.
-        :param files: files mounted read-only at their paths.
-        """
-        super().__init__(scope, id)
-        env = dict(env or {})
-        file_data = {f.key: f.content for f in files}
-        if len(file_data) != len(files):
-            raise ValueError(f"{name}: two config files share a key")
-        self.config_map_names: list[str] = []
-        self.env_from: list[k8s.EnvFromSource] = []
-        self.volumes: list[k8s.Volume] = []
-        self.mounts: list[k8s.VolumeMount] = []
-        self.checksum = config_checksum(env, file_data)
-        meta_labels = dict(labels)
-        if env:
-            env_name = f"{name}-env"  # a Python string: reading `.name` back is a round trip
-            k8s.KubeConfigMap(self, "Env", metadata=k8s.ObjectMeta(name=env_name, labels=meta_labels), data=env)
-            self.config_map_names.append(env_name)
-            self.env_from.append(k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=env_name)))
-        if files:
-            files_name = f"{name}-files"
-            k8s.KubeConfigMap(self, "Files", metadata=k8s.ObjectMeta(name=files_name, labels=meta_labels), data=file_data)
-            self.config_map_names.append(files_name)
-            self.volumes.append(
-                k8s.Volume(name=FILES_VOLUME, config_map=k8s.ConfigMapVolumeSource(name=files_name, default_mode=0o444))
-            )
-            self.mounts.extend(
-                k8s.VolumeMount(name=FILES_VOLUME, mount_path=f.mount_path, sub_path=f.key, read_only=True) for f in files
-            )
+@dataclass
+class WorkloadConfig:
+    """How a workload's pods read the ConfigMaps `workload_config` rendered."""
+
+    checksum: str
+    config_map_names: list[str] = field(default_factory=list)
+    env_from: list[k8s.EnvFromSource] = field(default_factory=list)
+    volumes: list[k8s.Volume] = field(default_factory=list)
+    mounts: list[k8s.VolumeMount] = field(default_factory=list)
+
+
+def workload_config(
+    scope: Construct,
+    *,
+    name: str,
+    labels: Mapping[str, str],
+    env: Mapping[str, str] | None = None,
+    files: Sequence[ConfigFile] = (),
+) -> WorkloadConfig:
+    """Render the workload's ConfigMaps under `scope` (ids ConfigEnv, ConfigFiles).
+
+    :param name: the workload's name; ConfigMaps are `<name>-env` and `<name>-files`.
+    :param labels: metadata labels.
+    :param env: settings exposed as environment variables.
+    :param files: files mounted read-only at their paths.
+    """
+    env = dict(env or {})
+    file_data = {f.key: f.content for f in files}
+    if len(file_data) != len(files):
+        raise ValueError(f"{name}: two config files share a key")
+    config = WorkloadConfig(checksum=config_checksum(env, file_data))
+    meta_labels = dict(labels)
+    if env:
+        env_name = f"{name}-env"  # a Python string: reading `.name` back is a round trip
+        k8s.KubeConfigMap(scope, "ConfigEnv", metadata=k8s.ObjectMeta(name=env_name, labels=meta_labels), data=env)
+        config.config_map_names.append(env_name)
+        config.env_from.append(k8s.EnvFromSource(config_map_ref=k8s.ConfigMapEnvSource(name=env_name)))
+    if files:
+        files_name = f"{name}-files"
+        k8s.KubeConfigMap(scope, "ConfigFiles", metadata=k8s.ObjectMeta(name=files_name, labels=meta_labels), data=file_data)
+        config.config_map_names.append(files_name)
+        config.volumes.append(
+            k8s.Volume(name=FILES_VOLUME, config_map=k8s.ConfigMapVolumeSource(name=files_name, default_mode=0o444))
+        )
+        config.mounts.extend(
+            k8s.VolumeMount(name=FILES_VOLUME, mount_path=f.mount_path, sub_path=f.key, read_only=True) for f in files
+        )
+    return config

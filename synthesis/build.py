@@ -38,7 +38,7 @@ def build_manifests(env: Environment) -> dict[str, list[dict[str, Any]]]:
     platform = PlatformBaseline(app, env)
     backend = FlaskBackend(app, env)
     frontend = NginxFrontend(app, env, backend=backend.api_service)
-    manifests = {chart.node.id: chart.to_json() for chart in (platform, backend, frontend)}
+    manifests = {chart.app_name: chart.to_json() for chart in (platform, backend, frontend)}
     everything = [doc for docs in manifests.values() for doc in docs]
     reloaded = {name: reloaded_workloads(docs) for name, docs in manifests.items()}
     argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything), reloaded=reloaded)
