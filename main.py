@@ -31,8 +31,10 @@ def synthesize(
     """Validate, render and atomically write; says how many files changed and how many did not."""
     environments = [load_environment(name, environments_dir, overlay) for name in env_names]
 
+    # After validation, and synthesis.build first: it sets jsii and Node up (synthesis/jsii_tuning.py)
+    # before anything imports cdk8s, which starts Node; the admission checks import the charts.
+    from synthesis.build import build_manifests  # isort: skip
     from synthesis import admission
-    from synthesis.build import build_manifests  # after validation: loads cdk8s and jsii
     from synthesis.output import read_tree
     from synthesis.pipeline import write_rendered
 

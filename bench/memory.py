@@ -1,10 +1,11 @@
 """Peak memory of a synth process and of the Node processes jsii runs for it.
 
-jsii runs two Node processes: bin/jsii-runtime.js, a relay that owns the pipes to Python, and
-its child lib/program.js, which holds every construct. ru_maxrss of RUSAGE_CHILDREN would only
-give the larger of the two, so each one's peak (VmHWM) is read from /proc while they still
-run, and the footprint is reported as the sum of the peaks (an upper bound: peaks of separate
-processes need not coincide).
+Stock jsii runs two Node processes: bin/jsii-runtime.js, a relay that owns the pipes to Python,
+and its child lib/program.js, which holds every construct; synthesis/kernel_channel.py runs the
+kernel alone, as Python's child. ru_maxrss of RUSAGE_CHILDREN would only give the largest
+process, so each one's peak (VmHWM) is read from /proc while they still run, and the footprint
+is reported as the sum of the peaks (an upper bound: peaks of separate processes need not
+coincide).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ def node_peaks_kb() -> dict[int, int]:
     if not cache or not cache[0]:
         return {}
     node = cache[0][0]
-    relay = node._process.pid
-    pids = [relay, *_children(relay)]
+    first = node._process.pid  # the relay, or the kernel itself
+    pids = [first, *_children(first)]
     return {pid: peak for pid in pids if (peak := _vm_hwm_kb(pid)) is not None}
 
 

@@ -33,6 +33,8 @@ from typing import Any
 import jsii
 import jsii._kernel as jsii_kernel
 
+from synthesis import kernel_channel
+
 VERIFIED_JSII_VERSION = "1.142.0"
 OPT_OUT_VARIABLE = "SYNTH_STOCK_JSII"
 NODE_FLAGS = "--max-semi-space-size=8"
@@ -109,6 +111,7 @@ def install() -> bool:
     nobody opted out. Call it before importing cdk8s, or only the serializer applies."""
     if os.environ.get(OPT_OUT_VARIABLE) or jsii.__version__ != VERIFIED_JSII_VERSION:
         return False
+    kernel_channel.install()
     start_node()
     jsii_kernel._make_reference_for_native = serialize
     return True
