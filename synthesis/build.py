@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from synthesis import jsii_tuning
+from synthesis import jsii_tuning, kernel_pipeline
 
 # Before cdk8s is imported, which would start Node: whatever renders through this module
 # (main.py, ops diff, the benchmark) gets the same jsii and Node set-up.
@@ -34,15 +34,17 @@ def namespaced_kinds(documents: list[dict[str, Any]]) -> set[tuple[str, str]]:
 
 def build_manifests(env: Environment) -> dict[str, list[dict[str, Any]]]:
     """app name -> rendered objects, for the applications of one environment."""
-    app = App()
-    platform = PlatformBaseline(app, env)
-    backend = FlaskBackend(app, env)
-    frontend = NginxFrontend(app, env, backend=backend.api_service)
-    manifests = {chart.app_name: chart.to_json() for chart in (platform, backend, frontend)}
-    everything = [doc for docs in manifests.values() for doc in docs]
-    reloaded = {name: reloaded_workloads(docs) for name, docs in manifests.items()}
-    argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything), reloaded=reloaded)
-    manifests[names.ARGOCD_APP] = argocd.to_json()
+    # Python prepares each object while Node builds the previous one (synthesis/kernel_pipeline.py).
+    with kernel_pipeline.pipelined():
+        app = App()
+        platform = PlatformBaseline(app, env)
+        backend = FlaskBackend(app, env)
+        frontend = NginxFrontend(app, env, backend=backend.api_service)
+        manifests = {chart.app_name: chart.to_json() for chart in (platform, backend, frontend)}
+        everything = [doc for docs in manifests.values() for doc in docs]
+        reloaded = {name: reloaded_workloads(docs) for name, docs in manifests.items()}
+        argocd = ArgoCdApps(app, env, namespaced_kinds=namespaced_kinds(everything), reloaded=reloaded)
+        manifests[names.ARGOCD_APP] = argocd.to_json()
     return manifests
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import jsii
 import jsii._kernel as jsii_kernel
 
-from synthesis import kernel_channel
+from synthesis import kernel_channel, kernel_pipeline
 
 VERIFIED_JSII_VERSION = "1.142.0"
 OPT_OUT_VARIABLE = "SYNTH_STOCK_JSII"
@@ -112,6 +112,7 @@ def install() -> bool:
     if os.environ.get(OPT_OUT_VARIABLE) or jsii.__version__ != VERIFIED_JSII_VERSION:
         return False
     kernel_channel.install()
+    kernel_pipeline.install()
     start_node()
     jsii_kernel._make_reference_for_native = serialize
     return True

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from synthesis import jsii_tuning
-from tests.support.synth import synth_into
-from tests.support.tools import SkipPolicy
 
 # In-process tests build charts with the jsii that synthesis uses (tests/synthesis proves it
-# renders byte-identical output to stock jsii).
+# renders byte-identical output to stock jsii). Before anything imports cdk8s, which starts
+# Node: the kernel's start is part of that set-up (synthesis/kernel_channel.py).
 jsii_tuning.install()
+
+from tests.support.synth import synth_into  # noqa: E402 - imports cdk8s
+from tests.support.tools import SkipPolicy  # noqa: E402
 
 
 @pytest.fixture(scope="session")
