@@ -38,6 +38,7 @@ from jsii._stack_trace import capture_stack_trace
 from jsii._stack_trace import is_enabled as stack_traces_enabled
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
 
+from synthesis import kernel_requests
 from synthesis.kernel_channel import KernelProcess
 
 MAX_PENDING = 200
@@ -114,12 +115,12 @@ def _error(node: Any, message: Any, expected: str) -> Exception:
 
 def _write(node: Any, request: Any) -> None:
     """What jsii's send writes for `request`."""
-    data = node._serializer.unstructure(request)
+    data = kernel_requests.data(node, request)
     if stack_traces_enabled():
         stack_trace = capture_stack_trace()
         if stack_trace:
             data["$jsii.stacktrace"] = stack_trace
-    node._process.stdin.write(b"%b\n" % (json.dumps(data, default=jsii_process.jdefault).encode("utf8"),))
+    node._process.stdin.write(b"%b\n" % (kernel_requests.encode(node, data),))
     node._process.stdin.flush()
 
 
