@@ -58,6 +58,26 @@ def test_typo_field_in_builtin_object_fails_in_every_minor(fixture_env: FixtureE
     assert all(f.obj == "Deployment backend/flask-app" and "imagePullPolicyy" in f.message for f in findings), show(findings)
 
 
+def test_an_object_checked_before_is_judged_the_same_again(fixture_env: FixtureEnv) -> None:
+    """Verdicts are kept per object and minor within a process: a broken object seen a second
+    time is refused again, and the fixed object is judged afresh."""
+
+    def typo(docs: list[dict]) -> None:
+        container = find(docs, "Deployment", "flask-app")["spec"]["template"]["spec"]["containers"][0]
+        container["imagePullPolicyy"] = container.pop("imagePullPolicy")
+
+    fixture_env.edit("backend/flask-app.yaml", typo)
+    first, again = _findings(fixture_env), _findings(fixture_env)
+    assert first and again == first, show(again)
+
+    def fix(docs: list[dict]) -> None:
+        container = find(docs, "Deployment", "flask-app")["spec"]["template"]["spec"]["containers"][0]
+        container["imagePullPolicy"] = container.pop("imagePullPolicyy")
+
+    fixture_env.edit("backend/flask-app.yaml", fix)
+    assert not _findings(fixture_env)
+
+
 def test_typo_field_in_custom_resource_fails(fixture_env: FixtureEnv) -> None:
     def typo(docs: list[dict]) -> None:
         spec = find(docs, "ExternalSecret", "flask-app-db-credentials")["spec"]
