@@ -4,8 +4,8 @@ The scripts under database/ call `aws` a few times per step, and every start of 
 spends about half a second of CPU importing awscli.clidriver, botocore and the CLI's plugins: on a
 2-core machine, most of the database tests' time. This server pays that import once per test
 session (once per pytest-xdist worker). Started with the interpreter of the `aws` the scripts would
-run (its #! line), it imports awscli.clidriver and the built-in plugins, then forks one child per call, and the child runs the same
-`awscli.clidriver.main()` with the caller's arguments, environment, working directory, umask and
+run (its #! line), it imports awscli.clidriver and the built-in plugins, then forks one child per
+call, and the child runs the same `awscli.clidriver.main()` with the caller's arguments, environment, working directory, umask and
 standard streams. The streams are the caller's own file descriptors, passed over a Unix socket
 (SCM_RIGHTS), so pipes stream both ways (`aws s3 cp - s3://...`, `aws s3 cp s3://... -`). Every
 child starts from the state right after the import: the server itself never runs a command.
@@ -174,9 +174,10 @@ def serve(socket_path: str, aws: str) -> None:
     if os.environ.get("LC_CTYPE", "") == "UTF-8":
         os.environ["LC_CTYPE"] = "en_US.UTF-8"
     before = dict(os.environ)
-    import awscli.clidriver  # noqa: F401 (the import the children share)
-    # Every call imports the CLI's built-in plugins module (awscli.plugin.BUILTIN_PLUGINS), and
-    # through it every command's customizations: 0.12 s of CPU per call when a child does it.
+    # The import the children share. Every call also imports the CLI's built-in plugins module
+    # (awscli.plugin.BUILTIN_PLUGINS), and through it every command's customizations: 0.12 s of
+    # CPU per call when a child does it.
+    import awscli.clidriver  # noqa: F401
     import awscli.plugin
 
     for plugin in awscli.plugin.BUILTIN_PLUGINS.values():
