@@ -1,12 +1,13 @@
 """A fork server for the AWS CLI, for the tests of the database scripts only.
 
 The scripts under database/ call `aws` a few times per step, and every start of the AWS CLI
-spends about half a second of CPU importing awscli.clidriver, botocore and the CLI's plugins: on a
-2-core machine, most of the database tests' time. This server pays that import once per test
-session (once per pytest-xdist worker). Started with the interpreter of the `aws` the scripts would
-run (its #! line), it imports awscli.clidriver and the built-in plugins, then forks one child per
-call, and the child runs the same `awscli.clidriver.main()` with the caller's arguments, environment, working directory, umask and
-standard streams. The streams are the caller's own file descriptors, passed over a Unix socket
+spends about half a second of CPU importing awscli.clidriver, botocore and the CLI's plugins:
+on a 2-core machine, most of the database tests' time. This server pays that import once per
+test session (once per pytest-xdist worker). Started with the interpreter of the `aws` the
+scripts would run (its #! line), it imports awscli.clidriver and the built-in plugins, then
+forks one child per call, and the child runs the same `awscli.clidriver.main()` with the
+caller's arguments, environment, working directory, umask and standard streams. The streams
+are the caller's own file descriptors, passed over a Unix socket
 (SCM_RIGHTS), so pipes stream both ways (`aws s3 cp - s3://...`, `aws s3 cp s3://... -`). Every
 child starts from the state right after the import: the server itself never runs a command.
 
