@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from config.loader import REPO_ROOT
+from manifests import YAML_LOADER
 from tests.support import pinned_sources
 
 CRDS = REPO_ROOT / "crds"
@@ -40,7 +41,7 @@ def test_every_row_names_repository_tag_commit_path_and_license():
 
 def test_every_file_is_one_crd_document():
     for path in sorted(CRDS.glob("*.yaml")):
-        documents = [d for d in yaml.safe_load_all(path.read_text()) if d]
+        documents = [d for d in yaml.load_all(path.read_text(), Loader=YAML_LOADER) if d]
         assert [d["kind"] for d in documents] == ["CustomResourceDefinition"], path.name
         group, plural = documents[0]["spec"]["group"], documents[0]["spec"]["names"]["plural"]
         assert path.name == f"{group}_{plural}.yaml"
