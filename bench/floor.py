@@ -79,12 +79,14 @@ def _render_environment(env: Any) -> dict[str, Any]:
 
 
 def floor_task(scratch: str) -> dict[str, Any]:
-    from cdk8s import App
-
     import main  # noqa: F401 - the same import graph as synth_task
     import synthesis.build  # noqa: F401, I001 - imported lazily by main.synthesize; sets Node up first
     import synthesis.output  # noqa: F401
     import synthesis.pipeline  # noqa: F401
+
+    # After synthesis.build, as in a synth: importing cdk8s first would start Node with stock
+    # jsii (its relay process, no flags), which is not what a synth pays for.
+    from cdk8s import App  # isort: skip
 
     App(outdir=str(Path(scratch) / "floor-out")).synth()
     return {"modules": sorted(sys.modules)}

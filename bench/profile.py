@@ -55,23 +55,33 @@ def profile_task(scratch: str, target: str, out: str, services: int = 0) -> dict
     return result
 
 
+# jsii's provider methods, each sending one request (the request is their only argument).
+_PROVIDER_METHODS = ("load", "create", "get", "set", "sget", "sset", "invoke", "sinvoke", "delete", "complete")
+
+
 def census_task(scratch: str, target: str, services: int = 0) -> dict[str, Any]:
     from jsii._kernel.providers import process
 
     counts: collections.Counter[tuple[str, str, str]] = collections.Counter()
     seconds: collections.Counter[tuple[str, str, str]] = collections.Counter()
-    original_send = process._NodeProcess.send
 
-    def send(self: Any, request: Any, response_type: Any) -> Any:
-        key = (_request_kind(request), _request_target(request), _call_site(sys._getframe(1)))
-        start = time.perf_counter()
-        try:
-            return original_send(self, request, response_type)
-        finally:
-            counts[key] += 1
-            seconds[key] += time.perf_counter() - start
+    def counted(method: Any) -> Any:
+        def call(self: Any, request: Any, *rest: Any) -> Any:
+            key = (_request_kind(request), _request_target(request), _call_site(sys._getframe(1)))
+            start = time.perf_counter()
+            try:
+                return method(self, request, *rest)
+            finally:
+                counts[key] += 1
+                seconds[key] += time.perf_counter() - start
 
-    process._NodeProcess.send = send
+        return call
+
+    # The provider, not _NodeProcess.send: synthesis/jsii_tuning.py replaces the latter when the
+    # synth imports it. A pipelined create's wait for Node is counted by the next request that
+    # waits for an answer (synthesis/kernel_pipeline.py).
+    for name in _PROVIDER_METHODS:
+        setattr(process.ProcessProvider, name, counted(getattr(process.ProcessProvider, name)))
     result = _run_target(scratch, target, services)
     result["round_trips"] = [[*key, counts[key], seconds[key]] for key in counts]
     return result
@@ -139,12 +149,16 @@ def summarize(stats_path: Path) -> dict[str, Any]:
     """Inclusive seconds (and calls) per category, from a dumped profile."""
     stats = pstats.Stats(str(stats_path)).stats  # type: ignore[attr-defined]
     total = max(value[3] for value in stats.values())
-    send, round_trips = _cumulative(stats, "jsii/_kernel/providers/process.py", "send")
+    # synthesis/kernel_pipeline.py's send replaces jsii's (and calls it for a kernel it did not start).
+    send, round_trips = _cumulative(stats, "synthesis/kernel_pipeline.py", "send")
+    if not round_trips:
+        send, round_trips = _cumulative(stats, "jsii/_kernel/providers/process.py", "send")
     waiting, _ = _from_callers(
-        stats, "~", "<method 'readline' of '_io.BufferedReader' objects>", lambda c: c[2] == "_next_message"
+        stats, "~", "<method 'readline' of '_io.BufferedReader' objects>", lambda c: c[2] in ("_next_message", "read")
     )
-    flush, _ = _from_callers(stats, "~", "<method 'flush' of '_io.BufferedWriter' objects>", lambda c: c[2] == "send")
-    write, _ = _from_callers(stats, "~", "<method 'write' of '_io.BufferedWriter' objects>", lambda c: c[2] == "send")
+    writers = ("send", "_write")
+    flush, _ = _from_callers(stats, "~", "<method 'flush' of '_io.BufferedWriter' objects>", lambda c: c[2] in writers)
+    write, _ = _from_callers(stats, "~", "<method 'write' of '_io.BufferedWriter' objects>", lambda c: c[2] in writers)
     typeguard, _ = _from_callers(stats, "typeguard/__init__.py", "check_type", _is_generated_binding)
     hints, hint_calls = _from_callers(stats, "typing.py", "get_type_hints", _is_generated_binding)
     imports, _ = _cumulative(stats, "<frozen importlib._bootstrap>", "_find_and_load")
@@ -157,7 +171,8 @@ def summarize(stats_path: Path) -> dict[str, Any]:
     # build_manifests calls chart.to_json itself; the bench chart's __init__ does not.
     build = manifests - to_json if manifests else _cumulative(stats, "bench/scale_chart.py", "__init__")[0]
     # The first reply jsii waits for is Node's hello: start-up, not a round trip.
-    node_start, _ = _cumulative(stats, "jsii/_kernel/providers/process.py", "start")
+    node_start = _cumulative(stats, "jsii/_kernel/providers/process.py", "start")[0]
+    node_start += _cumulative(stats, "synthesis/kernel_channel.py", "start")[0]
     handshake, _ = _cumulative(stats, "jsii/_kernel/providers/process.py", "handshake")
     waiting -= handshake
     yaml_seconds, yaml_calls = _cumulative(stats, "synthesis/manifest_yaml.py", "to_yaml")
