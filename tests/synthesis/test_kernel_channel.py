@@ -37,6 +37,7 @@ def test_the_kernel_is_python_s_only_node_process():
     report = probe("import synthesis.build")
     assert report["kind"] == "KernelProcess"
     assert report["command"][-2].endswith("lib/program.js")
+    assert set(kernel_channel.HEAP_FLAGS) <= set(report["command"])
     assert (report["children"], report["grandchildren"]) == (1, 0)
     assert report["installed"] == [True, True]
 
