@@ -2,7 +2,9 @@
 
 checkov runs from its own venv (.venv-checkov): its pins conflict with the project's. A skip
 is only a `checkov.io/skipN: CHECK_ID=reason` annotation written by the construct that needs
-it; `skip_annotations` lists them so a test can pin the list.
+it; `skip_annotations` lists them so a test can pin the list. Files checked before (the same
+bytes under the same names, the same checkov install) get their earlier report
+(verify/kept_results.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 
 from manifests import REPO_ROOT, Manifest, is_workload
 from verify.findings import Finding
+from verify.kept_results import KeptResults
 
 CHECKOV = Path(os.environ.get("VERIFY_CHECKOV", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
@@ -38,14 +41,29 @@ class CheckovReport:
 
 
 def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> CheckovReport:
-    cmd = [str(checkov), "-d", str(env_dir), "--framework", "kubernetes", "-o", "json", "--skip-download"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, **OFFLINE_ENV})
-    # checkov exits 1 when a check fails; anything else without JSON is a crash.
-    try:
-        data: Any = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        raise RuntimeError(f"checkov exit {proc.returncode}: {proc.stderr[-2000:]}") from None
+    options = ["--framework", "kubernetes", "-o", "json", "--skip-download"]
+    cmd = [str(checkov), "-d", str(env_dir), *options]
+    # The same files under the same names, checked by the same checkov install: its earlier
+    # report. The folder itself is not part of it: the report names files relative to it.
+    kept = KeptResults("checkov", [options, OFFLINE_ENV, _installed(checkov)])
+    files = sorted(p for p in env_dir.rglob("*") if p.is_file())
+    key = kept.key((p.relative_to(env_dir).as_posix(), p) for p in files)
+    data: Any = kept.get(key)
+    if data is None:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, **OFFLINE_ENV})
+        # checkov exits 1 when a check fails; anything else without JSON is a crash.
+        try:
+            data = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            raise RuntimeError(f"checkov exit {proc.returncode}: {proc.stderr[-2000:]}") from None
+        kept.put(key, data)
     return parse(data, manifests)
+
+
+def _installed(checkov: Path) -> list[str]:
+    """Every package (name and version) of the venv `checkov` runs from: checkov and its checks."""
+    venv = checkov.resolve().parent.parent
+    return sorted(p.name for p in venv.glob("lib/*/site-packages/*.dist-info"))
 
 
 def parse(data: Any, manifests: list[Manifest]) -> CheckovReport:

@@ -4,7 +4,7 @@ No baseline: the scan must find nothing. The only lines left out are the Kuberne
 whose value is the *name* of a Secret or of a key in it (secretName, secretKey, url_secret_key):
 detect-secrets' keyword rule reads `secretName: flask-app-db` as a password. A Secret object
 with values is caught separately by crossrefs (rule secret-value). A file unchanged since an
-earlier scan is not scanned again (verify/secrets_cache.py).
+earlier scan is not scanned again (verify/kept_results.py).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from manifests import REPO_ROOT
 from verify.findings import Finding
-from verify.secrets_cache import FileFindings, SecretsCache
+from verify.kept_results import KeptResults
 
 # A line is left out only if its key is one of these reference fields and its value has the
 # shape of a name. Each pattern is as narrow as the field allows, because an excluded line
@@ -52,9 +53,9 @@ PINNED_UPSTREAM = ("crds/*.yaml", "openapi/*.json", "database/ca/*.pem")
 
 def scan(paths: list[Path]) -> list[Finding]:
     files = sorted(p.resolve() for p in paths if p.is_file())
-    cache = SecretsCache(list(REFERENCE_LINES))
-    keys = {f: cache.key(f) for f in files}
-    found = {f: cache.get(key) for f, key in keys.items()}
+    cache = kept_scans()
+    keys = {f: cache.key([(str(f), f)]) for f in files}
+    found = {f: _kept(cache.get(key)) for f, key in keys.items()}
     unscanned = [f for f, findings in found.items() if findings is None]
     if unscanned:
         # detect-secrets scans one file after another on one core: the files go to one process
@@ -69,6 +70,23 @@ def scan(paths: list[Path]) -> list[Finding]:
     return sorted(
         Finding("secrets", kind, f"{f}:{line}", "possible secret (value not shown)") for f in files for kind, line in found[f]
     )
+
+
+# (detector type, line number) of each possible secret in one file.
+FileFindings = list[tuple[str, int]]
+
+
+def kept_scans() -> KeptResults:
+    """Earlier scans, one entry per file: its findings under the same detect-secrets and
+    excluded lines. The absolute path is part of the key (detect-secrets' filters read names)."""
+    return KeptResults("secrets", [version("detect-secrets"), REFERENCE_LINES])
+
+
+def _kept(entry: object) -> FileFindings | None:
+    try:
+        return [(str(kind), int(line)) for kind, line in entry]  # type: ignore[union-attr]
+    except (TypeError, ValueError):  # none, or not what scan() keeps
+        return None
 
 
 def _scan_chunk(files: list[Path]) -> dict[Path, FileFindings]:

@@ -34,13 +34,23 @@ def test_baseline_passes(fixture_env: FixtureEnv, checkov_bin: Path) -> None:
     assert report.passed > 0 and report.failed == 0, show(report.findings)
 
 
-def test_root_container_fails(fixture_env: FixtureEnv, checkov_bin: Path) -> None:
-    def run_as_root(docs: list[dict]) -> None:
-        pod = find(docs, "Deployment", "flask-app")["spec"]["template"]["spec"]
-        for context in (pod["securityContext"], pod["containers"][0]["securityContext"]):
-            context.update(runAsNonRoot=False, runAsUser=0)
+def test_a_folder_that_passed_before_fails_once_changed(fixture_env: FixtureEnv, checkov_bin: Path) -> None:
+    """A report is kept for the files checkov read: an edited file is checked afresh."""
+    assert checkov_check.run(fixture_env.path, fixture_env.manifests(), checkov_bin).failed == 0
+    assert checkov_check.run(fixture_env.path, fixture_env.manifests(), checkov_bin).failed == 0
+    fixture_env.edit("backend/flask-app.yaml", _run_as_root)
+    report = checkov_check.run(fixture_env.path, fixture_env.manifests(), checkov_bin)
+    assert {f.rule for f in report.findings} == {"CKV_K8S_23", "CKV_K8S_40"}, show(report.findings)
 
-    fixture_env.edit("backend/flask-app.yaml", run_as_root)
+
+def _run_as_root(docs: list[dict]) -> None:
+    pod = find(docs, "Deployment", "flask-app")["spec"]["template"]["spec"]
+    for context in (pod["securityContext"], pod["containers"][0]["securityContext"]):
+        context.update(runAsNonRoot=False, runAsUser=0)
+
+
+def test_root_container_fails(fixture_env: FixtureEnv, checkov_bin: Path) -> None:
+    fixture_env.edit("backend/flask-app.yaml", _run_as_root)
     report = checkov_check.run(fixture_env.path, fixture_env.manifests(), checkov_bin)
     failed = {(f.rule, f.obj) for f in report.findings}
     # CKV_K8S_23: root containers admitted; CKV_K8S_40: low UID.

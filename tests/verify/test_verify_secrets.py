@@ -10,7 +10,7 @@ from pathlib import Path
 
 from manifests import yaml_files
 from tests.support.dist_fixtures import FixtureEnv, find, show
-from verify import secrets_cache, secrets_scan
+from verify import kept_results, secrets_scan
 
 
 def test_dist_has_no_secret(env: Path) -> None:
@@ -78,11 +78,11 @@ def test_planted_password_is_found(fixture_env: FixtureEnv) -> None:
     assert [f.rule for f in findings] == ["Secret Keyword"], show(findings)
 
 
-# --- the cache of earlier scans (verify/secrets_cache.py) ----------------------------------
+# --- earlier scans kept (verify/kept_results.py) ----------------------------------
 
 
 def test_a_secret_planted_in_a_file_scanned_clean_before_is_found(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(secrets_cache, "CACHE_ROOT", tmp_path / "cache")
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
     config = tmp_path / "config.yaml"
     config.write_text("name: flask-app\nport: 5000\n")
     assert secrets_scan.scan([config]) == []
@@ -94,22 +94,31 @@ def test_a_secret_planted_in_a_file_scanned_clean_before_is_found(tmp_path: Path
 def test_an_unchanged_file_is_not_scanned_again(tmp_path: Path, monkeypatch) -> None:
     """What is kept for a file's key is what the scan reports: here an entry no scan of this clean
     file would make, so only a reused entry can report it."""
-    monkeypatch.setattr(secrets_cache, "CACHE_ROOT", tmp_path / "cache")
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
     config = tmp_path / "config.yaml"
     config.write_text("name: flask-app\n")
     assert secrets_scan.scan([config]) == []
-    cache = secrets_cache.SecretsCache(list(secrets_scan.REFERENCE_LINES))
-    cache.put(cache.key(config.resolve()), [("Kept Entry", 1)])
+    cache = secrets_scan.kept_scans()
+    cache.put(cache.key([(str(config.resolve()), config.resolve())]), [("Kept Entry", 1)])
     assert [(f.rule, f.obj) for f in secrets_scan.scan([config])] == [("Kept Entry", f"{config.resolve()}:1")]
 
 
-def test_the_key_follows_the_bytes_the_path_and_the_scan_settings(tmp_path: Path) -> None:
+def test_the_key_follows_the_bytes_the_names_and_the_settings(tmp_path: Path) -> None:
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     first.write_text("x: 1\n")
     second.write_text("x: 1\n")
-    cache = secrets_cache.SecretsCache(["--exclude-lines", "^a$"], root=tmp_path / "cache")
-    key = cache.key(first)
-    assert cache.key(second) != key
-    assert secrets_cache.SecretsCache(["--exclude-lines", "^b$"], root=tmp_path / "cache").key(first) != key
+    kept = kept_results.KeptResults("tool", ["--exclude-lines", "^a$"], root=tmp_path / "cache")
+    key = kept.key([("a.yaml", first)])
+    assert kept.key([("b.yaml", second)]) != key
+    assert kept.key([("a.yaml", second)]) == key  # the same bytes under the same name
+    assert kept_results.KeptResults("tool", ["--exclude-lines", "^b$"], root=tmp_path / "cache").key([("a.yaml", first)]) != key
+    # where one file ends and the next begins is part of the key
+    (tmp_path / "long").write_text("x: 1\ny")
+    (tmp_path / "short").write_text("x: 1\n")
+    (tmp_path / "y").write_text("y")
+    (tmp_path / "none").write_text("")
+    assert kept.key([("a", tmp_path / "long"), ("b", tmp_path / "none")]) != kept.key(
+        [("a", tmp_path / "short"), ("b", tmp_path / "y")]
+    )
     first.write_text("x: 2\n")
-    assert cache.key(first) != key
+    assert kept.key([("a.yaml", first)]) != key

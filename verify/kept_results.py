@@ -1,0 +1,59 @@
+"""What a slow verification tool reported, kept by everything it read, so that unchanged input
+is not checked again.
+
+detect-secrets runs every plugin's patterns over every line in Python (the repository's 600
+files take about 15 s of CPU) and checkov takes about 4 s per environment, while between two
+runs almost nothing they read changes. An entry is found again only for the same bytes under
+the same names, read by the same tool with the same settings: any change to an input, to the
+tool's version or to how it is run is a new key, so the tool runs afresh. A cache that cannot
+be written is no error: the tool then simply runs every time.
+
+Entries live under ~/.cache/flask-platform-verify/<tool>/ (FLASK_PLATFORM_VERIFY_CACHE),
+outside the repository, one JSON file per key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+CACHE_ROOT = Path(os.environ.get("FLASK_PLATFORM_VERIFY_CACHE", Path.home() / ".cache" / "flask-platform-verify"))
+
+
+class KeptResults:
+    def __init__(self, tool: str, settings: Any, root: Path | None = None) -> None:
+        self.root = (root or CACHE_ROOT) / tool
+        # Everything besides the inputs that decides what the tool reports.
+        self._settings = json.dumps(settings, sort_keys=True).encode()
+
+    def key(self, inputs: Iterable[tuple[str, Path]]) -> str:
+        """The key of the tool's run over `inputs`: each file's bytes under the name the tool
+        sees it by (its names matter too: both tools read file names)."""
+        digest = hashlib.sha256(self._settings)
+        for name, path in inputs:
+            data = path.read_bytes()
+            digest.update(b"\0%s\0%d\0" % (os.fsencode(name), len(data)))
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        try:
+            return json.loads((self.root / key[:2] / key).read_text())
+        except (OSError, ValueError):  # absent, or cut short
+            return None
+
+    def put(self, key: str, result: Any) -> None:
+        folder = self.root / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # Whole or not at all: a concurrent run never reads half an entry.
+            with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".partial") as file:
+                json.dump(result, file)
+            os.replace(file.name, folder / key)
+        except OSError:
+            pass
