@@ -17,8 +17,9 @@ create surfaces at the next synchronous request instead of at the line that caus
   synthesis/kernel_channel.py started; any other kernel is never pipelined).
 - The create passes no Python overrides (Node could call back into Python while building), and
   no object with overrides exists yet (its methods could be called back while building another).
-- Its class, with the same interfaces, answered a create once before with no interfaces of its
-  own (the first create of each class is sent and answered as stock jsii does).
+- The answer will be a bare reference: the interfaces the create passes are those the class's
+  generated binding declares (which the kernel leaves out of its answer), or a create of the
+  class with the same interfaces was answered that way before.
 The requests are the same bytes in the same order as stock jsii's; only when Python reads the
 answers changes.
 """
@@ -32,6 +33,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from jsii import _reference_map as jsii_reference_map
 from jsii._kernel.providers import process as jsii_process
 from jsii._kernel.types import CreateRequest, ObjRef
 from jsii._stack_trace import capture_stack_trace
@@ -124,6 +126,17 @@ def _write(node: Any, request: Any) -> None:
     node._process.stdin.flush()
 
 
+def _answered_bare(pipeline: _Pipeline, key: tuple[str, tuple[str, ...]]) -> bool:
+    """Whether a create of this class with these interfaces is answered with a bare reference:
+    it was before, or the interfaces are those its generated class declares (the kernel leaves
+    out of its answer the interfaces the class implements)."""
+    if key in pipeline.bare_classes:
+        return True
+    generated = jsii_reference_map._types.get(key[0])
+    declared = {interface.__jsii_type__ for interface in getattr(generated, "__jsii_ifaces__", ())}
+    return generated is not None and set(key[1]) <= declared
+
+
 def _pipeline_of(node: Any) -> _Pipeline | None:
     """The node's pipeline, if its kernel was started by kernel_channel (so that every answer
     since its start passed through here); None for any other kernel."""
@@ -145,7 +158,7 @@ def send(self: Any, request: Any, response_type: Any) -> Any:
         key = (request.fqn, tuple(request.interfaces or ()))
         if request.overrides:
             pipeline.overrides_seen = True
-        elif _depth and pipeline.next_id is not None and not pipeline.overrides_seen and key in pipeline.bare_classes:
+        elif _depth and pipeline.next_id is not None and not pipeline.overrides_seen and _answered_bare(pipeline, key):
             return pipeline.submit(self, request)
     pipeline.drain(self)
     _write(self, request)

@@ -99,3 +99,12 @@ def test_an_object_with_python_overrides_stops_pipelining(pipeline, submitted):
         config_maps(Chart(app, "other"), 3)
     assert pipeline.overrides_seen
     assert submitted == []
+
+
+def test_creates_of_generated_classes_are_pipelined_from_the_first():
+    fresh = kernel_pipeline._Pipeline()
+    fqn = k8s.KubeConfigMap.__jsii_type__
+    assert kernel_pipeline._answered_bare(fresh, (fqn, ("constructs.IConstruct",)))
+    # A Python class implementing another interface: its first answer is awaited and learned.
+    assert not kernel_pipeline._answered_bare(fresh, (fqn, ("constructs.IConstruct", "cdk8s.IResolver")))
+    assert not kernel_pipeline._answered_bare(fresh, ("no.such.Class", ()))
