@@ -8,6 +8,7 @@ policy name), or on the object itself when no setting is involved.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -58,7 +59,9 @@ def _name_problem(kind: str, name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _label_problem(key: str, value: Any) -> str | None:
+    """(Remembered: the same few labels are on most objects of every environment.)"""
     if not formats.LABEL_KEY.matches(str(key)):
         return f"label key {key!r} is not {formats.LABEL_KEY.description}"
     if not isinstance(value, str) or not formats.LABEL_VALUE.matches(value):

@@ -14,6 +14,7 @@ from typing import Any
 
 from charts.platform_baseline import namespace_budgets
 from config.model import Environment
+from synthesis.admission.demand import Demand, demands
 
 
 def _scalars(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -35,6 +36,11 @@ class Context:
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return [o for o in self.objects if o.get("kind") == kind]
+
+    @cached_property
+    def demands(self) -> list[Demand]:
+        """The worst moment of every pod-creating object (demand.py), read once for every check."""
+        return demands(self.objects)
 
     def budget_field(self, namespace: str, name: str | None) -> str:
         """'platform.backend.limits_memory' for the namespace's budget; the section when unknown."""

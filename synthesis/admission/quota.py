@@ -78,7 +78,7 @@ def _tracked(quota: dict[str, Any]) -> dict[str, Decimal]:
 
 def quotas_hold_workloads(ctx: Context) -> Iterator[FieldProblem]:
     by_namespace: dict[str, list[Demand]] = {}
-    for demand in demands(ctx.objects):
+    for demand in ctx.demands:
         by_namespace.setdefault(demand.namespace, []).append(demand)
     for quota in ctx.of_kind("ResourceQuota"):
         namespace = quota["metadata"].get("namespace", "")
@@ -132,7 +132,7 @@ def _bounds_problems(what: str, amounts: dict[str, Decimal | None], item: dict[s
 
 
 def limit_ranges_admit_containers(ctx: Context) -> Iterator[FieldProblem]:
-    for demand in demands(ctx.objects):
+    for demand in ctx.demands:
         if not demand.pods:
             continue
         field = ctx.budget_field(demand.namespace, "container_defaults")
