@@ -23,7 +23,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 -include mk/*.mk
 
-.PHONY: help setup cli synth bytecode test imports lock schema clean
+.PHONY: help setup cli synth bytecode test-bytecode test imports lock schema clean
 
 help:
 	@echo "make synth        synthesize every environment into dist/ (atomic)"
@@ -78,6 +78,13 @@ synth: $(RUNTIME_STAMP) bytecode
 bytecode: $(RUNTIME_STAMP)
 	@$(PYTHON) -m compileall -q -o 0 -o 1 $(SYNTH_SOURCES) >/dev/null
 
+# and for what the tests run as commands (ops, verification, tools, the cluster tiers): with
+# PYTHONDONTWRITEBYTECODE set, as on these machines, every such process, in the checkout or in a
+# test's scratch copy (tests/support/scratch_repo.py), would compile them from source again.
+TEST_SOURCES := ops verify tools cluster e2e
+test-bytecode: $(VENV_STAMP) bytecode
+	@$(PYTHON) -m compileall -q -o 0 $(TEST_SOURCES) >/dev/null
+
 # Tests that need a kube-apiserver build run in `make test-cluster` (mk/cluster.mk).
 CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_validate_kubeconfig_live.py tests/ops/test_rotate_live.py
 # The suite runs on every core (pytest-xdist): most of its time is waiting for the processes it
@@ -85,7 +92,7 @@ CLUSTER_TESTS := tests/cluster tests/ops/test_validate_live.py tests/ops/test_va
 # (worksteal). PYTEST_WORKERS=0 runs it in one process (a debugger, -x).
 PYTEST_WORKERS ?= auto
 # system-packages first: on a machine it cannot install, make stops before any set-up or test.
-test: system-packages $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS)
+test: system-packages $(VENV_STAMP) $(NODE_STAMP) $(VERIFY_TOOLS) test-bytecode
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(addprefix --ignore=,$(CLUSTER_TESTS) $(E2E_TESTS)) $(PYTEST_ARGS)
 
 imports: $(VENV_STAMP) $(NODE_STAMP)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
+from tests.support.scratch_repo import share_bytecode
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs", "dashboard-pictures"}
@@ -36,6 +37,7 @@ def clone_of_the_work_tree(target: Path) -> Path:
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "work tree"], check=True)
+    share_bytecode(target)
     # The hooks run the project venv's tools, as on a developer's machine after `make setup`.
     (target / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
     # and network-config-analyzer's venv, from which the connectivity documents are drawn.

@@ -8,8 +8,10 @@ committed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from manifests import REPO_ROOT
@@ -42,6 +44,7 @@ def project_copy(root: Path) -> Path:
         git(repo, "config", key, value)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "the project")
+    share_bytecode(repo)
     return repo
 
 
@@ -51,4 +54,32 @@ def clone(template: Path, root: Path, name: str = "work") -> Path:
     subprocess.run(["git", "clone", "-q", str(template), str(repo)], check=True, capture_output=True)
     for key, value in IDENTITY.items():
         git(repo, "config", key, value)
+    share_bytecode(repo)
     return repo
+
+
+def share_bytecode(repo: Path) -> None:
+    """The checkout's byte-code (`make bytecode`) for the modules `repo` holds unchanged.
+
+    The machines set PYTHONDONTWRITEBYTECODE, so a copy without it compiles the product from
+    source in every process it starts: about 0.7 s of CPU per synth or ops command. A .pyc is
+    used when the source's size and modification time match what it records, so each unchanged
+    source takes the checkout's time stamp and its .pyc files are linked in; a source that
+    differs from the checkout keeps its own time and is compiled as before.
+    """
+    tag = sys.implementation.cache_tag
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "*.py"], capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source, copy = REPO_ROOT / name, repo / name
+        compiled = sorted(source.parent.joinpath("__pycache__").glob(f"{source.stem}.{tag}*.pyc"))
+        if not compiled or not source.is_file() or source.read_bytes() != copy.read_bytes():
+            continue
+        stat = source.stat()
+        os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        (copy.parent / "__pycache__").mkdir(exist_ok=True)
+        for pyc in compiled:
+            target = copy.parent / "__pycache__" / pyc.name
+            try:
+                os.link(pyc, target)
+            except OSError:  # another file system
+                shutil.copy2(pyc, target)
