@@ -20,6 +20,8 @@ create surfaces at the next synchronous request instead of at the line that caus
 - The answer will be a bare reference: the interfaces the create passes are those the class's
   generated binding declares (which the kernel leaves out of its answer), or a create of the
   class with the same interfaces was answered that way before.
+- Static factories (FACTORY_PREFIX) are predicted the same way once one answered with a new
+  object: the value objects of Quantity, IntOrString and the CRD bindings' union types.
 The requests are the same bytes in the same order as stock jsii's; only when Python reads the
 answers changes.
 """
@@ -35,7 +37,7 @@ from typing import Any
 
 from jsii import _reference_map as jsii_reference_map
 from jsii._kernel.providers import process as jsii_process
-from jsii._kernel.types import CreateRequest, ObjRef
+from jsii._kernel.types import CreateRequest, InvokeResponse, ObjRef, StaticInvokeRequest
 from jsii._stack_trace import capture_stack_trace
 from jsii._stack_trace import is_enabled as stack_traces_enabled
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
@@ -46,6 +48,11 @@ from synthesis.kernel_channel import KernelProcess
 MAX_PENDING = 200
 """Unread answers at most: each is ~60 bytes, far below what the socket buffers before the
 kernel would block writing answers while Python blocks writing requests."""
+
+FACTORY_PREFIX = "from"
+"""Static methods named from* (Quantity.fromString, IntOrString.fromNumber and the CRD bindings'
+union types) are factories: once one answered with a new object, its later calls are predicted
+to as well. A factory that returns an object handed out before fails the check, loudly."""
 
 _REFERENCE = re.compile(rb'"\$jsii\.byref":"[^"]*@(\d+)"')
 """A reference in an answer as the kernel writes it (JSON.stringify: no spaces; inside a JSON
@@ -62,8 +69,9 @@ class _Pipeline:
 
     def __init__(self) -> None:
         self.next_id: int | None = None
-        self.pending: deque[str] = deque()
+        self.pending: deque[tuple[str, bool]] = deque()  # (predicted reference, answered as a result)
         self.bare_classes: set[tuple[str, tuple[str, ...]]] = set()
+        self.factories: dict[tuple[str, str], str] = {}  # (class, static method) -> class of the new object
         self.overrides_seen = False
 
     def read(self, node: Any) -> Any:
@@ -79,12 +87,14 @@ class _Pipeline:
         """A create's answer names the newest object: the counter's next value is known exactly."""
         self.next_id = int(ref.ref.rpartition("@")[2]) + 1
 
-    def submit(self, node: Any, request: CreateRequest) -> ObjRef:
+    def submit(self, node: Any, request: Any, made: str, *, result: bool = False) -> ObjRef:
+        """Write `request`, whose answer will be a new object of class `made` (as the method's
+        result, or as a create's answer), and return the reference it will have."""
         assert self.next_id is not None
-        ref = f"{request.fqn}@{self.next_id}"
+        ref = f"{made}@{self.next_id}"
         self.next_id += 1
         _write(node, request)
-        self.pending.append(ref)
+        self.pending.append((ref, result))
         if len(self.pending) >= MAX_PENDING:
             self.drain(node)
         return ObjRef(ref=ref)
@@ -93,9 +103,11 @@ class _Pipeline:
         """Read every unread answer; raise the first that is not its prediction."""
         problem: Exception | None = None
         while self.pending:
-            expected = self.pending.popleft()
+            expected, result = self.pending.popleft()
             message = self.read(node)  # read them all: the stream must stay in step
             answer = message.get("ok") if isinstance(message, dict) else None
+            if result:
+                answer = answer.get("result") if isinstance(answer, dict) else None
             if isinstance(answer, ObjRef):
                 self.created(answer)
             if problem is None and not (isinstance(answer, ObjRef) and answer.ref == expected and not answer.interfaces):
@@ -112,7 +124,7 @@ def _error(node: Any, message: Any, expected: str) -> Exception:
         error.__cause__ = JavaScriptError(response.stack)  # as jsii raises it: `raise ... from`
         error.__suppress_context__ = True
         return error
-    return JSIIError(f"jsii kernel answered {message!r} to a create whose reference was predicted as {expected}")
+    return JSIIError(f"jsii kernel answered {message!r} to a request whose new object was predicted as {expected}")
 
 
 def _write(node: Any, request: Any) -> None:
@@ -153,14 +165,21 @@ def send(self: Any, request: Any, response_type: Any) -> Any:
     pipeline = _pipeline_of(self)
     if pipeline is None:
         return _stock_send(self, request, response_type)
-    key = None
+    key = factory = None
+    predictable = _depth and pipeline.next_id is not None and not pipeline.overrides_seen
     if type(request) is CreateRequest:
         key = (request.fqn, tuple(request.interfaces or ()))
         if request.overrides:
             pipeline.overrides_seen = True
-        elif _depth and pipeline.next_id is not None and not pipeline.overrides_seen and _answered_bare(pipeline, key):
-            return pipeline.submit(self, request)
+        elif predictable and _answered_bare(pipeline, key):
+            return pipeline.submit(self, request, request.fqn)
+    elif type(request) is StaticInvokeRequest and request.method.startswith(FACTORY_PREFIX):
+        factory = (request.fqn, request.method)
+        made = pipeline.factories.get(factory)
+        if predictable and made is not None:
+            return InvokeResponse(result=pipeline.submit(self, request, made, result=True))
     pipeline.drain(self)
+    counter = pipeline.next_id
     _write(self, request)
     response = self._serializer.structure(pipeline.read(self), jsii_process._ProcessResponse)
     if isinstance(response, jsii_process._CallbackResponse):
@@ -168,6 +187,11 @@ def send(self: Any, request: Any, response_type: Any) -> Any:
     if not isinstance(response, jsii_process._OkayResponse):
         raise _error(self, {"error": response.error, "stack": response.stack, "name": response.name}, "")
     result = self._serializer.structure(response.ok, response_type)
+    made = getattr(result, "result", None) if factory is not None else None
+    if isinstance(made, ObjRef) and not made.interfaces and counter is not None:
+        name, _, number = made.ref.rpartition("@")
+        if int(number) == counter:  # a new object, not one handed out before
+            pipeline.factories[factory] = name
     if key is not None and isinstance(result, ObjRef):
         pipeline.created(result)
         if not request.overrides and not result.interfaces:

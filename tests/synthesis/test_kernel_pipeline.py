@@ -30,8 +30,8 @@ def submitted(monkeypatch) -> list[str]:
     refs: list[str] = []
     submit = kernel_pipeline._Pipeline.submit
 
-    def counting(self, node, request):
-        ref = submit(self, node, request)
+    def counting(self, node, request, *args, **kwargs):
+        ref = submit(self, node, request, *args, **kwargs)
         refs.append(ref.ref)
         return ref
 
@@ -108,3 +108,16 @@ def test_creates_of_generated_classes_are_pipelined_from_the_first():
     # A Python class implementing another interface: its first answer is awaited and learned.
     assert not kernel_pipeline._answered_bare(fresh, (fqn, ("constructs.IConstruct", "cdk8s.IResolver")))
     assert not kernel_pipeline._answered_bare(fresh, ("no.such.Class", ()))
+
+
+def test_value_factories_are_pipelined_once_one_answered_with_a_new_object(pipeline, submitted):
+    with kernel_pipeline.pipelined():
+        chart = Chart(App(), "chart")
+        first = k8s.Quantity.from_string("1234Mi")  # learns (or knows) the factory
+        submitted.clear()
+        second = k8s.Quantity.from_string("4321Mi")
+        assert [ref.split("@")[0] for ref in submitted] == [k8s.Quantity.__jsii_type__]
+        limits = {"memory": second, "cpu": first}
+        k8s.KubeLimitRange(chart, "limits", spec=k8s.LimitRangeSpec(limits=[k8s.LimitRangeItem(type="Container", max=limits)]))
+    (rendered,) = chart.to_json()
+    assert rendered["spec"]["limits"][0]["max"] == {"cpu": "1234Mi", "memory": "4321Mi"}
