@@ -91,9 +91,9 @@ class _Pipeline:
         """Write `request`, whose answer will be a new object of class `made` (as the method's
         result, or as a create's answer), and return the reference it will have."""
         assert self.next_id is not None
+        _write(node, request)  # first: a request that cannot be written does not move the counter
         ref = f"{made}@{self.next_id}"
         self.next_id += 1
-        _write(node, request)
         self.pending.append((ref, result))
         if len(self.pending) >= MAX_PENDING:
             self.drain(node)
