@@ -176,7 +176,7 @@ def render(settings: Settings, raw: dict[str, Any], runs: dict[str, Any]) -> str
     out.append(f"- total benchmark time: {elapsed / 60:.1f} min")
     out.append(
         "- memory: tree MB = largest summed RSS of the process tree sampled every 20 ms; "
-        "Py/Node MB = sums of each process's own peak (Node = jsii's relay + kernel processes)"
+        "Py/Node MB = sums of each process's own peak (Node = jsii's kernel, plus its relay with stock jsii)"
     )
 
     out += ["", "## 1. Real configuration: full synth vs floor", ""]

@@ -96,7 +96,7 @@ class Sample:
     py_rss_mb: float
     """Sum of the peak RSS of the Python processes (one, or the parent and its workers)."""
     node_rss_mb: float
-    """Sum of the peak RSS of jsii's Node processes (a relay and the kernel, per Python process)."""
+    """Sum of the peak RSS of jsii's Node processes (the kernel, and with stock jsii its relay, per Python process)."""
     processes: int
     tree_peak_mb: float
     """Largest summed RSS of the child's process tree seen while sampling (see _wait4)."""
