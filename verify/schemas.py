@@ -164,10 +164,10 @@ def check(manifests: list[Manifest], crd_dir: Path) -> SchemaReport:
 
 def _builtin(m: Manifest, minors: list[str]) -> list[Finding]:
     try:
-        body = json.dumps(m.body, sort_keys=True)
+        judge = functools.partial(_known_problem, json.dumps(m.body, sort_keys=True))
     except TypeError:  # a value JSON has no type for (a YAML timestamp): checked as it is
-        return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor in minors if (problem := _problem(m.body, minor))]
-    return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor in minors if (problem := _known_problem(body, minor))]
+        judge = functools.partial(_problem, m.body)
+    return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor in minors if (problem := judge(minor))]
 
 
 # The same objects come back again and again in one process: the generated-environment tests

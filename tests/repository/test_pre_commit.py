@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
-from tests.support.scratch_repo import share_bytecode
+from tests.support.scratch_repo import project_copy
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs", "dashboard-pictures"}
@@ -23,26 +22,15 @@ HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-dr
 pytestmark = pytest.mark.slow
 
 
-def clone_of_the_work_tree(target: Path) -> Path:
-    """A new repository holding the work tree as it is now (committed or not), with the venv."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT, capture_output=True, check=True
-    ).stdout.decode()
-    for relative in filter(None, listed.split("\0")):
-        source = REPO_ROOT / relative
-        if source.is_file():  # a tracked file deleted in the work tree is gone here too
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / relative)
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@invalid", "-C", str(target)]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "work tree"], check=True)
-    share_bytecode(target)
+def clone_of_the_work_tree(root: Path) -> Path:
+    """root/project: a new repository holding the work tree as it is now (committed or not,
+    tests/support/scratch_repo.py), with the venvs."""
+    repo = project_copy(root)
     # The hooks run the project venv's tools, as on a developer's machine after `make setup`.
-    (target / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
+    (repo / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
     # and network-config-analyzer's venv, from which the connectivity documents are drawn.
-    (target / ".venv-nca").symlink_to(REPO_ROOT / ".venv-nca", target_is_directory=True)
-    return target
+    (repo / ".venv-nca").symlink_to(REPO_ROOT / ".venv-nca", target_is_directory=True)
+    return repo
 
 
 def run_pre_commit(repo: Path, files: list[str] | None = None) -> tuple[int, set[str], str]:
@@ -59,7 +47,7 @@ def run_pre_commit(repo: Path, files: list[str] | None = None) -> tuple[int, set
 
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, set[str], str]:
-    return run_pre_commit(clone_of_the_work_tree(tmp_path_factory.mktemp("clean") / "repo"))
+    return run_pre_commit(clone_of_the_work_tree(tmp_path_factory.mktemp("clean")))
 
 
 def test_config_declares_the_hooks_ci_relies_on() -> None:
@@ -122,7 +110,7 @@ BREAKS = {
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_a_break_fails_its_hook(name: str, tmp_path: Path) -> None:
     edit, expected = BREAKS[name]
-    repo = clone_of_the_work_tree(tmp_path / "repo")
+    repo = clone_of_the_work_tree(tmp_path)
     edit.apply(repo / edit.relative)
     # As the commit of that file runs them: every hook whose patterns match it, and only those
     # (the clean run above covers every hook over every file).
