@@ -20,7 +20,7 @@ import yaml
 
 from manifests import REPO_ROOT, Manifest, is_workload
 from verify.findings import Finding
-from verify.kept_results import KeptResults
+from verify.kept_results import KeptResults, venv_packages
 
 CHECKOV = Path(os.environ.get("VERIFY_CHECKOV", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
@@ -45,7 +45,7 @@ def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> Ch
     cmd = [str(checkov), "-d", str(env_dir), *options]
     # The same files under the same names, checked by the same checkov install: its earlier
     # report. The folder itself is not part of it: the report names files relative to it.
-    kept = KeptResults("checkov", [options, OFFLINE_ENV, _installed(checkov)])
+    kept = KeptResults("checkov", [options, OFFLINE_ENV, venv_packages(checkov)])
     files = sorted(p for p in env_dir.rglob("*") if p.is_file())
     key = kept.key((p.relative_to(env_dir).as_posix(), p) for p in files)
     data: Any = kept.get(key)
@@ -58,12 +58,6 @@ def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> Ch
             raise RuntimeError(f"checkov exit {proc.returncode}: {proc.stderr[-2000:]}") from None
         kept.put(key, data)
     return parse(data, manifests)
-
-
-def _installed(checkov: Path) -> list[str]:
-    """Every package (name and version) of the venv `checkov` runs from: checkov and its checks."""
-    venv = checkov.resolve().parent.parent
-    return sorted(p.name for p in venv.glob("lib/*/site-packages/*.dist-info"))
 
 
 def parse(data: Any, manifests: list[Manifest]) -> CheckovReport:

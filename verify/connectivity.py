@@ -26,6 +26,7 @@ import yaml
 
 from manifests import REPO_ROOT, WORKLOAD_KINDS, Manifest, ObjectView, pod_template, selectors, yaml_files
 from verify.findings import Finding
+from verify.kept_results import KeptResults, venv_packages
 
 NCA = Path(os.environ.get("VERIFY_NCA", REPO_ROOT / ".venv-nca" / "bin" / "nca"))
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -177,14 +178,13 @@ class NcaResult:
     explanations: dict[str, str]
 
 
-def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) -> NcaResult:
-    """One NCA process for the whole environment: a scheme with the connectivity map and one
-    forbids query per file (NCA starts in about a second; the queries take milliseconds)."""
-    workdir = cluster.parent
-    scheme = {
-        "resourceList": [str(cluster)],
-        "networkConfigList": [{"name": BASE, "networkPolicyList": [str(cluster)]}]
-        + [{"name": q.stem, "networkPolicyList": [str(q)]} for q in queries],
+def _scheme(cluster: str, queries: list[tuple[str, str]], map_path: str) -> dict:
+    """NCA's scheme: the connectivity map of the environment (`cluster`, a file) and a forbids
+    query per (name, file) of `queries`."""
+    return {
+        "resourceList": [cluster],
+        "networkConfigList": [{"name": BASE, "networkPolicyList": [cluster]}]
+        + [{"name": name, "networkPolicyList": [path]} for name, path in queries],
         "queries": [
             {
                 "name": "connectivity-map",
@@ -192,26 +192,52 @@ def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) ->
                 "outputConfiguration": {
                     "outputFormat": "txt_no_fw_rules",
                     "outputEndpoints": "deployments",
-                    "outputPath": str(workdir / "map.txt"),
+                    "outputPath": map_path,
                 },
             }
         ]
         # forbids: [implementation, specification]; expected 0 means "all denied".
-        + [{"name": f"forbids-{q.stem}", "forbids": [BASE, q.stem], "expected": 0} for q in queries],
+        + [{"name": f"forbids-{name}", "forbids": [BASE, name], "expected": 0} for name, _ in queries],
     }
-    (workdir / "scheme.yaml").write_text(yaml.safe_dump(scheme), encoding="utf-8")
-    proc = subprocess.run(
-        [str(nca), "--scheme", str(workdir / "scheme.yaml")], capture_output=True, text=True, timeout=300, cwd=workdir
-    )
-    blocks = {m["name"]: m["body"] for m in BLOCK.finditer(proc.stdout)}
+
+
+def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) -> NcaResult:
+    """One NCA process for the whole environment: a scheme with the connectivity map and one
+    forbids query per file (NCA starts in about a second; the queries take milliseconds).
+
+    What NCA printed is kept by the bytes of the environment and of each query under its
+    name (verify/kept_results.py), so an unchanged environment is not analysed again."""
+    workdir = cluster.parent
+    # The scheme with names for paths: what decides NCA's answer besides the files' bytes.
+    kept = KeptResults("nca", [_scheme("cluster", [(q.stem, q.stem) for q in queries], "map"), venv_packages(nca)])
+    key = kept.key([("cluster", cluster), *((q.stem, q) for q in queries)])
+    output = kept.get(key)
+    if output is None:
+        scheme = _scheme(str(cluster), [(q.stem, str(q)) for q in queries], str(workdir / "map.txt"))
+        (workdir / "scheme.yaml").write_text(yaml.safe_dump(scheme), encoding="utf-8")
+        proc = subprocess.run(
+            [str(nca), "--scheme", str(workdir / "scheme.yaml")], capture_output=True, text=True, timeout=300, cwd=workdir
+        )
+        map_file = workdir / "map.txt"
+        map_text = map_file.read_text(encoding="utf-8") if map_file.exists() else None
+        output = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr, "map": map_text}
+        result = _understood(output, queries, product)
+        kept.put(key, output)
+        return result
+    return _understood(output, queries, product)
+
+
+def _understood(output: dict[str, Any], queries: list[Path], product: set[str]) -> NcaResult:
+    """The map and the queries' verdicts from NCA's output; an error when it is not understood."""
+    returncode, stdout = output["returncode"], output["stdout"]
+    blocks = {m["name"]: m["body"] for m in BLOCK.finditer(stdout)}
     denied = {q.stem: f"{BASE} forbids connections specified in {q.stem}" in blocks.get(f"forbids-{q.stem}", "") for q in queries}
-    map_file = workdir / "map.txt"
     # NCA's exit status counts the queries whose result was not the expected one; it must
     # agree with what the output says, or the output was not understood.
-    if not map_file.exists() or "connectivity-map" not in blocks or proc.returncode != sum(not ok for ok in denied.values()):
-        raise RuntimeError(f"nca --scheme failed ({proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
+    if output["map"] is None or "connectivity-map" not in blocks or returncode != sum(not ok for ok in denied.values()):
+        raise RuntimeError(f"nca --scheme failed ({returncode}): {stdout[-2000:]} {output['stderr'][-2000:]}")
     edges = []
-    for line in map_file.read_text(encoding="utf-8").splitlines():
+    for line in output["map"].splitlines():
         match = EDGE.match(line.strip())
         # Edges among stand-ins, or between a stand-in and the outside, describe only the
         # stand-ins, which no policy of ours governs.

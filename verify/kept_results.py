@@ -2,10 +2,11 @@
 is not checked again.
 
 detect-secrets runs every plugin's patterns over every line in Python (the repository's 600
-files take about 15 s of CPU) and checkov takes about 4 s per environment, while between two
-runs almost nothing they read changes. An entry is found again only for the same bytes under
-the same names, read by the same tool with the same settings: any change to an input, to the
-tool's version or to how it is run is a new key, so the tool runs afresh. A cache that cannot
+files take about 15 s of CPU), checkov takes about 4 s per environment and network-config-analyzer
+about half a second per run, while between two runs almost nothing they read changes. An entry
+is found again only for the same bytes under the same names, read by the same tool with the
+same settings: any change to an input, to the tool's version or to how it is run is a new key,
+so the tool runs afresh. A cache that cannot
 be written is no error: the tool then simply runs every time.
 
 Entries live under ~/.cache/flask-platform-verify/<tool>/ (FLASK_PLATFORM_VERIFY_CACHE),
@@ -57,3 +58,10 @@ class KeptResults:
             os.replace(file.name, folder / key)
         except OSError:
             pass
+
+
+def venv_packages(executable: Path) -> list[str]:
+    """Every package (name and version) of the venv `executable` runs from: a tool and what it
+    imports, so that any upgrade among them is a new key."""
+    venv = executable.resolve().parent.parent
+    return sorted(p.name for p in venv.glob("lib/*/site-packages/*.dist-info"))

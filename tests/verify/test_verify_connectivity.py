@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import yaml
 
 from tests.support.dist_fixtures import FixtureEnv, show
-from verify import connectivity
+from verify import connectivity, kept_results
 
 
 def test_dist_connectivity_is_the_intent(connectivity_report: connectivity.ConnectivityReport) -> None:
@@ -227,3 +228,61 @@ def test_the_map_alone_is_the_map_the_check_compares(fixture_env: FixtureEnv, nc
     assert any(
         edge.source == "frontend/nginx-front[Deployment]" and edge.target.startswith("backend/flask-app-db[") for edge in edges
     )
+
+
+# --- earlier analyses kept (verify/kept_results.py) ---------------------------------
+
+
+def test_an_environment_analysed_before_is_analysed_afresh_once_opened(
+    fixture_env: FixtureEnv, nca_bin: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    assert not connectivity.check("fixture", fixture_env.manifests(), nca_bin).findings
+    assert list((tmp_path / "cache" / "nca").rglob("*")), "the analysis was not kept"
+    fixture_env.add("backend/extra-edge.yaml", EXTRA_EDGE)
+    report = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert "extra-edge" in {f.rule for f in report.findings}, show(report.findings)
+
+
+def test_a_kept_analysis_is_what_nca_answered_without_running_it(
+    fixture_env: FixtureEnv, nca_bin: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    fixture_env.add("backend/extra-edge.yaml", EXTRA_EDGE)
+    fresh = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    started: list[list[str]] = []
+    monkeypatch.setattr(connectivity.subprocess, "run", lambda command, **_: started.append(command))
+    kept = connectivity.check("fixture", fixture_env.manifests(), nca_bin)
+    assert started == []
+    assert (kept.edges, kept.findings) == (fresh.edges, fresh.findings)
+    assert any(f.rule == "extra-edge" for f in kept.findings)
+
+
+def test_a_query_that_changes_under_the_same_name_is_asked_afresh(tmp_path: Path, monkeypatch) -> None:
+    """The key holds each query's bytes under its name: the name is in NCA's answer too."""
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    cluster, query = tmp_path / "cluster.yaml", tmp_path / "no-db.yaml"
+    cluster.write_text("a: 1\n")
+    query.write_text("b: 1\n")
+    asked: list[tuple[str, bytes]] = []
+
+    def nca(command: list[str], **_) -> subprocess.CompletedProcess:
+        """A stand-in for NCA that answers every forbids query of its scheme with "denied"."""
+        scheme = yaml.safe_load(Path(command[-1]).read_text())
+        queries = [(c["name"], Path(c["networkPolicyList"][0])) for c in scheme["networkConfigList"][1:]]
+        asked.extend((name, path.read_bytes()) for name, path in queries)
+        (tmp_path / "map.txt").write_text("")
+        stdout = "Running query connectivity-map\nQuery connectivity-map finished\n"
+        for name, _ in queries:
+            verdict = f"dist forbids connections specified in {name}"
+            stdout += f"Running query forbids-{name}\n{verdict}\nQuery forbids-{name} finished\n"
+        return subprocess.CompletedProcess(command, 0, stdout, "")
+
+    monkeypatch.setattr(connectivity.subprocess, "run", nca)
+    for _ in range(2):
+        assert connectivity.run_nca(connectivity.NCA, cluster, [query], set()).denied == {"no-db": True}
+    query.write_text("b: 2\n")
+    connectivity.run_nca(connectivity.NCA, cluster, [query], set())
+    renamed = query.rename(tmp_path / "no-db-either.yaml")
+    assert connectivity.run_nca(connectivity.NCA, cluster, [renamed], set()).denied == {"no-db-either": True}
+    assert asked == [("no-db", b"b: 1\n"), ("no-db", b"b: 2\n"), ("no-db-either", b"b: 2\n")]
