@@ -20,7 +20,7 @@ import yaml
 
 from manifests import REPO_ROOT, Manifest, is_workload
 from verify.findings import Finding
-from verify.kept_results import KeptResults, venv_packages
+from verify.kept_results import KeptResults, venv_of, venv_packages
 
 CHECKOV = Path(os.environ.get("VERIFY_CHECKOV", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
@@ -45,7 +45,7 @@ def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> Ch
     cmd = [str(checkov), "-d", str(env_dir), *options]
     # The same files under the same names, checked by the same checkov install: its earlier
     # report. The folder itself is not part of it: the report names files relative to it.
-    kept = KeptResults("checkov", [options, OFFLINE_ENV, venv_packages(checkov)])
+    kept = KeptResults("checkov", [options, OFFLINE_ENV, venv_packages(venv_of(checkov))])
     files = sorted(p for p in env_dir.rglob("*") if p.is_file())
     key = kept.key((p.relative_to(env_dir).as_posix(), p) for p in files)
     data: Any = kept.get(key)

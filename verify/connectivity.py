@@ -26,7 +26,7 @@ import yaml
 
 from manifests import REPO_ROOT, WORKLOAD_KINDS, Manifest, ObjectView, pod_template, selectors, yaml_files
 from verify.findings import Finding
-from verify.kept_results import KeptResults, venv_packages
+from verify.kept_results import KeptResults, venv_of, venv_packages
 
 NCA = Path(os.environ.get("VERIFY_NCA", REPO_ROOT / ".venv-nca" / "bin" / "nca"))
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -209,7 +209,7 @@ def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) ->
     name (verify/kept_results.py), so an unchanged environment is not analysed again."""
     workdir = cluster.parent
     # The scheme with names for paths: what decides NCA's answer besides the files' bytes.
-    kept = KeptResults("nca", [_scheme("cluster", [(q.stem, q.stem) for q in queries], "map"), venv_packages(nca)])
+    kept = KeptResults("nca", [_scheme("cluster", [(q.stem, q.stem) for q in queries], "map"), venv_packages(venv_of(nca))])
     key = kept.key([("cluster", cluster), *((q.stem, q) for q in queries)])
     output = kept.get(key)
     if output is None:

@@ -2,8 +2,9 @@
 is not checked again.
 
 detect-secrets runs every plugin's patterns over every line in Python (the repository's 600
-files take about 15 s of CPU), checkov takes about 4 s per environment and network-config-analyzer
-about half a second per run, while between two runs almost nothing they read changes. An entry
+files take about 15 s of CPU), checkov takes about 4 s per environment, network-config-analyzer
+about half a second per run and drawing the dashboard pictures (ops/dashboard_pictures.py) about
+3 s, while between two runs almost nothing they read changes. An entry
 is found again only for the same bytes under the same names, read by the same tool with the
 same settings: any change to an input, to the tool's version or to how it is run is a new key,
 so the tool runs afresh. A cache that cannot
@@ -60,8 +61,12 @@ class KeptResults:
             pass
 
 
-def venv_packages(executable: Path) -> list[str]:
-    """Every package (name and version) of the venv `executable` runs from: a tool and what it
-    imports, so that any upgrade among them is a new key."""
-    venv = executable.resolve().parent.parent
+def venv_packages(venv: Path) -> list[str]:
+    """Every package (name and version) installed in `venv`: a tool and what it imports, so
+    that any upgrade among them is a new key."""
     return sorted(p.name for p in venv.glob("lib/*/site-packages/*.dist-info"))
+
+
+def venv_of(script: Path) -> Path:
+    """The venv a console script (`<venv>/bin/<tool>`) belongs to."""
+    return script.resolve().parent.parent

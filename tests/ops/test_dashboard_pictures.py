@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -13,6 +14,7 @@ from cluster.build import cached_binary
 from ops import dashboard_pictures
 from ops.common import DIST, REPO_ROOT
 from tests.support.tools import require_tool
+from verify import kept_results
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +72,30 @@ def test_check_reports_a_stale_picture(tmp_path, monkeypatch, capsys) -> None:
     (tmp_path / "nginx.svg").write_text("<svg/>")
     assert dashboard_pictures.main(["--check"]) == 1
     assert "nginx.svg" in capsys.readouterr().out
+
+
+# --- pictures kept by their inputs (verify/kept_results.py) ---------------------------------
+
+
+def test_a_picture_drawn_before_from_the_same_inputs_is_not_drawn_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    drawn = dashboard_pictures.kept_render("gitops")
+
+    def no_drawing(key: str, dist=None) -> str:
+        raise AssertionError(f"{key} drawn again")
+
+    monkeypatch.setattr(dashboard_pictures, "render", no_drawing)
+    assert dashboard_pictures.kept_render("gitops") == drawn
+
+
+def test_a_picture_whose_series_changed_is_drawn_afresh(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    series = tmp_path / "series"
+    shutil.copytree(dashboard_pictures.SERIES, series)
+    monkeypatch.setattr(dashboard_pictures, "SERIES", series)
+    before = dashboard_pictures.kept_render("nginx")
+    nginx = series / "nginx_test.yaml"
+    nginx.write_text(nginx.read_text().replace("values: '7x30'", "values: '9x30'", 1))
+    after = dashboard_pictures.kept_render("nginx")
+    assert after != before
+    assert after == dashboard_pictures.render("nginx")
