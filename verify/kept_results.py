@@ -4,11 +4,10 @@ is not checked again.
 detect-secrets runs every plugin's patterns over every line in Python (the repository's 600
 files take about 15 s of CPU), checkov takes about 4 s per environment, network-config-analyzer
 about half a second per run and drawing the dashboard pictures (ops/dashboard_pictures.py) about
-3 s, while between two runs almost nothing they read changes. An entry
-is found again only for the same bytes under the same names, read by the same tool with the
-same settings: any change to an input, to the tool's version or to how it is run is a new key,
-so the tool runs afresh. A cache that cannot
-be written is no error: the tool then simply runs every time.
+3 s, while between two runs almost nothing they read changes. An entry is found again only for
+the same bytes under the same names, read by the same tool with the same settings: any change to
+an input, to the tool's version or to how it is run is a new key, so the tool runs afresh. A
+cache that cannot be written is no error: the tool then simply runs every time.
 
 Entries live under ~/.cache/flask-platform-verify/<tool>/ (FLASK_PLATFORM_VERIFY_CACHE),
 outside the repository, one JSON file per key.
