@@ -14,6 +14,7 @@ from synthesis import jsii_tuning
 # Node: the kernel's start is part of that set-up (synthesis/kernel_channel.py).
 jsii_tuning.install()
 
+from tests.support.database import FEW_ROWS, ROWS  # noqa: E402
 from tests.support.synth import synth_into  # noqa: E402 - imports cdk8s
 from tests.support.tools import SkipPolicy  # noqa: E402
 
@@ -23,6 +24,17 @@ def fresh_dist(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("fresh") / "dist"
     synth_into(target)
     return target
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--database-rows",
+        type=int,
+        default=FEW_ROWS,
+        metavar="N",
+        help=f"customers in the database of the timed backup and point-in-time runs (default {FEW_ROWS};"
+        f" docs/operations.md's figures are measured at {ROWS})",
+    )
 
 
 def pytest_configure(config) -> None:

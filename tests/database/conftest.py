@@ -157,6 +157,13 @@ def aws_cli() -> Iterator[AwsCliServer]:
 
 
 @pytest.fixture
+def timed_rows(request: pytest.FixtureRequest) -> int:
+    """Customers in the database of the timed runs (`--database-rows`, tests/conftest.py): their
+    checks hold at any size, their figures are quoted at the documented one."""
+    return request.config.getoption("--database-rows")
+
+
+@pytest.fixture
 def aws_settings(tmp_path: Path) -> dict[str, str]:
     return aws_settings_in(tmp_path)
 

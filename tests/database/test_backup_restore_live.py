@@ -21,7 +21,6 @@ from tests.support.database import (
     DATABASE,
     PREFIX,
     RESTORE,
-    ROWS,
     MariaDb,
     backup,
     checksums,
@@ -35,8 +34,8 @@ from tests.support.database import (
 pytestmark = pytest.mark.slow
 
 
-def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str]) -> None:
-    create_schema(mariadb, rows=ROWS)
+def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scripts_env: dict[str, str], timed_rows: int) -> None:
+    create_schema(mariadb, rows=timed_rows)
     before = checksums(mariadb)
     assert all(value not in ("", "NULL", "0") for value in before.values()), before
 
@@ -73,7 +72,7 @@ def test_backup_drop_restore_gives_identical_rows(mariadb: MariaDb, bucket, scri
     assert "nightly_cleanup" in mariadb.sql(f"SHOW EVENTS FROM {DATABASE}")
     assert mariadb.sql("SELECT COUNT(*) FROM big_orders", DATABASE).strip() != "0"
     print(
-        f"\nbackup/restore figures: {ROWS} customers, {ROWS * 2} orders, {ROWS * 2} audit rows;"
+        f"\nbackup/restore figures: {timed_rows} customers, {timed_rows * 2} orders, {timed_rows * 2} audit rows;"
         f" dump {len(body)} bytes gzip ({len(dump.encode())} bytes SQL);"
         f" backup (dump+upload) {backup_seconds:.2f}s, restore (fetch+load) {restore_seconds:.2f}s;"
         f" CHECKSUM TABLE before {before} == after {after}"
