@@ -5,6 +5,7 @@ does, a call whose client dies dies with it, and without a server nothing runs."
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -84,6 +85,31 @@ def test_a_call_ends_as_the_real_cli_ends(env: dict[str, str], args: tuple[str, 
     real = subprocess.run([real_aws(), *args], env=env, capture_output=True, timeout=120)
     assert (served.returncode, served.stdout, served.stderr) == (real.returncode, real.stdout, real.stderr)
     assert served.returncode == status, served.stderr
+
+
+def test_a_call_parses_no_data_file_the_server_read_and_answers_as_the_real_cli(
+    env: dict[str, str], bucket, moto_endpoint: str
+) -> None:
+    """The server parses botocore's models once; its calls take that parse, not the files
+    (botocore's debug log names every file it parses), and answer as the real CLI does."""
+    bucket.put_object(Bucket=BUCKET, Key="a", Body=b"x")
+    args = (
+        "--debug",
+        "--endpoint-url",
+        moto_endpoint,
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        BUCKET,
+        "--query",
+        "Contents[].Key",
+    )
+    served = aws(env, *args)
+    real = subprocess.run([real_aws(), *args], env=env, capture_output=True, timeout=120)
+    assert (served.returncode, served.stdout) == (real.returncode, real.stdout) == (0, b'[\n    "a"\n]\n'), served.stderr
+    parsed = b"Loading JSON file: "
+    assert re.search(rb"Loading JSON file: \S*/s3/2006-03-01/service-2", real.stderr), real.stderr[-2000:]
+    assert parsed not in served.stderr, served.stderr[-2000:]
 
 
 def test_output_to_a_reader_that_has_gone_ends_as_the_real_cli_ends(env: dict[str, str]) -> None:
