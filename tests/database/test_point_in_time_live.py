@@ -27,7 +27,6 @@ from tests.support.database import (
     PREFIX,
     REGION,
     RESTORE,
-    ROWS,
     MariaDb,
     aws_settings_in,
     checksums,
@@ -144,9 +143,26 @@ def test_restore_to_a_time_holds_exactly_the_rows_written_before_it(
     )
 
 
-def test_writes_continue_during_a_dump_and_an_archive_run(mariadb: MariaDb, bucket, root_env: dict[str, str]) -> None:
-    # The full database: the writes must go on while a dump of real length reads it.
-    create_schema(mariadb, rows=ROWS)
+# How long the dump is held still half-way (below): far longer than a write takes, even on a busy machine.
+STALL_SECONDS = 2.0
+
+
+def stalled_compression(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """`env` with a gzip that waits STALL_SECONDS before it compresses: the dump fills the pipe
+    and stands still half-way, holding whatever it holds, however small the database."""
+    shims = folder / "stalled-gzip"
+    shims.mkdir()
+    gzip = shims / "gzip"
+    real = shutil.which("gzip", path=env["PATH"])
+    gzip.write_text(f'#!/bin/sh\ncase "$1" in -d*) ;; *) sleep {STALL_SECONDS} ;; esac\nexec {real} "$@"\n')
+    gzip.chmod(0o755)
+    return {**env, "PATH": f"{shims}:{env['PATH']}"}
+
+
+def test_writes_continue_during_a_dump_and_an_archive_run(
+    mariadb: MariaDb, bucket, root_env: dict[str, str], tmp_path: Path
+) -> None:
+    create_schema(mariadb)
     mariadb.sql("CREATE TABLE ticks (id INT PRIMARY KEY AUTO_INCREMENT, at DATETIME(6))", DATABASE, as_app=True)
     done: list[float] = []
     failures: list[str] = []
@@ -165,7 +181,7 @@ def test_writes_continue_during_a_dump_and_an_archive_run(mariadb: MariaDb, buck
     try:
         time.sleep(0.5)
         windows = []
-        for action in (lambda: dump(root_env), lambda: archive(root_env)):
+        for action in (lambda: dump(stalled_compression(root_env, tmp_path)), lambda: archive(root_env)):
             started = time.monotonic()
             action()
             windows.append((started, time.monotonic()))
@@ -176,11 +192,17 @@ def test_writes_continue_during_a_dump_and_an_archive_run(mariadb: MariaDb, buck
     assert failures == []
     during = [sum(1 for t in done if start <= t <= end) for start, end in windows]
     assert all(count > 0 for count in during), during
+    # A dump that locked the tables (no --single-transaction: --master-data then locks them
+    # all) would hold every write for the whole stall.
+    (dump_start, dump_end) = windows[0]
+    moments = [dump_start, *(t for t in done if dump_start <= t <= dump_end), dump_end]
+    longest = max(later - earlier for earlier, later in zip(moments, moments[1:], strict=False))
+    assert dump_end - dump_start > STALL_SECONDS and longest < STALL_SECONDS / 2, (longest, dump_end - dump_start)
     written = int(mariadb.sql(f"SELECT COUNT(*) FROM ticks WHERE at < '{target[:-1].replace('T', ' ')}'", DATABASE))
     archive(root_env)
     ok(restore_to(root_env, target))
     assert int(mariadb.sql("SELECT COUNT(*) FROM ticks", DATABASE)) == written
-    print(f"\nwrites during the dump and during the archive run: {during}")
+    print(f"\nwrites during the dump and during the archive run: {during}; longest pause in the dump {longest:.2f}s")
 
 
 def test_no_log_is_marked_archived_when_the_upload_of_the_logs_fails(

@@ -19,11 +19,12 @@ BACKUP = REPO / "database" / "backup.sh"
 RESTORE = REPO / "database" / "restore.sh"
 BINLOG = REPO / "database" / "binlog.sh"
 TABLES = ("customers", "orders", "audit_log")
-# The dump the concurrency case writes during, and the database whose timed runs docs/operations.md
-# quotes (`pytest --database-rows 20000`): 20 000 customers, 40 000 orders, 40 000 audit rows.
+# The database whose timed runs docs/operations.md quotes (`pytest --database-rows 20000`):
+# 20 000 customers, 40 000 orders, 40 000 audit rows.
 ROWS = 20_000
-# Every other case, and the timed runs in `make test`: refusals, ordering and integrity do not
-# depend on the size, and a tenth of the rows makes each dump, log and restore a tenth as long.
+# Every case in `make test`: refusals, ordering, integrity and concurrency do not depend on the
+# size (the concurrency case holds its dump still half-way), and a tenth of the rows makes each
+# dump, log and restore a tenth as long.
 FEW_ROWS = 2_000
 
 REGION = "eu-west-1"
