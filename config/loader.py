@@ -7,7 +7,9 @@ value, the dotted field path and the reason; nothing here prints or exits.
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str) -> Any:
+    """The YAML of `text`, parsed once per process: an environment is loaded many times over
+    (every command and check loads base.yaml with each environment), and a parse costs about
+    20 times a copy. A text that fails to parse is parsed, and fails, every time."""
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+
+
 def display_path(path: Path) -> str:
     """The path as the user should see it: relative to the repository when inside it."""
     try:
@@ -64,7 +74,7 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(shown, "", "not UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        data = copy.deepcopy(_parsed(text))  # the caller's own copy: merges and checks may change it
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
-from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, deep_merge, load_environment
+from config.errors import ConfigError
+from config.loader import ENVIRONMENTS_DIR, REPO_ROOT, available_environments, deep_merge, load_environment, read_yaml_mapping
 from config.schema import SCHEMA_PATH, render_schema
 
 
@@ -35,6 +36,22 @@ def test_deep_merge_merges_mappings_and_replaces_lists():
     override = {"a": {"y": [3]}, "c": 2}
     assert deep_merge(base, override) == {"a": {"x": 1, "y": [3]}, "b": 1, "c": 2}
     assert base == {"a": {"x": 1, "y": [1, 2]}, "b": 1}  # inputs untouched
+
+
+def test_a_file_read_again_is_its_current_text_and_a_copy_of_its_own(tmp_path: Path):
+    """Parses are kept per text (config/loader.py): an edit is read, and a caller that changes
+    what it got changes nothing another caller gets."""
+    path = tmp_path / "settings.yaml"
+    path.write_text("a:\n  b: [1]\n")
+    first = read_yaml_mapping(path)
+    first["a"]["b"].append(2)
+    assert read_yaml_mapping(path) == {"a": {"b": [1]}}
+    path.write_text("a:\n  b: [3]\n")
+    assert read_yaml_mapping(path) == {"a": {"b": [3]}}
+    path.write_text("a: 1\na: 2\n")
+    for _ in range(2):  # a failed parse fails again
+        with pytest.raises(ConfigError, match="duplicate key"):
+            read_yaml_mapping(path)
 
 
 def test_staging_seed_values():
