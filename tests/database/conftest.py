@@ -24,7 +24,9 @@ from tests.support.database import (
     APP_USER,
     BUCKET,
     DATABASE,
+    FEW_ROWS,
     REGION,
+    ROWS,
     MariaDb,
     aws_settings_in,
     free_port,
@@ -157,10 +159,16 @@ def aws_cli() -> Iterator[AwsCliServer]:
 
 
 @pytest.fixture
-def timed_rows(request: pytest.FixtureRequest) -> int:
-    """Customers in the database of the timed runs (`--database-rows`, tests/conftest.py): their
-    checks hold at any size, their figures are quoted at the documented one."""
-    return request.config.getoption("--database-rows")
+def figures(request: pytest.FixtureRequest) -> bool:
+    """Whether this run measures the figures docs/operations.md quotes (`--database-figures`,
+    tests/conftest.py). The timed runs' checks hold either way."""
+    return request.config.getoption("--database-figures")
+
+
+@pytest.fixture
+def timed_rows(figures: bool) -> int:
+    """Customers in the database of the timed runs: the documented size when measuring."""
+    return ROWS if figures else FEW_ROWS
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ BACKUP = REPO / "database" / "backup.sh"
 RESTORE = REPO / "database" / "restore.sh"
 BINLOG = REPO / "database" / "binlog.sh"
 TABLES = ("customers", "orders", "audit_log")
-# The database whose timed runs docs/operations.md quotes (`pytest --database-rows 20000`):
+# The database whose timed runs docs/operations.md quotes (`pytest --database-figures`):
 # 20 000 customers, 40 000 orders, 40 000 audit rows.
 ROWS = 20_000
 # Every case in `make test`: refusals, ordering, integrity and concurrency do not depend on the
