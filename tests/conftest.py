@@ -14,6 +14,7 @@ from synthesis import jsii_tuning
 # Node: the kernel's start is part of that set-up (synthesis/kernel_channel.py).
 jsii_tuning.install()
 
+from tests.support import old_runs  # noqa: E402
 from tests.support.database import FEW_ROWS, ROWS  # noqa: E402
 from tests.support.synth import synth_into  # noqa: E402 - imports cdk8s
 from tests.support.tools import SkipPolicy  # noqa: E402
@@ -38,6 +39,17 @@ def pytest_addoption(parser) -> None:
 def pytest_configure(config) -> None:
     # No test passes by not running (tests/support/tools.py): skips, xfails and empty runs fail.
     config.pluginmanager.register(SkipPolicy(), "skip-policy")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Before pytest's own end of session, in the controller (tests/support/old_runs.py).
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    if basetemp is not None and not hasattr(session.config, "workerinput"):
+        ini = session.config.getini
+        keep = 0 if ini("tmp_path_retention_policy") == "none" else int(ini("tmp_path_retention_count"))
+        old_runs.set_aside(basetemp, keep)
 
 
 @pytest.fixture(scope="session")
