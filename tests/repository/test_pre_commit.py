@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import REPO_ROOT
-from tests.support.scratch_repo import project_copy
+from tests.support.scratch_repo import clone, project_copy
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-drift", "generated-docs", "dashboard-pictures"}
@@ -22,10 +22,16 @@ HOOKS = {"ruff-lint", "ruff-format", "yamllint", "environment-schema", "synth-dr
 pytestmark = pytest.mark.slow
 
 
-def clone_of_the_work_tree(root: Path) -> Path:
-    """root/project: a new repository holding the work tree as it is now (committed or not,
-    tests/support/scratch_repo.py), with the venvs."""
-    repo = project_copy(root)
+@pytest.fixture(scope="module")
+def work_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new repository holding the work tree as it is now (committed or not,
+    tests/support/scratch_repo.py): each case clones it."""
+    return project_copy(tmp_path_factory.mktemp("work-tree"))
+
+
+def clone_of_the_work_tree(work_tree: Path, root: Path) -> Path:
+    """root/project: a clone of the work tree (hard-linked objects), with the venvs."""
+    repo = clone(work_tree, root, "project")
     # The hooks run the project venv's tools, as on a developer's machine after `make setup`.
     (repo / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
     # and network-config-analyzer's venv, from which the connectivity documents are drawn.
@@ -46,8 +52,8 @@ def run_pre_commit(repo: Path, files: list[str] | None = None) -> tuple[int, set
 
 
 @pytest.fixture(scope="module")
-def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, set[str], str]:
-    return run_pre_commit(clone_of_the_work_tree(tmp_path_factory.mktemp("clean")))
+def clean_run(work_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, set[str], str]:
+    return run_pre_commit(clone_of_the_work_tree(work_tree, tmp_path_factory.mktemp("clean")))
 
 
 def test_config_declares_the_hooks_ci_relies_on() -> None:
@@ -108,9 +114,9 @@ BREAKS = {
 
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
-def test_a_break_fails_its_hook(name: str, tmp_path: Path) -> None:
+def test_a_break_fails_its_hook(name: str, work_tree: Path, tmp_path: Path) -> None:
     edit, expected = BREAKS[name]
-    repo = clone_of_the_work_tree(tmp_path)
+    repo = clone_of_the_work_tree(work_tree, tmp_path)
     edit.apply(repo / edit.relative)
     # As the commit of that file runs them: every hook whose patterns match it, and only those
     # (the clean run above covers every hook over every file).
