@@ -42,10 +42,11 @@ def test_a_file_read_again_is_its_current_text_and_a_copy_of_its_own(tmp_path: P
     """Parses are kept per text (config/loader.py): an edit is read, and a caller that changes
     what it got changes nothing another caller gets."""
     path = tmp_path / "settings.yaml"
-    path.write_text("a:\n  b: [1]\n")
+    path.write_text("a:\n  b: [1]\n  c: !!set {x}\n")
     first = read_yaml_mapping(path)
     first["a"]["b"].append(2)
-    assert read_yaml_mapping(path) == {"a": {"b": [1]}}
+    first["a"]["c"].add("y")
+    assert read_yaml_mapping(path) == {"a": {"b": [1], "c": {"x"}}}
     path.write_text("a:\n  b: [3]\n")
     assert read_yaml_mapping(path) == {"a": {"b": [3]}}
     path.write_text("a: 1\na: 2\n")
