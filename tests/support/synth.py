@@ -38,9 +38,9 @@ def one(objects: list[dict[str, Any]], kind: str, name: str | None = None) -> di
 
 
 def synth_into(target: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real entry point (new process, as `make synth` does) into `target`."""
+    """Run the real entry point (new process, with -O, as `make synth` does) into `target`."""
     return subprocess.run(
-        [sys.executable, "main.py", "--dist", str(target)],
+        [sys.executable, "-O", "main.py", "--dist", str(target)],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

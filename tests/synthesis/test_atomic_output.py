@@ -153,7 +153,8 @@ def test_killed_synth_process_leaves_dist_old_or_new(tmp_path: Path):
     for path in ENVIRONMENTS_DIR.glob("*"):
         (environments / path.name).write_text(path.read_text())
     dist = tmp_path / "dist"
-    command = [sys.executable, "main.py", "--environments-dir", str(environments), "--dist", str(dist)]
+    # As `make synth` runs it.
+    command = [sys.executable, "-O", "main.py", "--environments-dir", str(environments), "--dist", str(dist)]
     subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
     old = _tree(dist)
     staging = environments / "staging.yaml"
@@ -161,7 +162,7 @@ def test_killed_synth_process_leaves_dist_old_or_new(tmp_path: Path):
     # The synth of the new output, timed: the kills below land at fractions of its duration.
     start = time.monotonic()
     subprocess.run(
-        [*command[:2], "--environments-dir", str(environments), "--dist", str(tmp_path / "want")],
+        [*command[:3], "--environments-dir", str(environments), "--dist", str(tmp_path / "want")],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
