@@ -32,12 +32,12 @@ class KeptResults:
         # Everything besides the inputs that decides what the tool reports.
         self._settings = json.dumps(settings, sort_keys=True).encode()
 
-    def key(self, inputs: Iterable[tuple[str, Path]]) -> str:
-        """The key of the tool's run over `inputs`: each file's bytes under the name the tool
-        sees it by (its names matter too: both tools read file names)."""
+    def key(self, inputs: Iterable[tuple[str, Path | bytes]]) -> str:
+        """The key of the tool's run over `inputs`: each file's bytes (or the bytes given) under
+        the name the tool sees it by (its names matter too: the tools read file names)."""
         digest = hashlib.sha256(self._settings)
-        for name, path in inputs:
-            data = path.read_bytes()
+        for name, source in inputs:
+            data = source if isinstance(source, bytes) else source.read_bytes()
             digest.update(b"\0%s\0%d\0" % (os.fsencode(name), len(data)))
             digest.update(data)
         return digest.hexdigest()

@@ -18,6 +18,7 @@ import copy
 import functools
 import json
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from referencing import Registry, Resource
 
 from manifests import YAML_LOADER, Manifest, yaml_files
 from verify.findings import Finding
+from verify.kept_results import KeptResults
 
 # kubernetes-validate re-reads and re-parses the same schema files (the shared definitions
 # are 1.8 MB) on every call; caching its file reader makes the checks ten times faster and
@@ -164,10 +166,24 @@ def check(manifests: list[Manifest], crd_dir: Path) -> SchemaReport:
 
 def _builtin(m: Manifest, minors: list[str]) -> list[Finding]:
     try:
-        judge = functools.partial(_known_problem, json.dumps(m.body, sort_keys=True))
+        body = json.dumps(m.body, sort_keys=True)
     except TypeError:  # a value JSON has no type for (a YAML timestamp): checked as it is
-        judge = functools.partial(_problem, m.body)
-    return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor in minors if (problem := judge(minor))]
+        problems = [_problem(m.body, minor) for minor in minors]
+    else:
+        problems = _kept_problems(body, minors)
+    return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor, problem in zip(minors, problems, strict=True) if problem]
+
+
+def _kept_problems(body: str, minors: list[str]) -> list[str | None]:
+    """The object's problem in each minor, as judged before (verify/kept_results.py: by the
+    object's JSON, the minors and the kubernetes-validate release, whose schemas decide)."""
+    kept = KeptResults("schemas", [metadata.version("kubernetes-validate"), minors])
+    entry = kept.key([("object", body.encode())])
+    problems = kept.get(entry)
+    if problems is None:
+        problems = [_known_problem(body, minor) for minor in minors]
+        kept.put(entry, problems)
+    return problems
 
 
 # The same objects come back again and again in one process: the generated-environment tests

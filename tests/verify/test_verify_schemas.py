@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from kubernetes_validate import utils as kv_utils
 from packaging.version import Version
 
 from manifests import CRDS, Manifest
 from tests.support.dist_fixtures import ENVS, FixtureEnv, find, show
-from verify import schemas
+from verify import kept_results, schemas
 
 
 def test_dist_has_environments() -> None:
@@ -76,6 +77,35 @@ def test_an_object_checked_before_is_judged_the_same_again(fixture_env: FixtureE
 
     fixture_env.edit("backend/flask-app.yaml", fix)
     assert not _findings(fixture_env)
+
+
+def _pull_policy_spelt(name: str):
+    def edit(docs: list[dict]) -> None:
+        container = find(docs, "Deployment", "flask-app")["spec"]["template"]["spec"]["containers"][0]
+        container[name] = container.pop("imagePullPolicyy" if name == "imagePullPolicy" else "imagePullPolicy")
+
+    return edit
+
+
+def test_a_kept_verdict_is_what_the_check_gave_and_an_edited_object_is_judged_afresh(
+    fixture_env: FixtureEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verdicts are kept on disk by the object's JSON (verify/kept_results.py): a later process
+    gives the same findings without judging, and an edit is judged again."""
+    monkeypatch.setattr(kept_results, "CACHE_ROOT", tmp_path / "cache")
+    fixture_env.edit("backend/flask-app.yaml", _pull_policy_spelt("imagePullPolicyy"))
+    first = _findings(fixture_env)
+    assert first
+    schemas._known_problem.cache_clear()  # as in a new process
+
+    def judged(body: dict, minor: str) -> str | None:
+        raise AssertionError(f"{body['kind']} judged again")
+
+    monkeypatch.setattr(schemas, "_problem", judged)
+    assert _findings(fixture_env) == first
+    fixture_env.edit("backend/flask-app.yaml", _pull_policy_spelt("imagePullPolicy"))
+    with pytest.raises(AssertionError, match="Deployment judged again"):
+        _findings(fixture_env)
 
 
 def test_typo_field_in_custom_resource_fails(fixture_env: FixtureEnv) -> None:
