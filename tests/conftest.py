@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from synthesis import jsii_tuning
+# The test modules' byte-code, with pytest's rewritten asserts, is kept in tests/**/__pycache__
+# between runs, as pytest does by default: machines that set PYTHONDONTWRITEBYTECODE would have
+# each worker rewrite and compile all of them again at every start (about 3 s of CPU). Only this
+# process writes byte-code; the processes the tests start keep the environment's setting.
+sys.dont_write_bytecode = False
+
+from synthesis import jsii_tuning  # noqa: E402
 
 # In-process tests build charts with the jsii that synthesis uses (tests/synthesis proves it
 # renders byte-identical output to stock jsii). Before anything imports cdk8s, which starts
