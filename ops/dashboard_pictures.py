@@ -116,12 +116,7 @@ def kept_render(key: str, dist: Path = DIST) -> str:
         ("drawing", Path(__file__)),
         ("evaluation", Path(promtool_eval.__file__)),
     ]
-    entry = kept.key(inputs)
-    svg = kept.get(entry)
-    if svg is None:
-        svg = render(key, dist)
-        kept.put(entry, svg)
-    return svg
+    return kept.result(kept.key(inputs), lambda: render(key, dist))
 
 
 def generate(dist: Path = DIST) -> dict[Path, str]:

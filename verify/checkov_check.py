@@ -48,16 +48,16 @@ def run(env_dir: Path, manifests: list[Manifest], checkov: Path = CHECKOV) -> Ch
     kept = KeptResults("checkov", [options, OFFLINE_ENV, venv_packages(venv_of(checkov))])
     files = sorted(p for p in env_dir.rglob("*") if p.is_file())
     key = kept.key((p.relative_to(env_dir).as_posix(), p) for p in files)
-    data: Any = kept.get(key)
-    if data is None:
+
+    def report() -> Any:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, **OFFLINE_ENV})
         # checkov exits 1 when a check fails; anything else without JSON is a crash.
         try:
-            data = json.loads(proc.stdout)
+            return json.loads(proc.stdout)
         except json.JSONDecodeError:
             raise RuntimeError(f"checkov exit {proc.returncode}: {proc.stderr[-2000:]}") from None
-        kept.put(key, data)
-    return parse(data, manifests)
+
+    return parse(kept.result(key, report), manifests)
 
 
 def parse(data: Any, manifests: list[Manifest]) -> CheckovReport:

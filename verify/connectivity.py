@@ -211,8 +211,8 @@ def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) ->
     # The scheme with names for paths: what decides NCA's answer besides the files' bytes.
     kept = KeptResults("nca", [_scheme("cluster", [(q.stem, q.stem) for q in queries], "map"), venv_packages(venv_of(nca))])
     key = kept.key([("cluster", cluster), *((q.stem, q) for q in queries)])
-    output = kept.get(key)
-    if output is None:
+
+    def analysis() -> dict[str, Any]:
         scheme = _scheme(str(cluster), [(q.stem, str(q)) for q in queries], str(workdir / "map.txt"))
         (workdir / "scheme.yaml").write_text(yaml.safe_dump(scheme), encoding="utf-8")
         proc = subprocess.run(
@@ -221,10 +221,10 @@ def run_nca(nca: Path, cluster: Path, queries: list[Path], product: set[str]) ->
         map_file = workdir / "map.txt"
         map_text = map_file.read_text(encoding="utf-8") if map_file.exists() else None
         output = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr, "map": map_text}
-        result = _understood(output, queries, product)
-        kept.put(key, output)
-        return result
-    return _understood(output, queries, product)
+        _understood(output, queries, product)  # an output not understood is an error, never kept
+        return output
+
+    return _understood(kept.result(key, analysis), queries, product)
 
 
 def _understood(output: dict[str, Any], queries: list[Path], product: set[str]) -> NcaResult:

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,15 @@ class KeptResults:
             return json.loads((self.root / key[:2] / key).read_text())
         except (OSError, ValueError):  # absent, or cut short
             return None
+
+    def result(self, key: str, make: Callable[[], Any]) -> Any:
+        """What is kept under `key`, or what `make()` returns, kept from now on (an error it
+        raises keeps nothing)."""
+        kept = self.get(key)
+        if kept is None:
+            kept = make()
+            self.put(key, kept)
+        return kept
 
     def put(self, key: str, result: Any) -> None:
         folder = self.root / key[:2]

@@ -147,6 +147,9 @@ def check(manifests: list[Manifest], crd_dir: Path) -> SchemaReport:
     report = SchemaReport(minors=kubernetes_minors())
     registry = _definitions_registry()
     crd_groups = catalog.groups()
+    # Verdicts kept by the object's JSON, the minors and the kubernetes-validate release, whose
+    # schemas decide (verify/kept_results.py).
+    verdicts = KeptResults("schemas", [metadata.version("kubernetes-validate"), report.minors])
     for m in manifests:
         key = (m.api_version, m.kind)
         if key in catalog.served:
@@ -160,30 +163,20 @@ def check(manifests: list[Manifest], crd_dir: Path) -> SchemaReport:
             report.findings.append(Finding("schema", "crd", m.ref, f"no pinned CRD serves {m.api_version} {m.kind}"))
         else:
             report.builtin += 1
-            report.findings.extend(_builtin(m, report.minors))
+            report.findings.extend(_builtin(m, report.minors, verdicts))
     return report
 
 
-def _builtin(m: Manifest, minors: list[str]) -> list[Finding]:
+def _builtin(m: Manifest, minors: list[str], verdicts: KeptResults) -> list[Finding]:
     try:
         body = json.dumps(m.body, sort_keys=True)
     except TypeError:  # a value JSON has no type for (a YAML timestamp): checked as it is
         problems = [_problem(m.body, minor) for minor in minors]
     else:
-        problems = _kept_problems(body, minors)
+        # The object's problem in each minor, as a check of it gave before.
+        entry = verdicts.key([("object", body.encode())])
+        problems = verdicts.result(entry, lambda: [_known_problem(body, minor) for minor in minors])
     return [Finding("schema", f"k8s-{minor}", m.ref, problem) for minor, problem in zip(minors, problems, strict=True) if problem]
-
-
-def _kept_problems(body: str, minors: list[str]) -> list[str | None]:
-    """The object's problem in each minor, as judged before (verify/kept_results.py: by the
-    object's JSON, the minors and the kubernetes-validate release, whose schemas decide)."""
-    kept = KeptResults("schemas", [metadata.version("kubernetes-validate"), minors])
-    entry = kept.key([("object", body.encode())])
-    problems = kept.get(entry)
-    if problems is None:
-        problems = [_known_problem(body, minor) for minor in minors]
-        kept.put(entry, problems)
-    return problems
 
 
 # The same objects come back again and again in one process: the generated-environment tests

@@ -148,16 +148,21 @@ def test_restore_to_a_time_holds_exactly_the_rows_written_before_it(
 STALL_SECONDS = 2.0
 
 
+def wrapped(env: dict[str, str], folder: Path, tool: str, before: str) -> dict[str, str]:
+    """`env` with `tool` first on PATH as a shell script that runs `before` (shell lines, with the
+    arguments in "$@"), then the real `tool`: a fault injected into the scripts' own commands."""
+    shims = folder / f"wrapped-{tool}"
+    shims.mkdir()
+    real = shutil.which(tool, path=env["PATH"])
+    (shims / tool).write_text(f'#!/bin/sh\n{before}\nexec {real} "$@"\n')
+    (shims / tool).chmod(0o755)
+    return {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}"}
+
+
 def stalled_compression(env: dict[str, str], folder: Path) -> dict[str, str]:
     """`env` with a gzip that waits STALL_SECONDS before it compresses: the dump fills the pipe
     and stands still half-way, holding whatever it holds, however small the database."""
-    shims = folder / "stalled-gzip"
-    shims.mkdir()
-    gzip = shims / "gzip"
-    real = shutil.which("gzip", path=env["PATH"])
-    gzip.write_text(f'#!/bin/sh\ncase "$1" in -d*) ;; *) sleep {STALL_SECONDS} ;; esac\nexec {real} "$@"\n')
-    gzip.chmod(0o755)
-    return {**env, "PATH": f"{shims}:{env['PATH']}"}
+    return wrapped(env, folder, "gzip", f'case "$1" in -d*) ;; *) sleep {STALL_SECONDS} ;; esac')
 
 
 def test_writes_continue_during_a_dump_and_an_archive_run(
@@ -215,16 +220,10 @@ def test_no_log_is_marked_archived_when_the_upload_of_the_logs_fails(
     write(mariadb, "A")
     for step in ("list", "fetch"):
         ok(run(BINLOG, step, root_env))
-    real = shutil.which("aws", path=root_env["PATH"])
-    failing = tmp_path / "failing-aws"
-    failing.mkdir()
-    (failing / "aws").write_text(
-        "#!/bin/sh\n"
-        'case "$*" in *application/octet-stream*) echo "upload failed (injected)" >&2; exit 1 ;; esac\n'
-        f'exec {real} "$@"\n'
+    failing = wrapped(
+        root_env, tmp_path, "aws", 'case "$*" in *application/octet-stream*) echo "upload failed (injected)" >&2; exit 1 ;; esac'
     )
-    (failing / "aws").chmod(0o755)
-    failed = run(BINLOG, "upload", root_env, PATH=f"{failing}{os.pathsep}{root_env['PATH']}")
+    failed = run(BINLOG, "upload", failing)
     assert failed.returncode != 0 and "upload failed (injected)" in failed.stderr, failed.stderr
     keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
     assert not [key for key in keys if key.endswith(".sha256") and "/binlog/" in key], keys

@@ -30,9 +30,9 @@ def unit_test(promtool: str, tmp_path: Path, rules: dict[str, Any], *test_files:
     build = Path(promtool).stat()
     kept = KeptResults("promtool-test-rules", [promtool, build.st_size, build.st_mtime_ns, names])
     key = kept.key((name, tmp_path / name) for name in names)
-    result = kept.get(key)
-    if result is None:
+
+    def outcome() -> dict[str, Any]:
         proc = run(promtool, "test", "rules", *names[1:], cwd=tmp_path)
-        result = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
-        kept.put(key, result)
-    return subprocess.CompletedProcess([promtool, "test", "rules", *names[1:]], **result)
+        return {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+
+    return subprocess.CompletedProcess([promtool, "test", "rules", *names[1:]], **kept.result(key, outcome))
